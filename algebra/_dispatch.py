@@ -1,0 +1,3 @@
+"""The project-private multipledispatch namespace (never the global one)."""
+
+NAMESPACE: dict = {}

@@ -1,0 +1,1 @@
+"""CoGS: sum potentials, generators, solver, analysis and the command-line tool."""

@@ -1,0 +1,99 @@
+"""The ``cogs`` command line. Each subcommand lives in its own module under ``cogs.cli``
+and registers itself in SUBCOMMANDS: (name, module path). A module provides
+``add_arguments(parser)`` and ``run(args) -> int``; raise ``CLIError`` (or ValueError /
+OSError / GroupSpecError) for bad input: the user sees one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+
+SUBCOMMANDS: list[tuple[str, str, str]] = [
+    # (name, module, one-line help)
+    ("groups", "cogs.cli.groups_cmd", "summarise a finite Abelian group"),
+    ("loss", "cogs.cli.loss_cmd", "exact loss and constraint report of a weights file"),
+    ("construct", "cogs.cli.construct_cmd", "construct a global solution with a certificate"),
+    ("train", "cogs.cli.train_cmd", "train a batch of networks (CPU or GPU)"),
+    ("compare", "cogs.cli.compare_cmd", "construct, train, analyse and compare (the main job)"),
+    ("sweep", "cogs.cli.sweep_cmd", "reproduce the paper's experiments"),
+]
+
+
+class CLIError(Exception):
+    """Bad input from the user: reported as one line on stderr, exit status 2."""
+
+
+def _available():
+    for name, module, help_ in SUBCOMMANDS:
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as e:
+            if e.name == module:
+                continue  # not built yet
+            raise
+        yield name, mod, help_
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cogs",
+        description="CoGS — Composing Global Solutions for quadratic networks on finite Abelian groups.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name, mod, help_ in _available():
+        p = sub.add_parser(name, help=help_, description=(mod.__doc__ or help_).strip())
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+class _Parser(argparse.ArgumentParser):
+    pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args._run(args) or 0)
+    except KeyboardInterrupt:
+        print("cogs: interrupted", file=sys.stderr)
+        return 130
+    except (CLIError, ValueError, OSError, KeyError, TypeError, RuntimeError) as e:
+        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        print(f"cogs {args.command}: error: {msg}", file=sys.stderr)
+        return 2
+
+
+def print_json(obj) -> None:
+    """Print a JSON document (NaN/Inf become null so that the output is strict JSON)."""
+    print(json.dumps(_clean(obj), indent=2, allow_nan=False))
+
+
+def _clean(x):
+    import math
+
+    import numpy as np
+
+    if isinstance(x, dict):
+        return {str(k): _clean(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return _clean(x.tolist())
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (np.floating, float)):
+        x = float(x)
+        return x if math.isfinite(x) else None
+    if isinstance(x, (complex, np.complexfloating)):
+        return {"re": _clean(x.real), "im": _clean(x.imag)}
+    return x
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

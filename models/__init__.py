@@ -1,0 +1,21 @@
+"""The quadratic network, its semi-ring element, and training."""
+
+from models.network import (
+    BatchedQuadraticNet,
+    QuadraticNet,
+    all_pairs,
+    brute_force_loss,
+    forward,
+    loss_and_accuracy,
+    per_sample_loss,
+)
+
+__all__ = [
+    "BatchedQuadraticNet",
+    "QuadraticNet",
+    "all_pairs",
+    "brute_force_loss",
+    "forward",
+    "loss_and_accuracy",
+    "per_sample_loss",
+]

@@ -1,0 +1,209 @@
+"""The 2-layer quadratic network of SPEC §2, single and batched over R runs.
+
+h_j(a,b) = (W_a[j,a] + W_b[j,b])²,  o(a,b) = Σ_j W_c[:,j] h_j(a,b);  W_a, W_b: q×d, W_c: d×q.
+The functional core works on tensors with any leading batch shape (..., q, d), so one set of
+tensors can hold R independent networks of the same d and q.
+"""
+
+from __future__ import annotations
+
+import math
+import typing
+
+import numpy as np
+import torch
+from torch import nn
+
+from groups import FiniteAbelianGroup, parse_group
+
+# elements of (batch, q, pairs) processed at once by the chunked evaluators
+_CHUNK_ELEMENTS = 1 << 23
+
+
+def all_pairs(d: int) -> np.ndarray:
+    """All d² pairs (a, b), a outer, b inner (pair index = a·d + b), shape (d², 2)."""
+    a, b = np.divmod(np.arange(d * d, dtype=np.int64), d)
+    return np.stack([a, b], axis=1)
+
+
+def pairs_from_index(d: int, index) -> np.ndarray:
+    """Pair indices (a·d + b) -> (N, 2) array of (a, b)."""
+    a, b = np.divmod(np.asarray(index, dtype=np.int64), d)
+    return np.stack([a, b], axis=1)
+
+
+def forward(W_a: torch.Tensor, W_b: torch.Tensor, W_c: torch.Tensor, a, b) -> torch.Tensor:
+    """Outputs o(a_n, b_n), shape (..., N, d), for index vectors a, b of length N."""
+    a = torch.as_tensor(a, device=W_a.device, dtype=torch.long)
+    b = torch.as_tensor(b, device=W_a.device, dtype=torch.long)
+    h = (W_a[..., a] + W_b[..., b]) ** 2  # (..., q, N)
+    return torch.matmul(W_c, h).transpose(-1, -2)  # (..., N, d)
+
+
+def per_sample_loss(o: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """‖P(o − e_y)‖² = ‖o − ō‖² − 2(o_y − ō) + 1 − 1/d, shape o.shape[:-1]."""
+    d = o.shape[-1]
+    centred = o - o.mean(dim=-1, keepdim=True)
+    y = torch.as_tensor(y, device=o.device, dtype=torch.long)
+    oy = torch.gather(centred, -1, y.expand(o.shape[:-1]).unsqueeze(-1)).squeeze(-1)
+    return (centred**2).sum(-1) - 2 * oy + (1.0 - 1.0 / d)
+
+
+def _chunk_size(W_a: torch.Tensor, n: int) -> int:
+    batch = math.prod(W_a.shape[:-1])  # (... × q)
+    d = W_a.shape[-1]
+    return max(1, min(n, _CHUNK_ELEMENTS // max(1, batch + math.prod(W_a.shape[:-2]) * d)))
+
+
+def loss_and_accuracy(
+    W_a: torch.Tensor,
+    W_b: torch.Tensor,
+    W_c: torch.Tensor,
+    group: FiniteAbelianGroup | str,
+    pairs=None,
+    *,
+    chunk: int | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Brute-force loss (SPEC §2 normalisation) and accuracy over a set of pairs.
+
+    ``pairs``: (N, 2) indices, default all d² pairs. Chunked over pairs so memory stays
+    bounded (d = 127, all pairs, q = 2048 fits easily). Returns tensors of the batch shape.
+    Differentiable when the weights require grad.
+    """
+    group = parse_group(group)
+    d = group.order
+    _check_shapes(W_a, W_b, W_c, d)
+    pairs = all_pairs(d) if pairs is None else np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if len(pairs) == 0:
+        raise ValueError("empty set of pairs")
+    table = torch.tensor(group.cayley_table(), device=W_a.device)
+    pt = torch.as_tensor(pairs, device=W_a.device)
+    n = len(pairs)
+    step = chunk or _chunk_size(W_a, n)
+    total = W_a.new_zeros(W_a.shape[:-2])
+    correct = W_a.new_zeros(W_a.shape[:-2])
+    for start in range(0, n, step):
+        a, b = pt[start : start + step, 0], pt[start : start + step, 1]
+        y = table[a, b]
+        o = forward(W_a, W_b, W_c, a, b)
+        total = total + per_sample_loss(o, y).sum(-1)
+        correct = correct + (o.argmax(-1) == y).to(W_a.dtype).sum(-1)
+    return total / n, correct / n
+
+
+def brute_force_loss(W_a, W_b, W_c, group, pairs=None, *, chunk=None) -> torch.Tensor:
+    """The loss of SPEC §2 over ``pairs`` (default all d²), chunked; see loss_and_accuracy."""
+    return loss_and_accuracy(W_a, W_b, W_c, group, pairs, chunk=chunk)[0]
+
+
+def _check_shapes(W_a, W_b, W_c, d: int) -> None:
+    if W_a.shape != W_b.shape:
+        raise ValueError(f"W_a {tuple(W_a.shape)} and W_b {tuple(W_b.shape)} differ in shape")
+    if W_a.ndim < 2 or W_a.shape[-1] != d:
+        raise ValueError(f"W_a must be (..., q, d) with d = {d}, got {tuple(W_a.shape)}")
+    q = W_a.shape[-2]
+    if tuple(W_c.shape) != tuple(W_a.shape[:-2]) + (d, q):
+        raise ValueError(f"W_c must be (..., d, q) = (..., {d}, {q}), got {tuple(W_c.shape)}")
+
+
+class _NetBase(nn.Module):
+    group: FiniteAbelianGroup
+
+    def forward(self, a, b) -> torch.Tensor:
+        return forward(self.W_a, self.W_b, self.W_c, a, b)
+
+    def loss(self, pairs=None) -> torch.Tensor:
+        return brute_force_loss(self.W_a, self.W_b, self.W_c, self.group, pairs)
+
+    def loss_and_accuracy(self, pairs=None):
+        return loss_and_accuracy(self.W_a, self.W_b, self.W_c, self.group, pairs)
+
+    @property
+    def d(self) -> int:
+        return self.group.order
+
+    @property
+    def q(self) -> int:
+        return self.W_a.shape[-2]
+
+
+@typing.final
+class QuadraticNet(_NetBase):
+    """One network: parameters W_a (q×d), W_b (q×d), W_c (d×q), no biases.
+
+    Default init is torch ``Linear``'s (U(±1/√fan_in): fan_in d for W_a, W_b, q for W_c),
+    drawn from ``generator`` when given.
+
+    >>> net = QuadraticNet("Z7", 20, generator=torch.Generator().manual_seed(0))
+    >>> net(torch.tensor([1]), torch.tensor([2])).shape
+    torch.Size([1, 7])
+    """
+
+    def __init__(self, group, q: int, *, dtype=torch.float64, device=None, generator=None):
+        super().__init__()
+        self.group = parse_group(group)
+        d = self.group.order
+        _check_q(q)
+        self.W_a = nn.Parameter(_uniform((q, d), d, dtype, device, generator))
+        self.W_b = nn.Parameter(_uniform((q, d), d, dtype, device, generator))
+        self.W_c = nn.Parameter(_uniform((d, q), q, dtype, device, generator))
+
+    @classmethod
+    def from_weights(cls, group, W_a, W_b, W_c, *, dtype=torch.float64, device=None) -> "QuadraticNet":
+        W_a, W_b, W_c = (torch.as_tensor(np.asarray(w), dtype=dtype, device=device) for w in (W_a, W_b, W_c))
+        group = parse_group(group)
+        _check_shapes(W_a, W_b, W_c, group.order)
+        net = cls.__new__(cls)
+        nn.Module.__init__(net)
+        net.group = group
+        net.W_a, net.W_b, net.W_c = nn.Parameter(W_a.clone()), nn.Parameter(W_b.clone()), nn.Parameter(W_c.clone())
+        return net
+
+
+@typing.final
+class BatchedQuadraticNet(_NetBase):
+    """R independent networks of the same d and q in one set of tensors:
+    W_a, W_b of shape (R, q, d), W_c of shape (R, d, q). ``forward`` gives (R, N, d)."""
+
+    def __init__(self, group, q: int, runs: int, *, dtype=torch.float64, device=None, generator=None):
+        super().__init__()
+        self.group = parse_group(group)
+        d = self.group.order
+        _check_q(q)
+        if runs < 1:
+            raise ValueError(f"runs must be ≥ 1, got {runs}")
+        self.W_a = nn.Parameter(_uniform((runs, q, d), d, dtype, device, generator))
+        self.W_b = nn.Parameter(_uniform((runs, q, d), d, dtype, device, generator))
+        self.W_c = nn.Parameter(_uniform((runs, d, q), q, dtype, device, generator))
+
+    @classmethod
+    def from_weights(cls, group, W_a, W_b, W_c, *, dtype=torch.float64, device=None) -> "BatchedQuadraticNet":
+        W_a, W_b, W_c = (torch.as_tensor(np.asarray(w), dtype=dtype, device=device) for w in (W_a, W_b, W_c))
+        group = parse_group(group)
+        if W_a.ndim != 3:
+            raise ValueError(f"batched weights need shape (R, q, d), got {tuple(W_a.shape)}")
+        _check_shapes(W_a, W_b, W_c, group.order)
+        net = cls.__new__(cls)
+        nn.Module.__init__(net)
+        net.group = group
+        net.W_a, net.W_b, net.W_c = nn.Parameter(W_a.clone()), nn.Parameter(W_b.clone()), nn.Parameter(W_c.clone())
+        return net
+
+    @property
+    def runs(self) -> int:
+        return self.W_a.shape[0]
+
+    def run(self, r: int) -> QuadraticNet:
+        """A copy of run r as a single network."""
+        return QuadraticNet.from_weights(self.group, self.W_a[r].detach(), self.W_b[r].detach(), self.W_c[r].detach(), dtype=self.W_a.dtype, device=self.W_a.device)
+
+
+def _check_q(q) -> None:
+    if isinstance(q, bool) or not isinstance(q, int) or q < 1:
+        raise ValueError(f"hidden width q must be an int ≥ 1, got {q!r}")
+
+
+def _uniform(shape, fan_in, dtype, device, generator) -> torch.Tensor:
+    bound = 1.0 / math.sqrt(fan_in)
+    t = torch.empty(shape, dtype=dtype, device=device)
+    return t.uniform_(-bound, bound, generator=generator)
