@@ -1,10 +1,40 @@
 """Abstract algebra: semirings, homomorphisms, polynomials, law checkers.
 
-Knows nothing of groups or networks. Public API re-exported from private modules.
+Knows nothing of groups or networks. Public API re-exported from private modules; the law
+checkers and hypothesis strategies live in the separate public module :mod:`algebra.testing`.
 """
 
 from algebra._homomorphism import Composite, Homomorphism
+from algebra._polynomial import (
+    POLYNOMIALS,
+    TROPICAL,
+    Evaluation,
+    Polynomial,
+    PolynomialSemiring,
+    Substitution,
+    TropicalSemiring,
+    evaluate_polynomial,
+    linear_product,
+    root_product,
+)
 from algebra._scalars import COMPLEX, ComplexField
 from algebra._semiring import Semiring, SemiringElement
 
-__all__ = ["COMPLEX", "ComplexField", "Composite", "Homomorphism", "Semiring", "SemiringElement"]
+__all__ = [
+    "COMPLEX",
+    "ComplexField",
+    "Composite",
+    "Evaluation",
+    "Homomorphism",
+    "POLYNOMIALS",
+    "Polynomial",
+    "PolynomialSemiring",
+    "Semiring",
+    "SemiringElement",
+    "Substitution",
+    "TROPICAL",
+    "TropicalSemiring",
+    "evaluate_polynomial",
+    "linear_product",
+    "root_product",
+]

@@ -24,6 +24,8 @@ except ImportError:  # pragma: no cover
 
 def _shape(group, x, axis):
     d = group.order
+    if not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"axis {axis} is out of range for an array of {x.ndim} dimension(s)")
     axis = axis % x.ndim
     if x.shape[axis] != d:
         raise ValueError(f"axis {axis} has length {x.shape[axis]}, expected |G| = {d} for {group.spec}")
@@ -53,6 +55,8 @@ if torch is not None:
     @dispatch(object, torch.Tensor, int, int, bool, namespace=NAMESPACE)
     def _transform(group, x, axis, sign, inverse):  # noqa: F811
         axis, new, axes = _shape(group, x, axis)
+        if not (x.is_floating_point() or x.is_complex()):
+            x = x.to(torch.float64)  # like numpy: integer input is transformed in double precision
         y = x.reshape(new)
         d = group.order
         if (sign == -1) != inverse:

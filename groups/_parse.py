@@ -43,7 +43,12 @@ def parse_group(spec: "str | int | FiniteAbelianGroup") -> FiniteAbelianGroup:
             raise GroupSpecError(
                 f"group spec {spec!r}: factor {part!r} is not of the form Zn or n (n ≥ 2)"
             )
-        n = int(m.group(1))
+        digits = m.group(1).lstrip("0") or "0"
+        if len(digits) > len(str(MAX_ORDER)):  # also keeps int() off huge digit strings
+            raise GroupSpecError(
+                f"group spec {spec!r}: factor {part!r} exceeds the supported order {MAX_ORDER}"
+            )
+        n = int(digits)
         if n == 0:
             raise GroupSpecError(f"group spec {spec!r}: factor {part!r} has order 0")
         if n == 1:

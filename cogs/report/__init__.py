@@ -1,0 +1,1 @@
+"""Reports of the main job: figures (optional matplotlib) and the markdown report."""

@@ -1,0 +1,110 @@
+"""Figures of the comparison report (matplotlib is an optional extra: ``pip install cogs[plots]``).
+
+Each function takes plain arrays, writes one PNG atomically and returns its path, or returns
+None when matplotlib is not installed.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+
+def _plt():
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg", force=True)
+        import matplotlib.pyplot as plt
+    except ImportError:  # pragma: no cover - exercised only without the extra
+        return None
+    return plt
+
+
+def _save(fig, path: Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".png")
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=110, bbox_inches="tight")
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def order_histogram(path, histograms: dict[str, dict[int, int]], title: str) -> Path | None:
+    """Bar chart of per-orbit orders (like the paper's Fig. 4). ``histograms`` maps a
+    series label (e.g. 'complex orbits', 'real orbits') to {order: count}."""
+    plt = _plt()
+    if plt is None:
+        return None
+    orders = sorted({o for h in histograms.values() for o in h})
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    width = 0.8 / max(1, len(histograms))
+    for i, (label, h) in enumerate(histograms.items()):
+        xs = np.arange(len(orders)) + i * width
+        ax.bar(xs, [h.get(o, 0) for o in orders], width=width, label=label)
+    ax.set_xticks(np.arange(len(orders)) + width * (len(histograms) - 1) / 2)
+    ax.set_xticklabels([str(o) for o in orders])
+    ax.set_xlabel("order of the orbit (number of active nodes)")
+    ax.set_ylabel("number of orbits")
+    ax.set_title(title)
+    if len(histograms) > 1:
+        ax.legend()
+    fig.tight_layout()
+    out = _save(fig, path)
+    plt.close(fig)
+    return out
+
+
+def frequency_maps(path, panels: list[tuple[str, np.ndarray]], title: str) -> Path | None:
+    """Node-by-frequency magnitude maps side by side (like the paper's Fig. 2).
+
+    Each panel is (label, M) with M of shape (q, d): |A_kj| per node j (rows, sorted by
+    dominant frequency) and frequency k (columns)."""
+    plt = _plt()
+    if plt is None:
+        return None
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 4.6), squeeze=False)
+    for ax, (label, M) in zip(axes[0], panels):
+        im = ax.imshow(M, aspect="auto", interpolation="nearest", cmap="viridis")
+        ax.set_title(label, fontsize=10)
+        ax.set_xlabel("frequency k")
+        ax.set_ylabel("hidden node (sorted by dominant frequency)")
+        fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+    fig.suptitle(title)
+    fig.tight_layout()
+    out = _save(fig, path)
+    plt.close(fig)
+    return out
+
+
+def sp_dynamics(path, epochs: np.ndarray, series: dict[str, np.ndarray], title: str) -> Path | None:
+    """SP trajectories over training (like the paper's Fig. 3). ``series`` maps a label to
+    an array of shape (len(epochs),) or (len(epochs), n) (n thin lines, e.g. per orbit)."""
+    plt = _plt()
+    if plt is None:
+        return None
+    n = len(series)
+    fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 3.4), squeeze=False)
+    ep = np.maximum(np.asarray(epochs, dtype=float), 1)
+    for ax, (label, ys) in zip(axes[0], series.items()):
+        ys = np.asarray(ys, dtype=float)
+        if ys.ndim == 1:
+            ax.plot(ep, ys, lw=1.6)
+        else:
+            ax.plot(ep, ys, lw=0.7, alpha=0.7)
+        ax.set_xscale("log")
+        ax.set_xlabel("epoch")
+        ax.set_title(label, fontsize=10)
+    fig.suptitle(title)
+    fig.tight_layout()
+    out = _save(fig, path)
+    plt.close(fig)
+    return out
