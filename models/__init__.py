@@ -19,3 +19,6 @@ __all__ = [
     "loss_and_accuracy",
     "per_sample_loss",
 ]
+from models.training import TrainConfig, TrainResult, train  # noqa: E402  (issue 5: batched trainer)
+
+__all__ += ["TrainConfig", "TrainResult", "train"]

@@ -1,0 +1,161 @@
+"""Train a batch of quadratic networks together: runs = seeds × weight decays × learning rates
+(SPEC §9: full-batch Adam with coupled L2 weight decay, loss of §2, metrics before each step).
+
+Writes DIR/<run>/{weights.npz, metrics.json, config.json}, DIR/summary.json and checkpoints
+in DIR/checkpoints (epochs 1, 2, 4, … and the last; --resume continues from the latest).
+
+Example: cogs train --group Z23 --hidden 512 --epochs 10000 --lr 0.01 --wd 1e-5,1e-4 --seeds 1-5 --out runs/z23
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+OBJECTIVES = ("mse", "sp", "sp-no-rstar")
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--group", required=True, help="group spec, e.g. Z23 or Z2xZ3xZ4")
+    p.add_argument("--hidden", type=int, default=None, help="hidden width q (default 512, or the --init file's)")
+    p.add_argument("--epochs", type=int, required=True, help="number of optimizer steps")
+    p.add_argument("--lr", default="0.01", help="learning rate(s), comma-separated (default 0.01)")
+    p.add_argument("--wd", default="5e-5", help="weight decay(s), comma-separated (default 5e-5)")
+    p.add_argument("--seeds", default="1", help="seeds: 5, 1,3 or 1-5 (default 1)")
+    p.add_argument("--train-frac", type=float, default=0.9, help="train fraction of the d² pairs (default 0.9)")
+    p.add_argument("--seeding", choices=("default", "reference"), default="default",
+                   help="'reference' reproduces the paper scripts' init and split bit for bit")
+    p.add_argument("--eval-epochs", default=None, help="epochs to evaluate, e.g. 0,100,1000 (default 0,1,2,4,… and the last)")
+    p.add_argument("--init", default=None, help="start every run from this weights file (.npz)")
+    p.add_argument("--device", default="auto", help="auto (cuda if available), cpu, cuda or cuda:N")
+    p.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    p.add_argument("--objective", choices=OBJECTIVES, default="mse",
+                   help="mse (SPEC §2), sp (SP form), sp-no-rstar (SP form without the R_* terms)")
+    p.add_argument("--record-sp", action="store_true", help="record SP summaries at the evaluated epochs")
+    p.add_argument("--resume", action="store_true", help="continue from the latest checkpoint in --out")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--json", action="store_true", help="print the runs' metrics as JSON")
+
+
+def make_objective(name: str, group):
+    """The training objective for --objective (None for the built-in MSE)."""
+    if name == "mse":
+        return None
+    from cogs.cli.main import CLIError
+
+    try:
+        from cogs.loss import sp_form_loss
+    except ImportError:
+        raise CLIError(f"--objective {name} needs cogs.loss.sp_form_loss, which this build lacks") from None
+    drop = () if name == "sp" else ("R_*",)
+
+    def objective(W_a, W_b, W_c):
+        return sp_form_loss(W_a, W_b, W_c, group, drop=drop)
+
+    objective.__name__ = name
+    return objective
+
+
+def build_config(args):
+    from cogs.cli.main import CLIError
+    from groups import parse_group
+    from models.io import load_weights
+    from models.training import TrainConfig, parse_floats, parse_ints, parse_seeds
+
+    G = parse_group(args.group)
+    init = None
+    q = args.hidden
+    if args.init is not None:
+        init = load_weights(args.init, group=G)
+        if q is None:
+            q = init.q
+        elif q != init.q:
+            raise CLIError(f"--hidden {q} but {args.init} has {init.q} hidden nodes")
+    if q is None:
+        q = 512
+    eval_epochs = parse_ints(args.eval_epochs, "eval epoch") if args.eval_epochs else None
+    config = TrainConfig(
+        group=G.spec,
+        q=q,
+        epochs=args.epochs,
+        lrs=parse_floats(args.lr, "learning rate"),
+        wds=parse_floats(args.wd, "weight decay"),
+        seeds=parse_seeds(args.seeds),
+        train_frac=args.train_frac,
+        seeding=args.seeding,
+        eval_epochs=eval_epochs,
+        device=args.device,
+        dtype=args.dtype,
+        record_sp=args.record_sp,
+    )
+    return G, config, init
+
+
+def run(args) -> int:
+    from cogs.cli.main import print_json, _clean
+    from models.io import save_weights
+    from models.training import resolve_device, terminal_progress, train
+
+    G, config, init = build_config(args)
+    resolve_device(config.device)  # refuse an unavailable device before touching the disk
+    objective = make_objective(args.objective, G)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out}: exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    result = train(
+        config,
+        objective=objective,
+        init=init,
+        progress=terminal_progress(f"train {G.spec} q={config.q} R={config.n_runs}"),
+        checkpoint_dir=out / "checkpoints",
+        resume=args.resume,
+    )
+    resolved = config.to_dict()
+    resolved.update(device=result.device, objective=args.objective, init=str(args.init) if args.init else None)
+    summary_runs = []
+    for run_spec in result.runs:
+        r = run_spec.index
+        folder = out / run_spec.name
+        folder.mkdir(parents=True, exist_ok=True)
+        summary = result.run_summary(r)
+        W = result.weights(r)
+        weights_file = None
+        if all(np.isfinite(w).all() for w in W):
+            save_weights(folder / "weights.npz", G, *W, seed=run_spec.seed, lr=run_spec.lr, wd=run_spec.wd,
+                         status=summary["status"], epochs=config.epochs, diverged_epoch=summary["diverged_epoch"])
+            weights_file = "weights.npz"
+        metrics_doc = dict(summary, n_train=int(result.n_train[r]), n_test=int(result.n_test[r]), weights=weights_file)
+        if result.records:
+            metrics_doc["records"] = {"epochs": list(result.epochs), **result.run_records(r)}
+        _write_json(folder / "metrics.json", _clean(metrics_doc))
+        _write_json(folder / "config.json", _clean(dict(resolved, seed=run_spec.seed, lr=run_spec.lr, wd=run_spec.wd,
+                                                        n_train=int(result.n_train[r]), n_test=int(result.n_test[r]))))
+        final = summary["metrics"][-1]
+        summary_runs.append({k: summary[k] for k in ("seed", "lr", "wd", "status", "diverged_epoch")}
+                            | {"folder": run_spec.name, "final": final})
+    _write_json(out / "summary.json", _clean({"config": resolved, "runs": summary_runs}))
+    if args.json:
+        print_json(result.to_json())
+    else:
+        print(f"trained {config.n_runs} run(s) of {G.spec}, q={config.q}, {config.epochs} epochs on {result.device} -> {out}")
+        print(f"{'seed':>5} {'lr':>9} {'wd':>9} {'status':>9} {'train_loss':>11} {'train_acc':>9} {'test_loss':>11} {'test_acc':>9}")
+        for s in summary_runs:
+            f = s["final"]
+            cells = [_fmt(f[k]) for k in ("train_loss", "train_acc", "test_loss", "test_acc")]
+            print(f"{s['seed']:>5} {s['lr']:>9g} {s['wd']:>9g} {s['status']:>9} {cells[0]:>11} {cells[1]:>9} {cells[2]:>11} {cells[3]:>9}")
+    return 0
+
+
+def _fmt(x) -> str:
+    return "-" if x is None else f"{x:.4g}"
+
+
+def _write_json(path: Path, obj) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(obj, indent=2, allow_nan=False) + "\n")
+    tmp.replace(path)
+
+

@@ -1,0 +1,79 @@
+"""Sum potentials along a training trajectory (SPEC §3, §5), batched over runs.
+
+In paper units z_p = λ·(Fourier coefficients), λ = (2d)^{1/3}:
+  A[k, j] = (1/d) Σ_g W_a[j, g] conj χ_k(g),  B likewise,  C[k, j] = (1/d) Σ_g W_c[g, j] χ_k(g).
+
+:func:`sp_trajectory` returns, per run,
+  ``sum_re_rkkk``  Σ_{k≠0} Re r_kkk,  r_kkk = Σ_j z_a[k,j] z_b[k,j] z_c[k,j]   (global optimum: d−1)
+  ``off_diag``     Σ_{k≠0} Σ_{(k1,k2)≠(k,k)} |r_{k1 k2 k}|²   (the R_c residual; optimum 0)
+  ``rn_aac``       per orbit (representative k): |Σ_j conj(z_a[k,j]) z_a[k,j] z_c[k,j]|
+The off-diagonal sum never forms the d³ tensor r_{k1k2k}: with Gram matrices
+G_a[j,j'] = Σ_{k1} z_a[k1,j] conj z_a[k1,j'] (and G_b), Σ_{k1,k2} |r_{k1k2k}|² =
+Σ_{j,j'} z_c[k,j] conj z_c[k,j'] G_a[j,j'] G_b[j,j'], an O(q²d) computation per run.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from groups import parse_group
+
+_GRAM_BUDGET = 1 << 24  # complex entries of q×q Gram matrices held at once
+
+
+def sp_coefficients(W_a, W_b, W_c, group):
+    """z_a, z_b, z_c as complex128 tensors of shape (R, d, q) (index [r, k, j])."""
+    G = parse_group(group)
+    lam = (2.0 * G.order) ** (1.0 / 3.0)
+    W_a, W_b, W_c = (torch.as_tensor(w).detach().to(torch.float64) for w in (W_a, W_b, W_c))
+    za = G.dft(W_a, axis=-1, sign=-1).transpose(-1, -2) * lam
+    zb = G.dft(W_b, axis=-1, sign=-1).transpose(-1, -2) * lam
+    zc = G.dft(W_c, axis=-2, sign=+1) * lam
+    return za, zb, zc
+
+
+@torch.no_grad()
+def sp_trajectory(W_a, W_b, W_c, group) -> dict:
+    """SP summaries of R networks (weights (R,q,d), (R,q,d), (R,d,q), or one unbatched network);
+    see the module doc. Values are float64 tensors: (R,), (R,), (R, n_orbits)."""
+    G = parse_group(group)
+    single = torch.as_tensor(W_a).ndim == 2
+    if single:
+        W_a, W_b, W_c = (torch.as_tensor(w).unsqueeze(0) for w in (W_a, W_b, W_c))
+    za, zb, zc = sp_coefficients(W_a, W_b, W_c, G)
+    R, d, q = za.shape
+    rkkk = (za * zb * zc).sum(-1)  # (R, d)
+    sum_re = rkkk[:, 1:].real.sum(-1)
+    full = torch.empty(R, d, dtype=torch.float64, device=za.device)
+    step = max(1, _GRAM_BUDGET // max(1, q * q))
+    for r0 in range(0, R, step):
+        sl = slice(r0, r0 + step)
+        a, b, c = za[sl], zb[sl], zc[sl]
+        M = (a.transpose(-1, -2) @ a.conj()) * (b.transpose(-1, -2) @ b.conj())  # (r, q, q)
+        full[sl] = ((c @ M) * c.conj()).sum(-1).real
+    off = (full - rkkk.abs() ** 2)[:, 1:].sum(-1)
+    reps = torch.as_tensor([o.k for o in G.orbits()], dtype=torch.long, device=za.device)
+    rn = ((za.abs() ** 2) * zc).sum(-1)[:, reps].abs() if len(reps) else torch.zeros(R, 0, dtype=torch.float64)
+    out = {"sum_re_rkkk": sum_re, "off_diag": off, "rn_aac": rn}
+    if single:
+        out = {k: v[0] for k, v in out.items()}
+    return out
+
+
+def sp_recorder(group):
+    """A training recorder ``(epoch, W_a, W_b, W_c) -> sp_trajectory(...)``."""
+    G = parse_group(group)
+
+    def record(epoch, W_a, W_b, W_c):
+        return sp_trajectory(W_a, W_b, W_c, G)
+
+    record.__name__ = "sp_trajectory"
+    return record
+
+
+def orbit_labels(group) -> list[int]:
+    """The orbit representatives k, in the column order of ``rn_aac``."""
+    return [o.k for o in parse_group(group).orbits()]
+
+
+__all__ = ["orbit_labels", "sp_coefficients", "sp_recorder", "sp_trajectory"]

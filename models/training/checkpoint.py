@@ -1,0 +1,81 @@
+"""Training checkpoints: ``DIR/epoch_{e:07d}.pt`` written atomically with ``torch.save`` and
+read back with ``torch.load(weights_only=True)`` (tensors, numbers, strings, lists, dicts only).
+
+A checkpoint at epoch e holds the state after e optimizer steps: weights, Adam moments and
+step count, the alive/diverged state of each run, the train masks, and the metrics history
+of the epochs evaluated before e — everything needed to continue bit for bit.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import torch
+
+FORMAT = "cogs-train-checkpoint"
+VERSION = 1
+_NAME = re.compile(r"epoch_(\d+)\.pt")
+
+
+class CheckpointError(ValueError):
+    """A checkpoint that is unreadable or does not belong to the job being resumed."""
+
+
+def checkpoint_path(directory, epoch: int) -> Path:
+    return Path(directory) / f"epoch_{int(epoch):07d}.pt"
+
+
+def list_checkpoints(directory) -> list[tuple[int, Path]]:
+    d = Path(directory)
+    if not d.is_dir():
+        return []
+    out = []
+    for p in d.iterdir():
+        m = _NAME.fullmatch(p.name)
+        if m and p.is_file():
+            out.append((int(m.group(1)), p))
+    return sorted(out)
+
+
+def latest_checkpoint(directory) -> Path | None:
+    found = list_checkpoints(directory)
+    return found[-1][1] if found else None
+
+
+def clear_checkpoints(directory) -> None:
+    for _, p in list_checkpoints(directory):
+        p.unlink()
+
+
+def save_checkpoint(directory, epoch: int, state: dict) -> Path:
+    path = checkpoint_path(directory, epoch)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"format": FORMAT, "version": VERSION, "epoch": int(epoch), **state}
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            torch.save(payload, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def load_checkpoint(path) -> dict:
+    path = Path(path)
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e:  # noqa: BLE001 - any unpickling failure is a bad file
+        raise CheckpointError(f"{path}: unreadable checkpoint ({str(e).splitlines()[0] if str(e) else type(e).__name__})") from None
+    if not isinstance(state, dict) or state.get("format") != FORMAT:
+        raise CheckpointError(f"{path}: not a cogs training checkpoint")
+    if state.get("version") != VERSION:
+        raise CheckpointError(f"{path}: checkpoint version {state.get('version')} not supported")
+    return state

@@ -1,0 +1,237 @@
+"""The resolved, validated configuration of one batched training job (SPEC §9 defaults).
+
+A job trains R = len(seeds) × len(wds) × len(lrs) runs of one group and width q together;
+run r enumerates seeds outer, then weight decays, then learning rates (lr innermost).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import attrs
+
+SEEDINGS = ("default", "reference")
+DTYPES = ("float32", "float64")
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def _floats(x) -> tuple[float, ...]:
+    if isinstance(x, (int, float)):
+        x = (x,)
+    return tuple(float(v) for v in x)
+
+
+def _ints(x) -> tuple[int, ...]:
+    if isinstance(x, int):
+        x = (x,)
+    return tuple(int(v) for v in x)
+
+
+def _opt_ints(x):
+    return None if x is None else tuple(sorted(set(_ints(x))))
+
+
+@attrs.frozen
+class RunSpec:
+    """One run of a job: its index in the batch and its (seed, lr, wd)."""
+
+    index: int
+    seed: int
+    lr: float
+    wd: float
+
+    @property
+    def name(self) -> str:
+        return f"seed{self.seed}_lr{self.lr:g}_wd{self.wd:g}"
+
+
+@attrs.frozen
+class TrainConfig:
+    """Everything that determines a job's numbers (device aside).
+
+    ``eval_epochs``: epochs e (0 ≤ e ≤ epochs) at which metrics are taken *before* the
+    optimizer step of epoch e, i.e. after e steps; None = :func:`default_eval_epochs`. The
+    state after the last step is always evaluated as well (entry ``final``, epoch = epochs).
+    ``chunk_rows``: rows a of the pair grid processed at once (None: chosen from memory).
+    """
+
+    group: str
+    q: int
+    epochs: int
+    lrs: tuple[float, ...] = attrs.field(converter=_floats, default=(0.01,))
+    wds: tuple[float, ...] = attrs.field(converter=_floats, default=(1e-4,))
+    seeds: tuple[int, ...] = attrs.field(converter=_ints, default=(1,))
+    train_frac: float = attrs.field(converter=float, default=0.9)
+    seeding: str = "default"
+    eval_epochs: tuple[int, ...] | None = attrs.field(converter=_opt_ints, default=None)
+    device: str = "auto"
+    dtype: str = "float32"
+    betas: tuple[float, float] = attrs.field(converter=_floats, default=(0.9, 0.999))
+    eps: float = attrs.field(converter=float, default=1e-8)
+    record_sp: bool = False
+    chunk_rows: int | None = None
+
+    def __attrs_post_init__(self):
+        validate(self)
+
+    @property
+    def runs(self) -> list[RunSpec]:
+        out = []
+        for s in self.seeds:
+            for wd in self.wds:
+                for lr in self.lrs:
+                    out.append(RunSpec(len(out), s, lr, wd))
+        return out
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.seeds) * len(self.wds) * len(self.lrs)
+
+    def resolved_eval_epochs(self) -> tuple[int, ...]:
+        """The evaluated epochs, the final one (= epochs) included."""
+        base = self.eval_epochs if self.eval_epochs is not None else default_eval_epochs(self.epochs)
+        return tuple(sorted(set(base) | {self.epochs}))
+
+    def to_dict(self) -> dict:
+        d = attrs.asdict(self)
+        d["eval_epochs"] = list(self.resolved_eval_epochs())
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
+
+
+def default_eval_epochs(epochs: int) -> tuple[int, ...]:
+    """0, 1, 2, 4, 8, … below ``epochs``, plus epochs − 1 (the last pre-step evaluation)."""
+    out = {0} if epochs > 0 else set()
+    e = 1
+    while e < epochs:
+        out.add(e)
+        e *= 2
+    if epochs > 0:
+        out.add(epochs - 1)
+    return tuple(sorted(out))
+
+
+def checkpoint_epochs(epochs: int) -> tuple[int, ...]:
+    """1, 2, 4, 8, … up to ``epochs``, plus ``epochs`` itself."""
+    out = set()
+    e = 1
+    while e <= epochs:
+        out.add(e)
+        e *= 2
+    out.add(epochs)
+    return tuple(sorted(out))
+
+
+def validate(c: TrainConfig) -> None:
+    from groups import parse_group
+
+    parse_group(c.group)  # GroupSpecError (a ValueError) on a bad spec
+    if isinstance(c.q, bool) or not isinstance(c.q, int) or c.q < 1:
+        raise ValueError(f"hidden width q must be an integer ≥ 1, got {c.q!r}")
+    if isinstance(c.epochs, bool) or not isinstance(c.epochs, int) or c.epochs < 0:
+        raise ValueError(f"epochs must be an integer ≥ 0, got {c.epochs!r}")
+    if not c.seeds:
+        raise ValueError("the seed list is empty")
+    if len(set(c.seeds)) != len(c.seeds):
+        raise ValueError(f"seeds repeat: {list(c.seeds)}")
+    if any(s < 0 for s in c.seeds):
+        raise ValueError(f"seeds must be ≥ 0, got {list(c.seeds)}")
+    if not c.lrs:
+        raise ValueError("the learning-rate list is empty")
+    for lr in c.lrs:
+        if not math.isfinite(lr) or lr <= 0:
+            raise ValueError(f"learning rate must be finite and > 0, got {lr}")
+    if not c.wds:
+        raise ValueError("the weight-decay list is empty")
+    for wd in c.wds:
+        if not math.isfinite(wd) or wd < 0:
+            raise ValueError(f"weight decay must be finite and ≥ 0, got {wd}")
+    if not (0.0 < c.train_frac <= 1.0) or not math.isfinite(c.train_frac):
+        raise ValueError(f"train fraction must be in (0, 1], got {c.train_frac}")
+    if c.seeding not in SEEDINGS:
+        raise ValueError(f"seeding must be one of {', '.join(SEEDINGS)}, got {c.seeding!r}")
+    if c.dtype not in DTYPES:
+        raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, got {c.dtype!r}")
+    if c.device not in DEVICES and not re.fullmatch(r"cuda:\d+", c.device):
+        raise ValueError(f"unknown device {c.device!r} (use auto, cpu, cuda or cuda:N)")
+    if c.eval_epochs is not None:
+        bad = [e for e in c.eval_epochs if e < 0 or e > c.epochs]
+        if bad:
+            raise ValueError(f"eval epochs {bad} outside 0..{c.epochs}")
+    b1, b2 = (c.betas + (None, None))[:2]
+    if len(c.betas) != 2 or not (0 <= b1 < 1 and 0 <= b2 < 1):
+        raise ValueError(f"betas must be two numbers in [0, 1), got {c.betas}")
+    if not (c.eps > 0 and math.isfinite(c.eps)):
+        raise ValueError(f"eps must be finite and > 0, got {c.eps}")
+    if c.chunk_rows is not None and (not isinstance(c.chunk_rows, int) or c.chunk_rows < 1):
+        raise ValueError(f"chunk_rows must be an integer ≥ 1, got {c.chunk_rows!r}")
+
+
+def resolve_device(name: str):
+    """'auto' → cuda when available, else cpu; 'cuda' refused when CUDA is unavailable."""
+    import torch
+
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise ValueError(f"device {name!r} requested but CUDA is not available")
+        dev = torch.device(name)
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise ValueError(f"device {name!r}: only {torch.cuda.device_count()} CUDA device(s)")
+        return dev
+    if name == "cpu":
+        return torch.device("cpu")
+    raise ValueError(f"unknown device {name!r} (use auto, cpu, cuda or cuda:N)")
+
+
+def torch_dtype(name: str):
+    import torch
+
+    return {"float32": torch.float32, "float64": torch.float64}[name]
+
+
+def parse_seeds(text: str) -> tuple[int, ...]:
+    """'5' → (5,), '1,3' → (1, 3), '1-5' → (1, …, 5); mixtures like '1-3,7' allowed."""
+    text = str(text).strip()
+    if not text:
+        raise ValueError("empty seed list")
+    out: list[int] = []
+    for part in text.split(","):
+        part = part.strip()
+        m = re.fullmatch(r"(\d+)\s*-\s*(\d+)", part)
+        if m:
+            lo, hi = int(m.group(1)), int(m.group(2))
+            if hi < lo:
+                raise ValueError(f"bad seed range {part!r}: end below start")
+            out.extend(range(lo, hi + 1))
+        elif re.fullmatch(r"\d+", part):
+            out.append(int(part))
+        else:
+            raise ValueError(f"bad seed {part!r} (use e.g. 5, 1,3 or 1-5)")
+    if len(set(out)) != len(out):
+        raise ValueError(f"seeds repeat in {text!r}")
+    return tuple(out)
+
+
+def parse_floats(text: str, what: str) -> tuple[float, ...]:
+    """'0.01' or '1e-5,5e-5' → floats."""
+    out = []
+    for part in str(text).split(","):
+        part = part.strip()
+        try:
+            out.append(float(part))
+        except ValueError:
+            raise ValueError(f"bad {what} {part!r}: not a number") from None
+    return tuple(out)
+
+
+def parse_ints(text: str, what: str) -> tuple[int, ...]:
+    out = []
+    for part in str(text).split(","):
+        part = part.strip()
+        try:
+            out.append(int(part))
+        except ValueError:
+            raise ValueError(f"bad {what} {part!r}: not an integer") from None
+    return tuple(out)

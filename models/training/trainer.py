@@ -1,0 +1,277 @@
+"""Full-batch training of R runs in one tensor program (SPEC §9).
+
+``train(config)`` builds each run's initial weights and train/test split from its seed
+(:mod:`models.training.seeding`), stacks them into (R, q, d) / (R, d, q) tensors, and runs
+Adam with coupled L2 weight decay (:mod:`models.training.adam`) on the loss of SPEC §2
+(:mod:`models.training.pair_grid`, analytic gradient), or on a custom ``objective``.
+Metrics are taken before the optimizer step of each evaluated epoch, plus once after the
+last step (the ``final`` entry). A run whose loss, weights or Adam moments go non-finite is
+marked diverged and frozen; the other runs are unaffected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from groups import parse_group
+from models.training import checkpoint as ckpt
+from models.training.adam import BatchedAdam
+from models.training.config import (
+    TrainConfig,
+    checkpoint_epochs,
+    resolve_device,
+    torch_dtype,
+)
+from models.training.pair_grid import PairGrid
+from models.training.result import METRICS, TrainResult
+from models.training.seeding import initial_weights, split
+
+# config fields that must agree between a checkpoint and the job resuming from it
+_RESUME_KEYS = ("group", "q", "lrs", "wds", "seeds", "train_frac", "seeding", "dtype", "betas", "eps", "record_sp")
+
+
+def initial_state(config: TrainConfig, init=None):
+    """(W_a, W_b, W_c) CPU tensors of shape (R, ...) and the (R, d²) bool train masks.
+
+    ``init``: None (from the seeds), a weights-file path, a :class:`models.io.Weights`, or a
+    tuple (W_a, W_b, W_c) of one network (q×d, q×d, d×q: every run starts there) or of R
+    networks ((R,q,d), (R,q,d), (R,d,q))."""
+    G = parse_group(config.group)
+    d, q, R = G.order, config.q, config.n_runs
+    runs = config.runs
+    masks = np.zeros((R, d * d), dtype=bool)
+    splits = {s: split(d, s, config.train_frac, config.seeding) for s in config.seeds}
+    for run in runs:
+        masks[run.index, splits[run.seed][0]] = True
+    if init is None:
+        by_seed = {s: initial_weights(d, q, s, config.seeding) for s in config.seeds}
+        ws = [torch.stack([by_seed[run.seed][i].to(torch.float64) for run in runs]) for i in range(3)]
+    else:
+        ws = _init_tensors(init, G, q, R)
+    return tuple(ws), masks
+
+
+def _init_tensors(init, G, q, R):
+    from models.io import Weights, load_weights
+
+    if isinstance(init, (str, Path)):
+        init = load_weights(init)
+    if isinstance(init, Weights):
+        if init.group != G:
+            raise ValueError(f"init weights are for group {init.group.spec}, not {G.spec}")
+        init = (init.W_a, init.W_b, init.W_c)
+    W_a, W_b, W_c = (torch.as_tensor(np.asarray(w.detach().cpu() if hasattr(w, "detach") else w), dtype=torch.float64) for w in init)
+    d = G.order
+    if W_a.ndim == 2:
+        W_a, W_b, W_c = (w.unsqueeze(0).expand(R, *w.shape).clone() for w in (W_a, W_b, W_c))
+    want = [(R, q, d), (R, q, d), (R, d, q)]
+    for name, w, shape in zip(("W_a", "W_b", "W_c"), (W_a, W_b, W_c), want):
+        if tuple(w.shape) != shape:
+            raise ValueError(f"init {name} has shape {tuple(w.shape)}, expected {shape} (q = {q}, d = {d}, R = {R})")
+    return W_a, W_b, W_c
+
+
+def _objective_grads(objective, W_a, W_b, W_c):
+    with torch.enable_grad():
+        ps = [w.detach().requires_grad_(True) for w in (W_a, W_b, W_c)]
+        val = objective(*ps)
+        if val.shape != (W_a.shape[0],):
+            raise ValueError(f"objective must return shape ({W_a.shape[0]},), got {tuple(val.shape)}")
+        grads = torch.autograd.grad(val.sum(), ps)
+    return val.detach(), tuple(g.detach() for g in grads)
+
+
+def _objective_tag(objective) -> str:
+    if objective is None:
+        return "mse"
+    return str(getattr(objective, "name", None) or getattr(objective, "__name__", None) or "custom")
+
+
+def train(
+    config: TrainConfig,
+    *,
+    objective=None,
+    recorders=(),
+    init=None,
+    progress=None,
+    checkpoint_dir=None,
+    resume: bool = False,
+) -> TrainResult:
+    """Train every run of ``config`` together; see the module doc.
+
+    objective: ``f(W_a, W_b, W_c) -> Tensor(R,)`` minimised instead of the train MSE (metrics
+      still report the MSE of SPEC §2); its value is recorded as metric ``objective``.
+    recorders: callables ``(epoch, W_a, W_b, W_c) -> {name: Tensor(R,) or (R, k)}``, called at
+      every evaluated epoch (values of diverged runs become NaN).
+    init: initial weights for every run (see :func:`initial_state`).
+    progress: callable ``(epochs_done, epochs_total)``.
+    checkpoint_dir: write checkpoints at epochs 1, 2, 4, … and the last one.
+    resume: continue from the latest checkpoint in ``checkpoint_dir`` (fresh start if none).
+    """
+    device = resolve_device(config.device)
+    dtype = torch_dtype(config.dtype)
+    G = parse_group(config.group)
+    R, E = config.n_runs, config.epochs
+    recorders = list(recorders)
+    if config.record_sp:
+        from cogs.dynamics import sp_recorder
+
+        recorders.append(sp_recorder(G))
+    tag = _objective_tag(objective)
+
+    (W_a, W_b, W_c), masks = initial_state(config, init)
+    W_a, W_b, W_c = (w.to(device=device, dtype=dtype).contiguous() for w in (W_a, W_b, W_c))
+    grid = PairGrid(G, masks, q=config.q, device=device, dtype=dtype, chunk_rows=config.chunk_rows)
+    lr = torch.tensor([r.lr for r in config.runs], dtype=torch.float64)
+    wd = torch.tensor([r.wd for r in config.runs], dtype=torch.float64)
+    adam = BatchedAdam((W_a, W_b, W_c), lr, wd, betas=config.betas, eps=config.eps)
+    active = torch.ones(R, dtype=torch.bool, device=device)
+    diverged = torch.full((R,), -1, dtype=torch.long, device=device)
+    history: list[dict] = []
+    start = 0
+    key = _resume_key(config, G, tag)
+
+    if checkpoint_dir is not None:
+        checkpoint_dir = Path(checkpoint_dir)
+        latest = ckpt.latest_checkpoint(checkpoint_dir) if resume else None
+        if latest is not None:
+            state = ckpt.load_checkpoint(latest)
+            if state.get("key") != key:
+                raise ckpt.CheckpointError(f"{latest}: checkpoint belongs to a different job ({_diff(state.get('key'), key)})")
+            if not torch.equal(state["masks"], torch.as_tensor(masks)):
+                raise ckpt.CheckpointError(f"{latest}: checkpoint train/test split differs from this job's")
+            start = int(state["epoch"])
+            if start > E:
+                raise ckpt.CheckpointError(f"{latest}: checkpoint is at epoch {start}, beyond --epochs {E}")
+            for dst, name in ((W_a, "W_a"), (W_b, "W_b"), (W_c, "W_c")):
+                dst.copy_(state[name].to(device=device, dtype=dtype))
+            adam.load_state_dict(state["adam"])
+            active.copy_(state["active"].to(device))
+            diverged.copy_(state["diverged_epoch"].to(device))
+            history = [h for h in state["history"] if int(h["epoch"]) < start]
+        elif not resume or latest is None:
+            ckpt.clear_checkpoints(checkpoint_dir)
+
+    eval_set = set(config.resolved_eval_epochs())
+    ckpt_set = set(checkpoint_epochs(E))
+
+    def record(epoch: int, metrics: dict, alive: torch.Tensor, extra: dict | None = None):
+        nan = torch.tensor(float("nan"), dtype=torch.float64, device=device)
+        entry = {"epoch": int(epoch), "metrics": {}, "records": {}}
+        for name in METRICS:
+            entry["metrics"][name] = torch.where(alive, metrics[name], nan).cpu()
+        for name, val in (extra or {}).items():
+            entry["metrics"][name] = torch.where(alive, val.to(torch.float64), nan).cpu()
+        if recorders:
+            for rec in recorders:
+                for name, val in rec(epoch, W_a, W_b, W_c).items():
+                    val = torch.as_tensor(val).detach().to(device=device, dtype=torch.float64)
+                    mask = alive.view(-1, *([1] * (val.ndim - 1)))
+                    entry["records"][name] = torch.where(mask, val, nan).cpu()
+        history.append(entry)
+
+    def save(epoch: int):
+        ckpt.save_checkpoint(
+            checkpoint_dir,
+            epoch,
+            {
+                "key": key,
+                "W_a": W_a.detach().cpu(),
+                "W_b": W_b.detach().cpu(),
+                "W_c": W_c.detach().cpu(),
+                "adam": adam.state_dict(),
+                "active": active.cpu(),
+                "diverged_epoch": diverged.cpu(),
+                "masks": torch.as_tensor(masks),
+                "history": history,
+            },
+        )
+
+    for epoch in range(start, E):
+        do_eval = epoch in eval_set
+        if objective is None:
+            loss, grads, metrics = grid.evaluate(W_a, W_b, W_c, grad=True, metrics=do_eval)
+            extra = None
+        else:
+            metrics = grid.evaluate(W_a, W_b, W_c, grad=False, metrics=True)[2] if do_eval else None
+            loss, grads = _objective_grads(objective, W_a, W_b, W_c)
+            extra = {"objective": loss}
+        finite = torch.isfinite(loss)
+        diverged = torch.where(active & ~finite, epoch, diverged)
+        active = active & finite
+        if do_eval:
+            record(epoch, metrics, active, extra)
+        ok = adam.step(grads, active)
+        diverged = torch.where(active & ~ok, epoch, diverged)
+        active = ok
+        if checkpoint_dir is not None and (epoch + 1) in ckpt_set:
+            save(epoch + 1)
+        if progress is not None:
+            progress(epoch + 1, E)
+
+    # the final state, after the last step
+    loss, _, metrics = grid.evaluate(W_a, W_b, W_c, grad=False, metrics=True)
+    extra = None
+    if objective is not None:
+        with torch.no_grad():
+            extra = {"objective": objective(W_a, W_b, W_c).detach()}
+        loss = extra["objective"]
+    finite = torch.isfinite(loss)
+    diverged = torch.where(active & ~finite, E, diverged)
+    active = active & finite
+    record(E, metrics, active, extra)
+    if checkpoint_dir is not None and E == 0:
+        save(0)
+    if progress is not None and E == 0:
+        progress(0, 0)
+    return _result(config, history, diverged, (W_a, W_b, W_c), grid, device, tag)
+
+
+def _result(config, history, diverged, weights, grid, device, tag) -> TrainResult:
+    history = sorted(history, key=lambda h: h["epoch"])
+    epochs = tuple(int(h["epoch"]) for h in history)
+    R = config.n_runs
+    names = list(METRICS) + sorted({n for h in history for n in h["metrics"]} - set(METRICS))
+    metrics = {}
+    for n in names:
+        cols = [h["metrics"].get(n, torch.full((R,), float("nan"), dtype=torch.float64)) for h in history]
+        metrics[n] = torch.stack(cols, 1).numpy()
+    records = {}
+    for n in sorted({n for h in history for n in h["records"]}):
+        shape = next(h["records"][n].shape for h in history if n in h["records"])
+        cols = [h["records"].get(n, torch.full(shape, float("nan"), dtype=torch.float64)) for h in history]
+        records[n] = torch.stack(cols, 1).numpy()
+    W_a, W_b, W_c = (w.detach().cpu() for w in weights)
+    return TrainResult(
+        config=config,
+        runs=tuple(config.runs),
+        epochs=epochs,
+        metrics=metrics,
+        records=records,
+        diverged_epoch=diverged.cpu().numpy(),
+        W_a=W_a,
+        W_b=W_b,
+        W_c=W_c,
+        n_train=np.asarray(grid.n_train),
+        n_test=np.asarray(grid.n_test),
+        device=str(device),
+        objective=tag,
+    )
+
+
+def _resume_key(config: TrainConfig, G, tag: str) -> dict:
+    d = config.to_dict()
+    key = {k: d[k] for k in _RESUME_KEYS}
+    key["group"] = G.spec
+    key["objective"] = tag
+    return key
+
+
+def _diff(old, new) -> str:
+    if not isinstance(old, dict):
+        return "no job description"
+    bad = [k for k in new if old.get(k) != new[k]]
+    return "differs in " + ", ".join(bad) if bad else "unknown difference"

@@ -1,0 +1,119 @@
+"""`cogs train`: outputs, resume, init, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from cogs.cli.main import main
+from models.io import load_weights, save_weights
+from models.training import TrainConfig, train
+
+
+def cli(capsys, *argv):
+    rc = main(["train", *argv])
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def test_train_writes_runs_and_json(tmp_path, capsys):
+    out = tmp_path / "job"
+    rc, stdout, stderr = cli(capsys, "--group", "Z5", "--hidden", "8", "--epochs", "6", "--lr", "0.01", "--wd", "0,1e-4",
+                             "--seeds", "1-2", "--eval-epochs", "0,3", "--dtype", "float64", "--device", "cpu",
+                             "--out", str(out), "--json")
+    assert rc == 0 and stderr == ""  # no progress bar when stderr is not a terminal
+    doc = json.loads(stdout)
+    assert [(r["seed"], r["wd"]) for r in doc["runs"]] == [(1, 0.0), (1, 1e-4), (2, 0.0), (2, 1e-4)]
+    for r in doc["runs"]:
+        assert r["status"] == "ok" and r["lr"] == 0.01
+        assert [m["epoch"] for m in r["metrics"]] == [0, 3, 6]
+        assert set(r["metrics"][0]) >= {"epoch", "train_loss", "train_acc", "test_loss", "test_acc"}
+    # the same job through the Python API gives the same numbers
+    api = train(TrainConfig(group="Z5", q=8, epochs=6, lrs=(0.01,), wds=(0.0, 1e-4), seeds=(1, 2), eval_epochs=(0, 3),
+                            dtype="float64", device="cpu"))
+    assert api.to_json()["runs"][3]["metrics"] == doc["runs"][3]["metrics"]
+    summary = json.loads((out / "summary.json").read_text())
+    assert len(summary["runs"]) == 4 and summary["config"]["q"] == 8
+    folder = out / summary["runs"][1]["folder"]
+    w = load_weights(folder / "weights.npz", group="Z5")
+    assert w.meta["seed"] == 1 and w.meta["wd"] == 1e-4 and w.meta["status"] == "ok" and w.meta["epochs"] == 6
+    np.testing.assert_array_equal(w.W_c, api.weights(1)[2])
+    metrics = json.loads((folder / "metrics.json").read_text())
+    assert metrics["metrics"] == doc["runs"][1]["metrics"]
+    config = json.loads((folder / "config.json").read_text())
+    assert config["seed"] == 1 and config["wd"] == 1e-4 and config["epochs"] == 6 and config["eval_epochs"] == [0, 3, 6]
+    assert sorted(p.name for p in (out / "checkpoints").iterdir()) == ["epoch_0000001.pt", "epoch_0000002.pt",
+                                                                        "epoch_0000004.pt", "epoch_0000006.pt"]
+
+
+def test_resume_via_cli_matches_uninterrupted(tmp_path, capsys):
+    common = ["--group", "Z2xZ3", "--hidden", "10", "--seeds", "1,3", "--dtype", "float64", "--device", "cpu",
+              "--eval-epochs", "0,2,5,9", "--json"]
+    rc, full, _ = cli(capsys, *common, "--epochs", "12", "--out", str(tmp_path / "a"))
+    assert rc == 0
+    rc, _, _ = cli(capsys, "--group", "Z2xZ3", "--hidden", "10", "--seeds", "1,3", "--dtype", "float64", "--device", "cpu",
+                   "--eval-epochs", "0,2,5", "--epochs", "6", "--out", str(tmp_path / "b"))
+    assert rc == 0
+    rc, resumed, _ = cli(capsys, *common, "--epochs", "12", "--out", str(tmp_path / "b"), "--resume")
+    assert rc == 0
+    assert json.loads(full) == json.loads(resumed)
+
+
+def test_init_train_frac_one_and_sp_recording(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    W = (rng.normal(size=(6, 5)) * 0.3, rng.normal(size=(6, 5)) * 0.3, rng.normal(size=(5, 6)) * 0.3)
+    save_weights(tmp_path / "init.npz", "Z5", *W)
+    rc, stdout, _ = cli(capsys, "--group", "Z5", "--init", str(tmp_path / "init.npz"), "--epochs", "0", "--seeds", "1-3",
+                        "--train-frac", "1", "--dtype", "float64", "--device", "cpu", "--record-sp",
+                        "--out", str(tmp_path / "o"), "--json")
+    assert rc == 0
+    runs = json.loads(stdout)["runs"]
+    assert len(runs) == 3
+    for r in runs:
+        (m,) = r["metrics"]
+        assert m["epoch"] == 0 and m["final"] is True
+        assert m["test_loss"] is None and m["test_acc"] is None
+        assert m["train_loss"] == runs[0]["metrics"][0]["train_loss"]  # same init, same (full) train set
+    got = load_weights(tmp_path / "o" / "seed2_lr0.01_wd5e-05" / "weights.npz")
+    for a, b in zip((got.W_a, got.W_b, got.W_c), W):
+        np.testing.assert_array_equal(a, b)
+    metrics = json.loads((tmp_path / "o" / "seed2_lr0.01_wd5e-05" / "metrics.json").read_text())
+    assert set(metrics["records"]) == {"epochs", "sum_re_rkkk", "off_diag", "rn_aac"}
+    assert len(metrics["records"]["rn_aac"][0]) == 2  # two orbits of Z5
+    rc, _, err = cli(capsys, "--group", "Z5", "--init", str(tmp_path / "init.npz"), "--hidden", "7", "--epochs", "1",
+                     "--out", str(tmp_path / "p"))
+    assert rc == 2 and "hidden" in err
+
+
+def test_sp_objective_option(tmp_path, capsys):
+    pytest.importorskip("cogs.loss")
+    rc, stdout, err = cli(capsys, "--group", "Z5", "--hidden", "6", "--epochs", "3", "--objective", "sp-no-rstar",
+                          "--dtype", "float64", "--device", "cpu", "--out", str(tmp_path / "sp"), "--json")
+    assert rc == 0, err
+    m = json.loads(stdout)["runs"][0]["metrics"]
+    assert all(np.isfinite(e["objective"]) for e in m)
+
+
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["--group", "Zfoo"], "group"),
+        (["--group", "Z5", "--seeds", "3-1"], "seed"),
+        (["--group", "Z5", "--lr=-0.01"], "learning rate"),
+        (["--group", "Z5", "--init", "/nonexistent/w.npz"], "no such file"),
+        (["--group", "Z5", "--train-frac", "1.5"], "train fraction"),
+        (["--group", "Z5", "--eval-epochs", "0,99"], "eval epochs"),
+    ],
+)
+def test_bad_input_one_line_error(tmp_path, args, needle):
+    cmd = [sys.executable, "-m", "cogs.cli.main", "train", *args, "--epochs", "3", "--hidden", "4", "--out", str(tmp_path / "x")]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert p.returncode != 0
+    assert "Traceback" not in p.stderr
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0].lower(), p.stderr
+    assert not (tmp_path / "x" / "summary.json").exists()

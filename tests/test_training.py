@@ -1,0 +1,341 @@
+"""Batched trainer (models.training) and SP trajectories (cogs.dynamics).
+
+Reference numbers come from SPEC §9 or from independent, plain one-run-at-a-time scripts
+written out here (nn.Linear + torch.optim.Adam + the SPEC §2 loss), never from the trainer.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from cogs.dynamics import sp_trajectory
+from groups import parse_group
+from models.training import BatchedAdam, PairGrid, TrainConfig, load_checkpoint, list_checkpoints, train
+
+
+# ----------------------------------------------------------------------------- helpers
+def spec_loss(W_a, W_b, W_c, d, table, idx):
+    """SPEC §2 written out: mean over pairs idx of ‖P(o − e_{a+b})‖², one-hot inputs."""
+    a, b = idx // d, idx % d
+    eye = torch.eye(d, dtype=W_a.dtype)
+    h = (W_a @ eye[:, a] + W_b @ eye[:, b]) ** 2  # (q, N)
+    o = W_c @ h  # (d, N)
+    P = eye - torch.ones(d, d, dtype=W_a.dtype) / d
+    y = torch.as_tensor(table[a, b])
+    r = P @ (o - eye[:, y])
+    return (r**2).sum(0).mean(), (o.argmax(0) == y).double().mean()
+
+
+def reference_run(d, table, q, seed, lr, wd, epochs, dtype, train_frac=0.9):
+    """A plain script in the style of the paper's: one run, nn.Linear, torch.optim.Adam."""
+    random.seed(seed)
+    np.random.seed(seed + 1)
+    torch.manual_seed(seed + 2)
+    torch.randn(d, d)
+    la, lb, lc = nn.Linear(d, q, bias=False), nn.Linear(d, q, bias=False), nn.Linear(q, d, bias=False)
+    params = [nn.Parameter(m.weight.detach().to(dtype).clone()) for m in (la, lb, lc)]
+    perm = np.random.RandomState(seed).permutation(d * d)
+    n_test = math.ceil((1 - train_frac) * d * d - 1e-9)
+    test, tr = torch.as_tensor(perm[:n_test]), torch.as_tensor(perm[n_test:])
+    opt = torch.optim.Adam(params, lr=lr, weight_decay=wd)
+    hist = []
+    for _ in range(epochs):
+        opt.zero_grad()
+        loss, acc = spec_loss(*params, d, table, tr)
+        with torch.no_grad():
+            tl, ta = spec_loss(*params, d, table, test)
+        hist.append([loss.item(), acc.item(), tl.item(), ta.item()])
+        loss.backward()
+        opt.step()
+    return np.array(hist), [p.detach() for p in params]
+
+
+def zF6(d, thetas):
+    """SPEC §7 explicit real z_F6 weights for odd cyclic d."""
+    kappa = (12 * d) ** (-1 / 3)
+    g = np.arange(d)
+    rows_a, rows_b, rows_c = [], [], []
+    for k in range(1, (d - 1) // 2 + 1):
+        th = thetas[k - 1]
+        phi = 2 * np.pi * g * k / d
+        for s in (0, 1):
+            for t in (0, 1, 2):
+                rows_a.append(2 * kappa * np.cos(phi + s * th + 2 * np.pi * t / 3))
+                rows_b.append(2 * kappa * np.cos(phi + s * (th + np.pi) + 2 * np.pi * t / 3))
+                rows_c.append(2 * kappa * np.cos(phi - 2 * np.pi * t / 3 + s * (2 * th - np.pi)))
+    return np.array(rows_a), np.array(rows_b), np.array(rows_c).T
+
+
+def metric_array(res, r):
+    return np.array([[m[k] for k in ("train_loss", "train_acc", "test_loss", "test_acc")] for m in res.run_metrics(r)], dtype=float)
+
+
+def cfg(**kw):
+    base = dict(group="Z7", q=12, epochs=10, lrs=(0.01,), wds=(1e-4,), seeds=(1,), device="cpu", dtype="float64")
+    base.update(kw)
+    return TrainConfig(**base)
+
+
+# ----------------------------------------------------------------------------- reference
+def test_reference_epoch0_spec_numbers():
+    c = TrainConfig(group="Z23", q=512, epochs=0, lrs=(0.01,), wds=(1e-4,), seeds=(5,), seeding="reference", dtype="float32", device="cpu")
+    res = train(c)
+    m = res.run_metrics(0)[0]
+    assert m["epoch"] == 0
+    assert m["train_acc"] == pytest.approx(0.0504, abs=5e-5)
+    assert m["train_loss"] == pytest.approx(0.96931, abs=1e-5)
+    assert m["test_acc"] == pytest.approx(0.0566, abs=5e-5)
+    assert m["test_loss"] == pytest.approx(0.96719, abs=1e-5)
+    assert res.n_test[0] == 53 and res.n_train[0] == 476
+
+
+@pytest.mark.parametrize("dtype,rtol", [("float64", 1e-10), ("float32", 1e-5)])
+def test_matches_independent_reference_script(dtype, rtol):
+    G = parse_group("Z2xZ5")
+    d, q, E = G.order, 24, 30
+    table = np.array(G.cayley_table())
+    c = TrainConfig(group=G.spec, q=q, epochs=E, lrs=(0.01, 0.003), wds=(1e-4, 0.0), seeds=(1, 4), seeding="reference",
+                    eval_epochs=range(E), device="cpu", dtype=dtype)
+    res = train(c)
+    tdt = torch.float64 if dtype == "float64" else torch.float32
+    for run in res.runs:
+        hist, weights = reference_run(d, table, q, run.seed, run.lr, run.wd, E, tdt)
+        got = metric_array(res, run.index)[:E]
+        np.testing.assert_allclose(got[:, [0, 2]], hist[:, [0, 2]], rtol=rtol, atol=0)
+        # accuracies are counts: allow a rare argmax near-tie flip in float32 only
+        assert np.abs(got[:, [1, 3]] - hist[:, [1, 3]]).max() <= (0 if dtype == "float64" else 0.02)
+        for mine, ref in zip(res.weights(run.index), weights):
+            np.testing.assert_allclose(mine, ref.double().numpy(), rtol=0, atol=rtol * 10)
+
+
+def test_analytic_gradient_matches_autograd():
+    G = parse_group("Z3xZ3")
+    d, q, R = G.order, 7, 3
+    gen = torch.Generator().manual_seed(3)
+    W = [torch.randn(R, q, d, generator=gen, dtype=torch.float64), torch.randn(R, q, d, generator=gen, dtype=torch.float64),
+         torch.randn(R, d, q, generator=gen, dtype=torch.float64)]
+    rng = np.random.default_rng(0)
+    masks = rng.random((R, d * d)) < 0.7
+    table = np.array(G.cayley_table())
+    for rows in (None, 2):
+        grid = PairGrid(G, masks, q=q, device="cpu", dtype=torch.float64, chunk_rows=rows)
+        loss, grads, _ = grid.evaluate(*W, grad=True)
+        for r in range(R):
+            ws = [w[r].clone().requires_grad_(True) for w in W]
+            l_ref, _ = spec_loss(*ws, d, table, torch.as_tensor(np.flatnonzero(masks[r])))
+            l_ref.backward()
+            assert loss[r].item() == pytest.approx(l_ref.item(), rel=1e-13)
+            for g, w in zip(grads, ws):
+                np.testing.assert_allclose(g[r].numpy(), w.grad.numpy(), rtol=1e-11, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_batched_adam_bitwise_equals_torch_adam(dtype):
+    R, lrs, wds = 3, [0.01, 0.003, 0.1], [1e-4, 0.0, 5e-4]
+    gen = torch.Generator().manual_seed(0)
+    P = [torch.randn(R, 5, 4, generator=gen, dtype=dtype), torch.randn(R, 4, 5, generator=gen, dtype=dtype)]
+    grads = [[torch.randn(R, *p.shape[1:], generator=gen, dtype=dtype) for p in P] for _ in range(6)]
+    mine = [p.clone() for p in P]
+    opt = BatchedAdam(mine, lrs, wds)
+    for g in grads:
+        opt.step(g, torch.ones(R, dtype=torch.bool))
+    for r in range(R):
+        ps = [nn.Parameter(p[r].clone()) for p in P]
+        ref = torch.optim.Adam(ps, lr=lrs[r], weight_decay=wds[r])
+        for g in grads:
+            for p, gg in zip(ps, g):
+                p.grad = gg[r].clone()
+            ref.step()
+        for p, m in zip(ps, mine):
+            assert torch.equal(p.detach(), m[r])
+
+
+# ----------------------------------------------------------------------------- options
+def test_exact_global_solution_stays_global():
+    d = 7
+    W_a, W_b, W_c = zF6(d, thetas=[0.3, 1.1, -0.7])
+    assert W_a.shape == (3 * (d - 1), d)
+    # the SPEC §7 formula itself: loss < 1e-12 over all pairs, written-out loss
+    G = parse_group(f"Z{d}")
+    l0, acc0 = spec_loss(*(torch.as_tensor(w) for w in (W_a, W_b, W_c)), d, np.array(G.cayley_table()), torch.arange(d * d))
+    assert l0.item() < 1e-12 and acc0.item() == 1.0
+    # Adam at an exact minimum: with lr/eps large, rounding-level gradients get amplified
+    # (torch.optim.Adam does the same). lr 1e-6 keeps it below 1e-10 throughout ...
+    res = train(cfg(group=f"Z{d}", q=W_a.shape[0], epochs=60, lrs=(1e-6,), wds=(0.0,), seeds=(1, 2), train_frac=1.0,
+                    eval_epochs=(0, 1, 2, 3, 5, 10, 20, 40)), init=(W_a, W_b, W_c))
+    assert res.metrics["train_loss"][:, 0].max() < 1e-12
+    assert np.nanmax(res.metrics["train_loss"]) < 1e-10
+    assert np.all(res.metrics["train_acc"] == 1.0)
+    assert np.all(np.isnan(res.metrics["test_loss"]))  # train fraction 1: no test set
+    # ... while lr 1e-3 (the brief's setting) leaves transiently (~1e-4 at epoch 3) and returns
+    kick = train(cfg(group=f"Z{d}", q=W_a.shape[0], epochs=250, lrs=(1e-3,), wds=(0.0,), seeds=(1,), train_frac=1.0,
+                     eval_epochs=(0, 1, 3)), init=(W_a, W_b, W_c))
+    lk = kick.metrics["train_loss"][0]
+    assert lk[0] < 1e-12 and lk[1] < 1e-10 and lk[2] > 1e-8 and lk[-1] < 1e-10
+    entry = res.run_metrics(0)[-1]
+    assert entry["final"] and entry["epoch"] == 60 and entry["test_loss"] is None and entry["test_acc"] is None
+    # its SP summary in paper units: r_kkk = 1 on every k ≠ 0, R_c and R_n empty
+    sp = sp_trajectory(torch.as_tensor(W_a), torch.as_tensor(W_b), torch.as_tensor(W_c), G)
+    assert sp["sum_re_rkkk"].item() == pytest.approx(d - 1, abs=1e-9)
+    assert abs(sp["off_diag"].item()) < 1e-9 and sp["rn_aac"].abs().max().item() < 1e-9
+
+
+def test_resume_reproduces_uninterrupted_run_bitwise(tmp_path):
+    evals = tuple(range(0, 40, 5))
+    full = train(cfg(epochs=40, seeds=(1, 2), eval_epochs=evals), checkpoint_dir=tmp_path / "a")
+    assert [e for e, _ in list_checkpoints(tmp_path / "a")] == [1, 2, 4, 8, 16, 32, 40]
+    part = train(cfg(epochs=20, seeds=(1, 2), eval_epochs=evals[:4]), checkpoint_dir=tmp_path / "b")
+    assert [e for e, _ in list_checkpoints(tmp_path / "b")] == [1, 2, 4, 8, 16, 20]
+    state = load_checkpoint(list_checkpoints(tmp_path / "b")[-1][1])
+    assert state["epoch"] == 20 and state["W_a"].shape == (2, 12, 7)
+    resumed = train(cfg(epochs=40, seeds=(1, 2), eval_epochs=evals), checkpoint_dir=tmp_path / "b", resume=True)
+    assert resumed.epochs == full.epochs == evals + (40,)
+    for n in full.metrics:
+        assert np.array_equal(full.metrics[n], resumed.metrics[n], equal_nan=True)
+    for w in ("W_a", "W_b", "W_c"):
+        assert torch.equal(getattr(full, w), getattr(resumed, w))
+    # part's numbers were the first half of the same trajectory, and resuming a different job is refused
+    assert np.array_equal(part.metrics["train_loss"][:, :4], full.metrics["train_loss"][:, :4])
+    with pytest.raises(ValueError, match="different job"):
+        train(cfg(epochs=40, seeds=(1, 2), wds=(2e-4,)), checkpoint_dir=tmp_path / "b", resume=True)
+
+
+def test_diverging_run_is_frozen_and_others_unharmed():
+    base = dict(group="Z7", q=12, epochs=25, seeds=(1, 2), device="cpu", dtype="float32", wds=(1e-4,))
+    mixed = train(TrainConfig(lrs=(0.01, 1e6), **base))
+    alone = train(TrainConfig(lrs=(0.01,), **base))
+    status = [mixed.status(r.index) for r in mixed.runs]
+    assert status == ["ok", "diverged", "ok", "diverged"]
+    for r_mixed, r_alone in ((0, 0), (2, 1)):
+        for n in mixed.metrics:
+            assert np.array_equal(mixed.metrics[n][r_mixed], alone.metrics[n][r_alone], equal_nan=True)
+        for w in ("W_a", "W_b", "W_c"):
+            assert torch.equal(getattr(mixed, w)[r_mixed], getattr(alone, w)[r_alone])
+    r = 1
+    e = mixed.diverged_epoch[r]
+    assert 0 < e < 25
+    after = [i for i, ep in enumerate(mixed.epochs) if ep >= e]
+    assert np.all(np.isnan(mixed.metrics["train_loss"][r, after]))
+    assert all(np.isfinite(w).all() for w in mixed.weights(r))  # frozen at the last finite state
+    from cogs.cli.main import _clean
+
+    text = json.dumps(_clean(mixed.to_json()), allow_nan=False)
+    assert json.loads(text)["runs"][1]["status"] == "diverged"
+
+
+def test_poisoned_init_diverges_at_epoch0_alone():
+    G = parse_group("Z5")
+    gen = torch.Generator().manual_seed(0)
+    W = [torch.rand(3, 8, 5, generator=gen, dtype=torch.float64) - 0.5, torch.rand(3, 8, 5, generator=gen, dtype=torch.float64) - 0.5,
+         torch.rand(3, 5, 8, generator=gen, dtype=torch.float64) - 0.5]
+    W_poison = [w.clone() for w in W]
+    W_poison[2][1, 0, 0] = float("nan")
+    c3 = TrainConfig(group=G.spec, q=8, epochs=12, seeds=(1, 2, 3), device="cpu", dtype="float64")
+    res = train(c3, init=W_poison)
+    assert res.diverged_epoch.tolist() == [-1, 0, -1]
+    assert torch.isnan(res.W_c[1, 0, 0]) and torch.equal(res.W_a[1], W_poison[0][1])
+    good = train(c3, init=W)
+    for r in (0, 2):
+        assert np.array_equal(res.metrics["train_loss"][r], good.metrics["train_loss"][r])
+        assert torch.equal(res.W_a[r], good.W_a[r])
+
+
+@pytest.mark.parametrize(
+    "kw,match",
+    [
+        (dict(lrs=(0.0,)), "learning rate"),
+        (dict(lrs=(float("nan"),)), "learning rate"),
+        (dict(lrs=(-1e-3,)), "learning rate"),
+        (dict(wds=(-1e-4,)), "weight decay"),
+        (dict(train_frac=0.0), "train fraction"),
+        (dict(train_frac=1.5), "train fraction"),
+        (dict(q=0), "hidden width"),
+        (dict(epochs=-1), "epochs"),
+        (dict(device="tpu"), "device"),
+        (dict(eval_epochs=(3, 11)), "eval epochs"),
+        (dict(seeds=()), "seed"),
+        (dict(group="Z1"), "trivial"),
+    ],
+)
+def test_impossible_settings_refused(kw, match):
+    with pytest.raises(ValueError, match=match):
+        cfg(**kw)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="CUDA present")
+def test_cuda_requested_but_unavailable():
+    with pytest.raises(ValueError, match="CUDA"):
+        train(cfg(device="cuda"))
+
+
+def test_default_seeding_deterministic_and_shared_by_seed():
+    c = cfg(epochs=5, seeds=(3, 4), wds=(0.0, 1e-3), dtype="float32")
+    a, b = train(c), train(c)
+    assert np.array_equal(a.metrics["train_loss"], b.metrics["train_loss"], equal_nan=True)
+    assert torch.equal(a.W_a, b.W_a)
+    runs = a.runs  # seed 3 wd 0, seed 3 wd 1e-3, seed 4 wd 0, seed 4 wd 1e-3
+    assert [(r.seed, r.wd) for r in runs] == [(3, 0.0), (3, 1e-3), (4, 0.0), (4, 1e-3)]
+    assert a.metrics["train_loss"][0, 0] == a.metrics["train_loss"][1, 0]  # same init and split
+    assert a.metrics["train_loss"][0, 0] != a.metrics["train_loss"][2, 0]
+
+
+def test_objective_replaces_the_loss():
+    """A stub objective: the SPEC §2 loss over all pairs, by autograd. With train fraction 1 it
+    is the same loss as the built-in one, so the trajectories agree to rounding."""
+    G = parse_group("Z5")
+    table = np.array(G.cayley_table())
+
+    def all_pairs_loss(W_a, W_b, W_c):
+        return torch.stack([spec_loss(W_a[r], W_b[r], W_c[r], 5, table, torch.arange(25))[0] for r in range(W_a.shape[0])])
+
+    c = cfg(group="Z5", epochs=15, seeds=(1, 2), train_frac=1.0)
+    a = train(c, objective=all_pairs_loss)
+    b = train(c)
+    np.testing.assert_allclose(a.metrics["train_loss"], b.metrics["train_loss"], rtol=1e-9)
+    np.testing.assert_allclose(a.metrics["objective"], a.metrics["train_loss"], rtol=1e-12)
+    assert a.objective == "all_pairs_loss"
+
+
+def test_recorders_and_sp_recording():
+    seen = []
+
+    def rec(epoch, W_a, W_b, W_c):
+        seen.append(epoch)
+        return {"norm": W_a.flatten(1).norm(dim=1), "pair": torch.stack([W_b.sum((1, 2)), W_c.sum((1, 2))], 1)}
+
+    res = train(cfg(epochs=6, seeds=(1, 2), eval_epochs=(0, 3), record_sp=True), recorders=[rec])
+    assert seen == [0, 3, 6] and res.epochs == (0, 3, 6)
+    assert res.records["norm"].shape == (2, 3) and res.records["pair"].shape == (2, 3, 2)
+    assert res.records["rn_aac"].shape == (2, 3, 3) and res.records["off_diag"].shape == (2, 3)
+    np.testing.assert_allclose(res.records["norm"][:, -1], res.W_a.flatten(1).norm(dim=1).numpy())
+
+
+# ----------------------------------------------------------------------------- dynamics
+@pytest.mark.parametrize("spec", ["Z5", "Z2xZ4", "Z3xZ3"])
+def test_sp_trajectory_against_brute_force(spec):
+    G = parse_group(spec)
+    d, q, R = G.order, 6, 2
+    gen = torch.Generator().manual_seed(1)
+    W_a, W_b = torch.randn(R, q, d, generator=gen, dtype=torch.float64), torch.randn(R, q, d, generator=gen, dtype=torch.float64)
+    W_c = torch.randn(R, d, q, generator=gen, dtype=torch.float64)
+    got = sp_trajectory(W_a, W_b, W_c, G)
+    chi = torch.as_tensor(np.array(G.character_table()))  # chi[k, g]
+    lam = (2 * d) ** (1 / 3)
+    for r in range(R):
+        A = lam * torch.einsum("jg,kg->kj", W_a[r].cdouble(), chi.conj()) / d
+        B = lam * torch.einsum("jg,kg->kj", W_b[r].cdouble(), chi.conj()) / d
+        C = lam * torch.einsum("gj,kg->kj", W_c[r].cdouble(), chi) / d
+        full = torch.einsum("aj,bj,cj->abc", A, B, C)  # r_{k1 k2 k}
+        diag = torch.stack([full[k, k, k] for k in range(d)])
+        assert got["sum_re_rkkk"][r].item() == pytest.approx(diag[1:].real.sum().item(), abs=1e-10)
+        off = sum((full[:, :, k].abs() ** 2).sum() - diag[k].abs() ** 2 for k in range(1, d))
+        assert got["off_diag"][r].item() == pytest.approx(off.item(), rel=1e-10)
+        rn = [abs((A[o.k].conj() * A[o.k] * C[o.k]).sum().item()) for o in G.orbits()]
+        np.testing.assert_allclose(got["rn_aac"][r].numpy(), rn, rtol=1e-10)
