@@ -1,0 +1,385 @@
+"""Strategies: which partial solution goes on which orbit, then build and certify.
+
+Strategies (SPEC §7; c = complex orbits, r = real characters, d = |G| = 1 + 2c + r):
+
+``f6``        z_F6 — every orbit fully solved on its own: the lowest-order composition that
+              kills all its SPs (with the built-ins a normalised z_ν*z_syn, order 6, on each
+              complex orbit and z_real, order 2, on each real one): order 6c + 2r, 3(d−1)
+              for odd cyclic d.
+``f46``       z_F4/6 — one complex orbit k0 (the first) is a *helper*: fully solved and with
+              vanishing c-free sums (z_ν*z_syn with |ν| = 1); every other complex orbit only
+              needs R_c ∪ R_* (z_{ν=i}*z_ξ, order 4) and its R_n residual ρ_k is cancelled by
+              output components γ_k = −ρ_k/N on the helper's nodes; real orbits carry
+              z_real. Order 6 + 4(c−1) + 2r = 2d. A group without complex orbits (Z_2^n)
+              has no helper: f46 falls back to f6 and says so in the certificate.
+``memorize``  z_M = y_1*y_2 (SPEC §7), order d²: one node per pair (g, h). Refused above
+              |G| = MEMORIZE_MAX_D (d² nodes and an O(q²d) certificate).
+``auto``      the lowest total order that the registry and cancellation allow: per orbit
+              kind the cheapest full and partial (R_n-free) compositions, the cheapest
+              helper, and the better of "no cancellation" and "helper + cheapest of
+              full/partial everywhere else". With the built-ins this puts a single node
+              (1, 1, 1) on each real orbit (its R_n residual is cancelled by the helper):
+              order 2d − r, below z_F4/6 whenever the group has real characters and a
+              complex orbit. Each such certificate carries its own brute-force check.
+
+The per-orbit compositions come from :func:`cogs.solver.search.search` (the registry, never a
+hard-coded answer); each orbit gets fresh random parameter values from ``seed``.
+
+>>> c = construct("Z7", "f46", seed=0)
+>>> c.order, c.certificate.loss < 1e-12
+(14, True)
+
+Reference: Tian, NeurIPS 2025, arXiv:2410.01779 (SPEC §7).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import attrs
+import numpy as np
+
+from cogs.generators.builtin import memorization_direct, memorization_element
+from cogs.generators.registry import Registry, current_registry
+from cogs.solver.assemble import balance as balance_weights
+from cogs.solver.assemble import block_rn_residuals, cancel_rn_weights, normalize_blocks, weights_from_blocks
+from cogs.solver.certificate import Certificate, certify
+from cogs.solver.search import CoverageError, OrbitPlan, requirement, search, sp_vector
+from groups import FiniteAbelianGroup, Orbit, parse_group
+from models.element import NetworkElement
+
+__all__ = ["Construction", "Layout", "MEMORIZE_MAX_D", "STRATEGIES", "construct", "plan_layout", "reference_orders"]
+
+STRATEGIES = ("f6", "f46", "memorize", "auto")
+MEMORIZE_MAX_D = 64
+
+
+def reference_orders(group) -> dict:
+    """The orders SPEC §7 predicts: f6 = 6c + 2r, f46 = 2d (c > 0), memorize = d²."""
+    G = parse_group(group)
+    c, r, d = len(G.complex_orbits()), len(G.real_orbits()), G.order
+    out = {"f6": 6 * c + 2 * r}
+    if c > 0:
+        out["f46"] = 2 * d
+    out["memorize"] = d * d
+    return out
+
+
+@attrs.frozen
+class Layout:
+    """Which plan goes where: ``helper`` on the first complex orbit (when cancelling), then
+    ``complex_plan``/``real_plan`` (roles 'full' or 'partial') on every other orbit."""
+
+    strategy: str
+    requested: str
+    complex_plan: OrbitPlan | None
+    complex_role: str
+    real_plan: OrbitPlan | None
+    real_role: str
+    helper: OrbitPlan | None = None
+    note: str = ""
+
+    @property
+    def cancel(self) -> bool:
+        return self.helper is not None
+
+    def order(self, group) -> int:
+        cx, rl = len(group.complex_orbits()), len(group.real_orbits())
+        total = 0
+        if self.helper is not None:
+            total += self.helper.order
+            cx -= 1
+        if cx:
+            total += cx * self.complex_plan.order
+        if rl:
+            total += rl * self.real_plan.order
+        return total
+
+    def assignment(self, group, orbit: Orbit, helper_k: int | None) -> tuple[str, OrbitPlan]:
+        if self.helper is not None and orbit.k == helper_k:
+            return "helper", self.helper
+        if orbit.is_real:
+            return self.real_role, self.real_plan
+        return self.complex_role, self.complex_plan
+
+
+def _orbit_error(group, orbit: Orbit, err: CoverageError) -> CoverageError:
+    coords = tuple(int(x) for x in group.coords(orbit.k))
+    members = "{" + ", ".join(str(m) for m in orbit.members) + "}"
+    return CoverageError(
+        f"orbit k={orbit.k} of {group.spec} ({orbit.kind} orbit {members}, k = {coords}) cannot be covered: {err}",
+        kind=orbit.kind,
+        missing=err.missing,
+        best=err.best,
+        orbit=orbit,
+    )
+
+
+def plan_layout(group, strategy: str = "auto", *, registry: Registry | None = None, polynomial: bool = True, sums: bool = True, max_factors: int = 3) -> Layout:
+    """Choose the per-orbit plans for ``strategy`` (see the module docstring)."""
+    G = parse_group(group)
+    registry = current_registry() if registry is None else registry
+    if strategy not in ("f6", "f46", "auto"):
+        raise ValueError(f"unknown strategy {strategy!r}; choose from {', '.join(STRATEGIES)}")
+    cx, rl = G.complex_orbits(), G.real_orbits()
+
+    def get(kind, cancel=False, helper=False):
+        try:
+            return search(kind, requirement(kind, cancel), registry=registry, polynomial=polynomial, sums=sums, max_factors=max_factors, helper=helper)
+        except CoverageError as e:
+            return e
+
+    full_c = get("complex") if cx else None
+    full_r = get("real") if rl else None
+
+    def f6_layout(note=""):
+        for orbits, plan in ((cx, full_c), (rl, full_r)):
+            if isinstance(plan, CoverageError):
+                raise _orbit_error(G, orbits[0], plan)
+        return Layout("f6", strategy, full_c, "full", full_r, "full", None, note)
+
+    if strategy == "f6":
+        return f6_layout()
+    if not cx:
+        return f6_layout(f"{G.spec} has no complex orbit, so no helper orbit for R_n cancellation: {strategy} falls back to f6")
+    helper = get("complex", helper=True)
+    if isinstance(helper, CoverageError):
+        note = f"no helper orbit can be built from the registry ({helper}); {strategy} falls back to f6"
+        return f6_layout(note)
+    part_c = get("complex", cancel=True) if len(cx) > 1 else None
+    part_r = get("real", cancel=True) if rl else None
+
+    def pick(full, part, prefer_partial):
+        ok_f, ok_p = isinstance(full, OrbitPlan), isinstance(part, OrbitPlan)
+        if ok_f and ok_p:
+            if part.order < full.order or (prefer_partial and part.order == full.order):
+                return part, "partial"
+            return full, "full"
+        if ok_p:
+            return part, "partial"
+        if ok_f:
+            return full, "full"
+        return (full if full is not None else part), "none"
+
+    c_plan, c_role = pick(full_c, part_c, True) if len(cx) > 1 else (None, "full")
+    if strategy == "f46":
+        r_plan, r_role = (full_r, "full") if isinstance(full_r, OrbitPlan) else (part_r, "partial")
+    else:
+        r_plan, r_role = pick(full_r, part_r, False) if rl else (None, "full")
+    if isinstance(c_plan, CoverageError):
+        raise _orbit_error(G, cx[1], c_plan)
+    if isinstance(r_plan, CoverageError):
+        raise _orbit_error(G, rl[0], r_plan)
+    cancel_layout = Layout(strategy, strategy, c_plan, c_role, r_plan, r_role, helper)
+    if strategy == "auto":
+        try:
+            plain = f6_layout()
+        except CoverageError:
+            plain = None
+        if plain is not None and plain.order(G) <= cancel_layout.order(G):
+            return attrs.evolve(plain, strategy="auto", requested="auto")
+    return cancel_layout
+
+
+@attrs.frozen(eq=False)
+class Construction:
+    """A built global solution: real weights (float64 numpy; balanced unless asked not to)
+    and its :class:`Certificate`."""
+
+    group: FiniteAbelianGroup
+    strategy: str
+    seed: int
+    W_a: np.ndarray
+    W_b: np.ndarray
+    W_c: np.ndarray
+    certificate: Certificate
+
+    @property
+    def order(self) -> int:
+        return int(self.W_a.shape[0])
+
+    @property
+    def weights(self):
+        return self.W_a, self.W_b, self.W_c
+
+    def element(self) -> NetworkElement:
+        return NetworkElement.from_weights(self.group, self.W_a, self.W_b, self.W_c)
+
+    def save(self, path) -> Path:
+        """Write the models.io weights file (meta: strategy, seed, order, loss, requested)."""
+        from models.io import save_weights
+
+        c = self.certificate.data
+        return save_weights(
+            path,
+            self.group,
+            self.W_a,
+            self.W_b,
+            self.W_c,
+            strategy=self.strategy,
+            requested_strategy=c["requested_strategy"],
+            seed=self.seed,
+            order=self.order,
+            loss=c["loss"],
+            balanced=c["balanced"],
+            source="cogs construct",
+        )
+
+
+def construct(
+    group,
+    strategy: str = "auto",
+    *,
+    seed: int = 0,
+    registry: Registry | None = None,
+    balance: bool = True,
+    polynomial: bool = True,
+    sums: bool = True,
+    max_factors: int = 3,
+    brute_force_max_d: int = 128,
+) -> Construction:
+    """Build a global solution for ``group`` with ``strategy`` and certify it.
+
+    Raises :class:`~cogs.solver.search.CoverageError` (a ValueError) naming the first orbit
+    the registry cannot cover, ValueError for an unknown strategy or a memorize request above
+    :data:`MEMORIZE_MAX_D`."""
+    t0 = time.perf_counter()
+    G = parse_group(group)
+    if strategy not in STRATEGIES:
+        raise ValueError(f"unknown strategy {strategy!r}; choose from {', '.join(STRATEGIES)}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be an int ≥ 0, got {seed!r}")
+    registry = current_registry() if registry is None else registry
+    if strategy == "memorize":
+        return _memorize(G, int(seed), registry, balance, brute_force_max_d, t0)
+    layout = plan_layout(G, strategy, registry=registry, polynomial=polynomial, sums=sums, max_factors=max_factors)
+    rng = np.random.default_rng(seed)
+    orbits = G.orbits()
+    cx = G.complex_orbits()
+    helper_k = cx[0].k if (layout.cancel and cx) else None
+    raw, kinds, rows = [], [], []
+    coords = G.elements()
+    for o in orbits:
+        role, plan = layout.assignment(G, o, helper_k)
+        try:
+            block, rec = plan.instantiate(registry, rng)
+        except CoverageError as e:
+            raise _orbit_error(G, o, e) from None
+        raw.append(block.v)
+        kinds.append(o.kind)
+        rows.append(
+            {
+                "k": o.k,
+                "neg": o.neg,
+                "kind": o.kind,
+                "coords": [int(x) for x in coords[o.k]],
+                "role": role,
+                "name": plan.name,
+                "generators": list(plan.factors),
+                "leaves": rec,
+                "order": int(block.order),
+            }
+        )
+    blocks = normalize_blocks(raw, kinds)
+    for row, v, kind in zip(rows, blocks, kinds):
+        row["block_sps"] = sp_vector(v, kind)
+    ks = np.array([o.k for o in orbits], dtype=np.int64)
+    negs = np.array([o.neg for o in orbits], dtype=np.int64)
+    W_a, W_b, W_c, col_orbit = weights_from_blocks(G, ks, negs, blocks)
+    gamma_of = {}
+    if layout.cancel:
+        rho = block_rn_residuals(blocks, ks == negs)
+        i0 = int(np.flatnonzero(ks == helper_k)[0])
+        targets = np.array([i for i, r in enumerate(rows) if r["role"] == "partial"], dtype=np.int64)
+        hcols = np.flatnonzero(col_orbit == i0)
+        if len(targets):
+            gamma = cancel_rn_weights(G, W_c, hcols, blocks[i0], ks[targets], negs[targets], rho[targets])
+            gamma_of = {int(i): g for i, g in zip(targets, gamma)}
+        for i, row in enumerate(rows):
+            row["rn_residual"] = complex(rho[i])
+            row["gamma"] = complex(gamma_of[i]) if i in gamma_of else None
+    W = (W_a, W_b, W_c)
+    norm2 = float(sum(np.sum(w**2) for w in W))
+    Wb = balance_weights(*W)[:3]
+    bal2 = float(sum(np.sum(w**2) for w in Wb))
+    final = Wb if balance else W
+    t_build = time.perf_counter() - t0
+    header = _header(G, layout.strategy, strategy, layout.note, seed, int(W_a.shape[0]), layout.order(G), balance)
+    header["helper_orbit"] = helper_k
+    header["time_build_s"] = t_build
+    cert = certify(G, *final, header=header, orbit_rows=rows, brute_force_max_d=brute_force_max_d, extra_norms={"weight_norm2": norm2, "balanced_weight_norm2": bal2})
+    cert.data["time_total_s"] = time.perf_counter() - t0
+    return Construction(G, layout.strategy, int(seed), *final, cert)
+
+
+def _header(G, strategy, requested, note, seed, order, predicted, balanced) -> dict:
+    return {
+        "group": G.spec,
+        "d": G.order,
+        "complex_orbits": len(G.complex_orbits()),
+        "real_characters": len(G.real_orbits()),
+        "strategy": strategy,
+        "requested_strategy": requested,
+        "note": note,
+        "seed": int(seed),
+        "order": int(order),
+        "predicted_order": int(predicted),
+        "reference_orders": reference_orders(G),
+        "balanced": bool(balanced),
+        "reference": "Tian, NeurIPS 2025, arXiv:2410.01779",
+    }
+
+
+def _memorize(G, seed, registry, balance, brute_force_max_d, t0) -> Construction:
+    d = G.order
+    if d > MEMORIZE_MAX_D:
+        raise ValueError(
+            f"memorize builds d² = {d * d} hidden nodes for {G.spec}; refusing |G| = {d} > {MEMORIZE_MAX_D} "
+            "(size limit MEMORIZE_MAX_D: weights O(d³), certificate O(d⁵))"
+        )
+    missing = [n for n in ("y_1", "y_2") if n not in registry or registry[n].builds != "element"]
+    if missing:
+        raise CoverageError(f"the registry lacks the memorisation factor(s) {', '.join(missing)} (element generators)", missing=missing)
+    y1 = registry["y_1"].build_element(G)
+    y2 = registry["y_2"].build_element(G)
+    el = memorization_element(G, y1, y2)
+    # check against the direct weight-space form (same node order (g, h) → column g·d + h)
+    direct = memorization_direct(G).z
+    raw = (y1 * y2).z.copy()
+    raw[2, 0, :] = 0  # the projection P
+    scales = [complex(np.vdot(raw[p], direct[p]) / np.vdot(raw[p], raw[p])) for p in range(3)]
+    dev = float(max(np.abs(scales[p] * raw[p] - direct[p]).max() for p in range(3)))
+    W = el.to_weights()
+    norm2 = float(sum(np.sum(w**2) for w in W))
+    Wb = balance_weights(*W)[:3]
+    bal2 = float(sum(np.sum(w**2) for w in Wb))
+    final = Wb if balance else W
+    rows = []
+    coords = G.elements()
+    for o in G.orbits():
+        v = el.z[:, o.k, :]
+        rows.append(
+            {
+                "k": o.k,
+                "neg": o.neg,
+                "kind": o.kind,
+                "coords": [int(x) for x in coords[o.k]],
+                "role": "shared",
+                "name": "y_1*y_2",
+                "generators": ["y_1", "y_2"],
+                "leaves": [{"generator": "y_1", "params": {}}, {"generator": "y_2", "params": {}}],
+                "order": d * d,
+                "block_sps": sp_vector(v.real if o.is_real else v, o.kind),
+            }
+        )
+    header = _header(G, "memorize", "memorize", "", seed, d * d, d * d, balance)
+    header["memorization_check"] = {
+        "row_scales": scales,
+        "expected_row_scales": [(2 * d) ** (1 / 3) / d, (2 * d) ** (1 / 3) / d, (2 * d) ** (1 / 3) / (2 * d)],
+        "max_abs_deviation_from_direct_form": dev,
+    }
+    header["time_build_s"] = time.perf_counter() - t0
+    cert = certify(G, *final, header=header, orbit_rows=rows, brute_force_max_d=brute_force_max_d, extra_norms={"weight_norm2": norm2, "balanced_weight_norm2": bal2})
+    cert.data["time_total_s"] = time.perf_counter() - t0
+    return Construction(G, "memorize", seed, *final, cert)
