@@ -49,26 +49,46 @@ def fast_loss(W_a, W_b, W_c, group) -> torch.Tensor:
     W_a, W_b, W_c = _tensors(W_a, W_b, W_c)
     d = group.order
     u, v = W_a, W_b  # (..., q, d)
-    ones = torch.ones_like(u)
-    X = (u * u, u, ones)
-    Y = (ones, v, v * v)
-    cs = (1.0, 2.0, 1.0)
-    H = 0
-    for s in range(3):
-        for t in range(3):
-            gx = torch.matmul(X[s], X[t].transpose(-1, -2))
-            gy = torch.matmul(Y[s], Y[t].transpose(-1, -2))
-            H = H + (cs[s] * cs[t]) * gx * gy
+    u2, v2 = u * u, v * v
+    su, su2 = u.sum(-1), u2.sum(-1)  # (..., q)
+    sv, sv2 = v.sum(-1), v2.sum(-1)
+    # H = Σ_{s,t} c_s c_t (X_s X_tᵀ)∘(Y_s Y_tᵀ), X = (u², u, 1), Y = (1, v, v²), c = (1, 2, 1).
+    # A Gram block with a constant row is rank one (row sums); M is symmetric, so tr(M H) needs
+    # each off-diagonal (s, t) block once (× 2). Up to terms whose trace against M vanishes,
+    #   H ≅ u²(d·u² + 4 s_v∘u)ᵀ + (d·v² + 4 s_u∘v)(v²)ᵀ + 4 (uuᵀ)∘(vvᵀ) + 2 s_{u²} s_{v²}ᵀ,
+    # four q×q×d products (the first two share one matmul of inner size 2d) plus M.
+    mt = lambda x, y: torch.matmul(x, y.transpose(-1, -2))  # noqa: E731
+    left = torch.cat([u2, d * v2 + 4 * su.unsqueeze(-1) * v], dim=-1)
+    right = torch.cat([d * u2 + 4 * sv.unsqueeze(-1) * u, v2], dim=-1)
+    H = torch.addcmul(mt(left, right), mt(u, u), mt(v, v), value=4.0)
     Wc_centred = W_c - W_c.mean(dim=-2, keepdim=True)  # P W_c
     M = torch.matmul(W_c.transpose(-1, -2), Wc_centred)  # W_cᵀ P W_c (P idempotent, symmetric)
-    quad = (M * H).sum((-1, -2))
+    rank_one = (su2 * torch.matmul(M, sv2.unsqueeze(-1)).squeeze(-1)).sum(-1)
+    flat = M.shape[:-2] + (1, -1)
+    quad = torch.matmul(M.reshape(flat), H.reshape(flat).transpose(-1, -2))[..., 0, 0] + 2 * rank_one
     sigma = W_c.sum(-2)  # (..., q)
-    nu, nv = (u * u).sum(-1), (v * v).sum(-1)
-    A, B, C = coefficients(W_a, W_b, W_c, group)
-    diag = sigma * (nu + nv)
-    cross = diag.sum(-1) + 2 * d * d * r_kkk(A, B, C).real.sum(-1)
-    mean = (sigma * (d * nu + 2 * u.sum(-1) * v.sum(-1) + d * nv)).sum(-1) / d
+    cross = (sigma * (su2 + sv2)).sum(-1) + 2 * d * d * _sum_re_r_kkk(u, v, W_c.transpose(-1, -2), group)
+    mean = (sigma * (d * su2 + 2 * su * sv + d * sv2)).sum(-1) / d
     return (quad - 2 * (cross - mean)) / (d * d) + (1.0 - 1.0 / d)
+
+
+def _sum_re_r_kkk(u, v, c, group) -> torch.Tensor:
+    """Σ_k Σ_j Re(A_kj B_kj C_kj) for real u, v, c of shape (..., q, d) (c = W_cᵀ).
+
+    A = fft(u)/d, B = fft(v)/d, C = conj(fft(c))/d (SPEC §3, real weights). Only half the
+    spectrum is needed: with a real FFT along the group's first factor (last reshaped axis),
+    k and −k pair up, so entries whose last coordinate l is neither 0 nor n_1/2 count twice."""
+    d = group.order
+    radii = tuple(reversed(group.moduli))
+    axes = tuple(range(-len(radii), 0))
+    F = [torch.fft.rfftn(x.reshape(x.shape[:-1] + radii), dim=axes) for x in (u, v, c)]
+    prod = (F[0] * F[1] * F[2].conj()).real
+    n1 = radii[-1]
+    w = torch.full((n1 // 2 + 1,), 2.0, dtype=prod.dtype, device=prod.device)
+    w[0] = 1.0
+    if n1 % 2 == 0:
+        w[-1] = 1.0
+    return (prod * w).reshape(prod.shape[:-len(radii)] + (-1,)).sum(-1).sum(-1) / d**3
 
 
 def _paper(W_a, W_b, W_c, group):
@@ -140,29 +160,53 @@ def sp_loss_general(W_a, W_b, W_c, group, *, max_d: int = 256) -> torch.Tensor:
 def constraint_report(W_a, W_b, W_c, group) -> dict:
     """Per orbit (representative k), in paper units: r_kkk, and the violation of each
     family — R_c = sqrt(Σ_{(k1,k2)≠(k,k)}|r_{k1k2k}|²), R_n = |Σ_p Σ_k' r_{p,k',−k',k}|,
-    R_* = sqrt(Σ_p Σ_{m≠0}|Σ_k' r_{p,k',m−k',k}|²) — plus the input DC (zero-mean check)."""
-    from cogs.families import families
+    R_* = sqrt(Σ_p Σ_{m≠0}|Σ_k' r_{p,k',m−k',k}|²) — plus the input DC (zero-mean check).
 
+    The same quantities as :func:`cogs.families.families`, evaluated only at the orbit
+    representatives and using that the weights are real: the node Gram matrices are then
+    real, G_A = W_a W_aᵀ/d (Parseval), so the R_c energy needs real products only. (R_c is a
+    square root of a difference Σ|r|² − |r_kkk|², so it resolves violations down to about
+    sqrt(machine eps)·|r_kkk|, not below.)"""
     group = parse_group(group)
-    W_a, W_b, W_c = _tensors(W_a, W_b, W_c)
-    a, b, c = _paper(W_a.detach(), W_b.detach(), W_c.detach(), group)
-    fam = families(a, b, c, group)
-    rows = []
-    for o in group.orbits():
-        k = o.k
-        rows.append(
-            {
-                "k": k,
-                "neg": o.neg,
-                "kind": o.kind,
-                "r_kkk": complex(fam["r_kkk"][..., k].item()),
-                "R_c": float(fam["R_c"][..., k].clamp_min(0).sqrt().item()),
-                "R_n": float(fam["R_n"][..., k].abs().item()),
-                "R_*": float(fam["R_*"][..., k].sqrt().item()),
-            }
-        )
+    W_a, W_b, W_c = (w.detach() for w in _tensors(W_a, W_b, W_c))
+    if W_a.ndim != 2:
+        raise ValueError(f"constraint_report takes one network (q, d) weights, got W_a of shape {tuple(W_a.shape)}")
+    d, q = group.order, W_a.shape[0]
+    lam3 = 2.0 * d  # SPs are cubic: paper units = λ³ · coefficient units
+    orbits = group.orbits()
+    reps = torch.tensor([o.k for o in orbits], dtype=torch.long)
+    radii = tuple(reversed(group.moduli))
+    with torch.no_grad():
+        # one batched FFT: A, B, C and the self-convolutions A⊛A = dft(W_a²), B⊛B = dft(W_b²);
+        # for real W_c, C = (1/d) Σ_g W_c[g] χ_k(g) = conj(fft(W_c))/d.
+        stack = torch.stack([W_a, W_b, W_a * W_a, W_b * W_b, W_c.T]).reshape((5, q) + radii)
+        F = torch.fft.fftn(stack, dim=tuple(range(2, 2 + len(radii)))).reshape(5, q, d)
+        A0, B0 = F[0, :, 0].real / d, F[1, :, 0].real / d  # input DC (k = 0)
+        Cr = F[4][:, reps].conj().T * (lam3 / d)  # (n, q), already × λ³ for the SPs below
+        rk = (F[0][:, reps].T * F[1][:, reps].T * Cr).sum(-1) / d**2
+        M = torch.matmul(W_a, W_a.T) * torch.matmul(W_b, W_b.T) / (d * d)  # (G_A ∘ G_B), real
+        cr, ci = Cr.real.contiguous(), Cr.imag.contiguous()
+        energy = ((cr @ M) * cr + (ci @ M) * ci).sum(-1)  # Σ_{k1,k2} |r_{k1k2k}|²
+        rc = (energy - rk.abs() ** 2).clamp_min(0).sqrt()
+        Sa = torch.matmul(F[2].T, Cr.T) / d  # (m, n): Σ_k' r_{a,k',m−k',k}
+        Sb = torch.matmul(F[3].T, Cr.T) / d
+        rn = (Sa[0] + Sb[0]).abs()
+        rs = ((Sa[1:].abs() ** 2).sum(0) + (Sb[1:].abs() ** 2).sum(0)).sqrt()
+    lam = lam3 ** (1.0 / 3.0)
+    rows = [
+        {
+            "k": o.k,
+            "neg": o.neg,
+            "kind": o.kind,
+            "r_kkk": complex(rk[i].item()),
+            "R_c": float(rc[i]),
+            "R_n": float(rn[i]),
+            "R_*": float(rs[i]),
+        }
+        for i, o in enumerate(orbits)
+    ]
     return {
         "orbits": rows,
-        "dc_a": float(a[..., 0, :].abs().max().item()) if a.shape[-1] else 0.0,
-        "dc_b": float(b[..., 0, :].abs().max().item()) if b.shape[-1] else 0.0,
+        "dc_a": float(lam * A0.abs().max()),
+        "dc_b": float(lam * B0.abs().max()),
     }
