@@ -1,0 +1,70 @@
+"""Reading trained networks (SPEC §8): orders per orbit, exact factorisation of order-4/6
+orbits, naming the factors against the generator registry, statistics over seeds.
+
+Modules: :mod:`~cogs.analysis.orders` (Fourier decomposition, dominant frequencies, orders by
+the absolute and the scale-free rule), :mod:`~cogs.analysis.factorize` (pairing search),
+:mod:`~cogs.analysis.classify` (matcher protocol, built-in matchers, naming),
+:mod:`~cogs.analysis.registry` (registry → matchers), :mod:`~cogs.analysis.stats`
+(:func:`analyze_network`, :func:`aggregate`).
+
+Reference: Y. Tian, "Composing Global Solutions to Reasoning Tasks via Algebraic Objects in
+Neural Nets", NeurIPS 2025, arXiv 2410.01779.
+"""
+
+from cogs.analysis.classify import (
+    BlockName,
+    FactorName,
+    GenericMatcher,
+    Matcher,
+    classify_block,
+    default_matchers,
+    name_factor,
+    name_product,
+    name_single,
+    normal_forms,
+)
+from cogs.analysis.factorize import (
+    Factorization,
+    Pairing,
+    best_pairings,
+    factor_threshold,
+    factorize,
+    factorize_batch,
+    pairing_candidates,
+    pairing_errors,
+)
+from cogs.analysis.orders import Decomposition, Orders, decompose, orbit_orders
+from cogs.analysis.registry import matcher_for, register_matcher, resolve_matchers
+from cogs.analysis.stats import NetworkAnalysis, OrbitAnalysis, aggregate, analyze_network
+
+__all__ = [
+    "BlockName",
+    "Decomposition",
+    "FactorName",
+    "Factorization",
+    "GenericMatcher",
+    "Matcher",
+    "NetworkAnalysis",
+    "OrbitAnalysis",
+    "Orders",
+    "Pairing",
+    "aggregate",
+    "analyze_network",
+    "best_pairings",
+    "classify_block",
+    "decompose",
+    "default_matchers",
+    "factor_threshold",
+    "factorize",
+    "factorize_batch",
+    "matcher_for",
+    "name_factor",
+    "name_product",
+    "name_single",
+    "normal_forms",
+    "orbit_orders",
+    "pairing_candidates",
+    "pairing_errors",
+    "register_matcher",
+    "resolve_matchers",
+]

@@ -1,0 +1,110 @@
+"""Bridge between the generator registry (``cogs.generators``) and the analysis matchers.
+
+:func:`resolve_matchers` turns a registry into a tuple of matchers (protocol in
+:mod:`cogs.analysis.classify`), in registry order (that order breaks naming ties and orders
+equal-order factors in product names):
+
+* a matcher registered here with :func:`register_matcher` (or a ``matcher`` attribute of
+  the generator) is used as is;
+* a built-in §6 name (``z_nu``, ``z_nu_i``, ``z_xi``, ``z_real``, ``z_syn``, ``z_syn_ab``)
+  gets its closed-form matcher, with the orbit kinds the registry declares;
+* any other generator of order ≥ 2 gets a :class:`GenericMatcher` built from its builder
+  (params → Block or 3×m array), its sampler and its declared signature (vanishing SPs,
+  used to prefer the product reading with the larger zero-set) — so a user-registered family is
+  recognised with no change here; order-1 generators name nothing (a single node's
+  normal form is always (1, 1, 1)).
+
+The registry is :class:`cogs.generators.registry.Registry` (iterable of generators, in
+registration order) or any iterable of objects with ``name``, ``order``, ``kinds``,
+``builds``, ``build(kind, params) -> Block`` and ``sample_params(rng) -> dict``.
+"""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+
+from cogs.analysis.classify import BUILTIN_MATCHERS, GenericMatcher, default_matchers
+
+
+_CUSTOM: dict = {}
+
+
+def register_matcher(name: str, matcher) -> None:
+    """Use ``matcher`` (Matcher protocol, :mod:`cogs.analysis.classify`) for the registered
+    generator called ``name`` instead of the built-in or generic one; ``None`` removes it."""
+    if matcher is None:
+        _CUSTOM.pop(name, None)
+    else:
+        if not callable(getattr(matcher, "fit", None)):
+            raise TypeError(f"a matcher needs a fit(v, kind) method, got {matcher!r}")
+        _CUSTOM[name] = matcher
+
+
+def _generators(registry) -> list:
+    if registry is None:
+        return []
+    if hasattr(registry, "values") and callable(registry.values):
+        return list(registry.values())
+    return list(registry)
+
+
+def default_registry():
+    """The project's default generator registry (``cogs.generators.default_registry()``), or
+    None when it is not importable."""
+    for mod in ("cogs.generators", "cogs.generators.registry"):
+        try:
+            module = __import__(mod, fromlist=["default_registry"])
+            return module.default_registry()
+        except Exception:
+            continue
+    return None
+
+
+def matcher_for(gen, *, generic: bool = False):
+    """The matcher of one registered generator (see module doc), or None. ``generic=True``
+    forces the builder-based :class:`GenericMatcher` (for cross-checks)."""
+    name = str(getattr(gen, "name"))
+    if name in _CUSTOM and not generic:
+        return _CUSTOM[name]
+    own = getattr(gen, "matcher", None)
+    if own is not None and not generic and callable(getattr(own, "fit", None)):
+        return own
+    if getattr(gen, "builds", "block") != "block":
+        return None  # whole-network generators (e.g. memorisation factors) name no orbit block
+    order = getattr(gen, "order")
+    if callable(order) or order is None:
+        return None
+    order = int(order)
+    kinds = tuple(getattr(gen, "kinds", None) or ("complex",))
+    if name in BUILTIN_MATCHERS and not generic:
+        return attrs.evolve(BUILTIN_MATCHERS[name](), kinds=kinds)
+    if order < 2:
+        return None
+    sigs = getattr(gen, "signatures", None) or {}
+    vanishing = {k: tuple(getattr(sigs.get(k), "vanishing", ()) or ()) for k in kinds}
+
+    def build(params, kind, _gen=gen):
+        return np.asarray(_gen.build(kind, params).v, dtype=np.complex128)
+
+    def sample(rng, _gen=gen):
+        return _gen.sample_params(rng)
+
+    m = GenericMatcher(name, order, kinds, build, sample)
+    m.vanishing = vanishing
+    return m
+
+
+def resolve_matchers(registry=None) -> tuple:
+    """Matchers for ``registry``, in its order (None: the default registry when
+    ``cogs.generators`` is available, else the built-in §6 matchers)."""
+    if registry is None:
+        registry = default_registry()
+        if registry is None:
+            return default_matchers()
+    out = []
+    for gen in _generators(registry):
+        m = matcher_for(gen)
+        if m is not None:
+            out.append(m)
+    return tuple(out)

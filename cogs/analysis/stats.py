@@ -1,0 +1,269 @@
+"""Reading trained networks: per-orbit analysis of one network and aggregate statistics.
+
+:func:`analyze_network` runs, for one network (SPEC §8):
+
+1. the Fourier decomposition and the orders of every orbit by both activity rules
+   (:mod:`cogs.analysis.orders`: ``abs`` = |A| ≥ 0.05 in coefficient units, the reference's
+   rule; ``rel`` = scale-free, strength ≥ τ·max strength);
+2. for every non-trivial orbit, its block F (3×n, paper units, the n active nodes of the
+   orbit under the rule ``rule`` — ``abs`` by default, like the reference);
+3. orbits with n ∈ {4, 6}: the exact pairing search (:mod:`cogs.analysis.factorize`) and,
+   when factorable, the naming of both factors against the registry
+   (:mod:`cogs.analysis.classify`); other orbits with n equal to the order of a registered
+   family are named as a single family (informative only; not part of the statistics below).
+
+Statistics (:meth:`NetworkAnalysis.stats`, :func:`aggregate`). Over a set of orbits —
+the non-trivial orbits {k, −k} of the network(s); k = 0 is never an orbit here —
+
+* ``n_orbits``: number of orbits; ``n_factor_orbits``: those of order 4 or 6 (under ``rule``);
+  ``n_factorable``: those of them whose pairing error is ≤ 0.1·√(3n);
+  ``n_named``: factorable ones whose two factors are both named by the registry;
+* ``family_shares[f]`` = #(factorable order-4/6 orbits named f) / n_factorable, for each
+  product name f (e.g. ``z_nu_i*z_xi``); ``unnamed_share`` = the rest of n_factorable, so
+  Σ family_shares + unnamed_share = 1 (both 0 when n_factorable = 0);
+* ``nonfactorable_share`` = (n_factor_orbits − n_factorable) / n_factor_orbits (0 if none);
+* ``match_rate`` = n_named / n_orbits: the share of ALL orbits that are of order 4 or 6,
+  factorable and in a registered family (SPEC §9's "about 95 % match the constructions");
+* ``order_histogram[kind][n]`` = number of orbits of that kind ('complex' or 'real') with
+  order n under ``rule``; ``order_histogram_by_rule`` gives it for both rules;
+* ``conjugated`` = #named orbits whose names hold only for the conjugated block.
+
+:func:`aggregate` pools the orbits of several networks (e.g. seeds): every orbit of every
+network counts once (micro-average), plus ``per_network`` (each network's own statistics)
+and the mean and standard deviation of ``match_rate`` over networks.
+
+Reference: Y. Tian, NeurIPS 2025, arXiv 2410.01779 (SPEC §8, §9).
+"""
+
+from __future__ import annotations
+
+import collections
+
+import attrs
+import numpy as np
+
+from cogs.analysis.classify import BlockName, jsonable, name_product, name_single
+from cogs.analysis.factorize import FACTOR_TOLERANCE, factorize_batch
+from cogs.analysis.orders import DEFAULT_TAU, DEFAULT_THRESHOLD, decompose
+from groups import parse_group
+
+FACTOR_ORDERS = (4, 6)
+
+
+@attrs.frozen(eq=False)
+class OrbitAnalysis:
+    """One orbit {k, neg}: ``kind``, orders by both rules, the analysed ``nodes`` (active
+    under the analysis rule), ``block`` F (3×n, paper units), the pairing search
+    ``factorization`` (None unless n ∈ factor orders) and the ``name`` (a BlockName)."""
+
+    k: int
+    neg: int
+    kind: str
+    order_abs: int
+    order_rel: int
+    order: int
+    nodes: tuple
+    block: np.ndarray
+    factorization: object
+    name: BlockName
+
+    @property
+    def is_factor_orbit(self) -> bool:
+        return self.factorization is not None
+
+    @property
+    def factorable(self) -> bool | None:
+        return None if self.factorization is None else bool(self.factorization.factorable)
+
+    @property
+    def family(self) -> str | None:
+        return self.name.family
+
+    @property
+    def matched(self) -> bool:
+        """Order 4/6, factorable and named (counts towards ``match_rate``)."""
+        return bool(self.factorable) and self.name.family is not None
+
+    def to_dict(self) -> dict:
+        return {
+            "k": self.k,
+            "neg": self.neg,
+            "kind": self.kind,
+            "order": self.order,
+            "order_abs": self.order_abs,
+            "order_rel": self.order_rel,
+            "nodes": list(self.nodes),
+            "factorable": self.factorable,
+            "error": (None if self.factorization is None or not np.isfinite(self.factorization.error) else float(self.factorization.error)),
+            "threshold": None if self.factorization is None else float(self.factorization.threshold),
+            "family": self.family,
+            "conjugated": self.name.conjugated,
+            "factors": [f.to_dict() for f in self.name.factors],
+        }
+
+
+def _stats(orbits, rule: str) -> dict:
+    n_orbits = len(orbits)
+    factor = [o for o in orbits if o.is_factor_orbit]
+    fact = [o for o in factor if o.factorable]
+    named = [o for o in fact if o.family is not None]
+    counts = collections.Counter(o.family for o in named)
+    nf = len(fact)
+    hist = {}
+    for r in ("abs", "rel"):
+        h: dict = {"complex": collections.Counter(), "real": collections.Counter()}
+        for o in orbits:
+            h[o.kind][o.order_abs if r == "abs" else o.order_rel] += 1
+        hist[r] = {kind: {str(n): int(c) for n, c in sorted(cnt.items())} for kind, cnt in h.items()}
+    return {
+        "n_orbits": n_orbits,
+        "n_factor_orbits": len(factor),
+        "n_factorable": nf,
+        "n_named": len(named),
+        "family_counts": dict(sorted(counts.items())),
+        "family_shares": {f: c / nf for f, c in sorted(counts.items())} if nf else {},
+        "unnamed_share": (nf - len(named)) / nf if nf else 0.0,
+        "nonfactorable_share": (len(factor) - nf) / len(factor) if factor else 0.0,
+        "match_rate": len(named) / n_orbits if n_orbits else 0.0,
+        "conjugated": sum(1 for o in named if o.name.conjugated),
+        "rule": rule,
+        "order_histogram": hist[rule],
+        "order_histogram_by_rule": hist,
+    }
+
+
+@attrs.frozen(eq=False)
+class NetworkAnalysis:
+    """Analysis of one network (see module doc). ``orbits``: one :class:`OrbitAnalysis`
+    per non-trivial orbit; ``zero_abs``/``zero_rel``: active nodes whose dominant input
+    frequency is k = 0; ``inactive_abs``/``inactive_rel``: inactive nodes."""
+
+    group: str
+    q: int
+    threshold: float
+    tau: float
+    rule: str
+    orbits: tuple
+    zero_abs: int
+    zero_rel: int
+    inactive_abs: int
+    inactive_rel: int
+    meta: dict = attrs.field(factory=dict)
+
+    def orbit(self, k: int) -> OrbitAnalysis:
+        for o in self.orbits:
+            if k in (o.k, o.neg):
+                return o
+        raise KeyError(f"no orbit contains k = {k}")
+
+    def stats(self) -> dict:
+        return _stats(self.orbits, self.rule)
+
+    def to_dict(self) -> dict:
+        return jsonable(
+            {
+                "group": self.group,
+                "q": self.q,
+                "threshold": self.threshold,
+                "tau": self.tau,
+                "rule": self.rule,
+                "zero_abs": self.zero_abs,
+                "zero_rel": self.zero_rel,
+                "inactive_abs": self.inactive_abs,
+                "inactive_rel": self.inactive_rel,
+                "orbits": [o.to_dict() for o in self.orbits],
+                "stats": self.stats(),
+                "meta": self.meta,
+            }
+        )
+
+
+def analyze_network(
+    group,
+    W_a,
+    W_b,
+    W_c,
+    registry=None,
+    threshold: float = DEFAULT_THRESHOLD,
+    *,
+    tau: float = DEFAULT_TAU,
+    rule: str = "abs",
+    factor_orders=FACTOR_ORDERS,
+    tol: float = FACTOR_TOLERANCE,
+    name_tol: float = 0.1,
+    matchers=None,
+    meta: dict | None = None,
+) -> NetworkAnalysis:
+    """Analyse one network given by its weights (numpy or torch; W_a, W_b (q, d), W_c (d, q)).
+
+    ``registry``: the generator registry whose families name the factors (None: the
+    project's default registry, or the built-in §6 matchers if it is unavailable);
+    ``matchers``: explicit matchers instead (overrides ``registry``). ``rule``: which
+    activity rule selects the nodes of each orbit for factorisation ('abs' or 'rel')."""
+    from cogs.analysis.registry import resolve_matchers
+
+    G = parse_group(group)
+    if rule not in ("abs", "rel"):
+        raise ValueError(f"rule must be 'abs' or 'rel', got {rule!r}")
+    mts = tuple(matchers) if matchers is not None else resolve_matchers(registry)
+    dec = decompose(G, W_a, W_b, W_c)
+    act_abs = dec.active("abs", threshold, tau)
+    act_rel = dec.active("rel", threshold, tau)
+    ord_abs, ord_rel = dec.orders(act_abs), dec.orders(act_rel)
+    active = act_abs if rule == "abs" else act_rel
+    blocks, kinds, nodes = [], [], []
+    for i in range(1, len(dec.orbits)):
+        nd = dec.orbit_nodes(i, active)
+        nodes.append(tuple(int(j) for j in nd))
+        F = dec.block(i, nd)
+        if dec.orbits[i].is_real:
+            F = F.real.astype(np.complex128)
+        blocks.append(F)
+        kinds.append(dec.orbits[i].kind)
+    fidx = [i for i, F in enumerate(blocks) if F.shape[1] in factor_orders]
+    facts = dict(zip(fidx, factorize_batch([blocks[i] for i in fidx], tol))) if fidx else {}
+    single_orders = {m.order for m in mts if m.order >= 2}
+    out = []
+    for i, F in enumerate(blocks):
+        fact = facts.get(i)
+        if fact is not None:
+            name = name_product(fact, F, kinds[i], mts, name_tol) if fact.factorable else BlockName(None, (), False, None)
+        elif F.shape[1] in single_orders:
+            name = name_single(F, kinds[i], mts, name_tol)
+        else:
+            name = BlockName(None, (), False, None)
+        o = dec.orbits[i + 1]
+        out.append(
+            OrbitAnalysis(
+                o.k, o.neg, o.kind, int(ord_abs[i + 1]), int(ord_rel[i + 1]),
+                int(F.shape[1]), nodes[i], F, fact, name,
+            )
+        )
+    return NetworkAnalysis(
+        G.spec, dec.q, float(threshold), float(tau), rule, tuple(out),
+        int(ord_abs[0]), int(ord_rel[0]), int((~act_abs).sum()), int((~act_rel).sum()), dict(meta or {}),
+    )
+
+
+def aggregate(analyses) -> dict:
+    """Pooled statistics over several networks (see module doc): every key of
+    :meth:`NetworkAnalysis.stats` computed over all their orbits together, plus
+    ``n_networks``, ``groups``, ``per_network`` and ``match_rate_mean``/``match_rate_std``."""
+    analyses = list(analyses)
+    rules = {a.rule for a in analyses}
+    if len(rules) > 1:
+        raise ValueError(f"cannot pool analyses made with different activity rules: {sorted(rules)}")
+    orbits = [o for a in analyses for o in a.orbits]
+    out = _stats(orbits, rules.pop() if rules else "abs")
+    per = [a.stats() for a in analyses]
+    rates = np.array([p["match_rate"] for p in per], dtype=float)
+    out.update(
+        {
+            "n_networks": len(analyses),
+            "groups": sorted({a.group for a in analyses}),
+            "match_rate_mean": float(rates.mean()) if len(rates) else 0.0,
+            "match_rate_std": float(rates.std()) if len(rates) else 0.0,
+            "per_network": per,
+        }
+    )
+    return jsonable(out)

@@ -1,0 +1,62 @@
+"""Construct global solutions, train seeds in one batch, analyse and compare them — the main job.
+
+Writes DIR/report.json (every number), DIR/report.md (tables), PNG figures (order histogram,
+node-by-frequency maps, SP dynamics), the constructed weights (DIR/constructed/) and the
+trained runs (DIR/train/). Prints a short summary beside the reference figures of SPEC §9.
+
+Example: cogs compare --group Z23 --out runs/Z23
+"""
+
+from __future__ import annotations
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--group", required=True, help="group spec, e.g. Z23, Z8, Z2xZ12")
+    p.add_argument("--hidden", type=int, default=512, help="hidden width q (default 512)")
+    p.add_argument("--wd", type=float, default=5e-5, help="weight decay (default 5e-5)")
+    p.add_argument("--lr", type=float, default=0.01, help="learning rate (default 0.01)")
+    p.add_argument("--seeds", default="1-5", help="seeds: 5, 1,3 or 1-5 (default 1-5)")
+    p.add_argument("--epochs", type=int, default=10000, help="epochs (default 10000)")
+    p.add_argument("--device", default="auto", help="auto (cuda if available), cpu, cuda")
+    p.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    p.add_argument("--seeding", choices=("reference", "default"), default="reference",
+                   help="reference (default): the paper scripts' init and split; default: CoGS's own")
+    p.add_argument("--strategies", default="f6,f46,auto,memorize", help="constructions to build (comma-separated)")
+    p.add_argument("--threshold", type=float, default=0.05, help="activity threshold on |A_kj| (SPEC §8, default 0.05)")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--json", action="store_true", help="print report.json to stdout instead of the summary")
+
+
+def run(args) -> int:
+    import sys
+
+    from cogs.cli.main import print_json
+    from cogs.compare import CompareConfig, run_compare
+    from cogs.report.markdown import summary_text
+    from cogs.solver import STRATEGIES
+    from groups import parse_group
+    from models.training import parse_seeds, terminal_progress
+
+    G = parse_group(args.group)
+    strategies = tuple(s.strip() for s in args.strategies.split(",") if s.strip())
+    bad = [s for s in strategies if s not in STRATEGIES]
+    if bad:
+        raise ValueError(f"unknown strategy {bad[0]!r}; choose from {', '.join(STRATEGIES)}")
+    if args.threshold <= 0:
+        raise ValueError(f"--threshold must be > 0, got {args.threshold}")
+    cfg = CompareConfig(
+        group=G.spec, hidden=args.hidden, wd=args.wd, lr=args.lr, seeds=tuple(parse_seeds(args.seeds)),
+        epochs=args.epochs, device=args.device, dtype=args.dtype, seeding=args.seeding,
+        strategies=strategies, threshold=args.threshold,
+    )
+    log = (lambda *a, **k: print(*a, file=sys.stderr, **k)) if args.json else print
+    report = run_compare(cfg, args.out, progress=terminal_progress(f"train {G.spec}"), log=log)
+    if args.json:
+        print_json(report)
+    else:
+        print()
+        print(summary_text(report))
+        print()
+        print(f"report: {args.out}/report.md, {args.out}/report.json; figures: {', '.join(report.get('figures', {}).values()) or 'none (matplotlib missing)'}")
+        print(f"total {report['timings']['total_s']:.1f} s (train {report['timings']['train_s']:.1f} s)")
+    return 0
