@@ -17,7 +17,16 @@ from torch import nn
 
 from cogs.dynamics import sp_trajectory
 from groups import parse_group
-from models.training import BatchedAdam, PairGrid, TrainConfig, load_checkpoint, list_checkpoints, train
+from models.training import (
+    BatchedAdam,
+    BatchedSGD,
+    PairGrid,
+    TrainConfig,
+    initial_state,
+    list_checkpoints,
+    load_checkpoint,
+    train,
+)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -136,6 +145,27 @@ def test_analytic_gradient_matches_autograd():
                 np.testing.assert_allclose(g[r].numpy(), w.grad.numpy(), rtol=1e-11, atol=1e-12)
 
 
+def test_compiled_path_matches_eager():
+    """PairGrid(compile=True) (torch.compile; eager fallback if compiling fails) gives the same
+    loss, gradients and metrics as the eager path up to rounding, chunked or not."""
+    G = parse_group("Z7")
+    d, q, R = G.order, 10, 3
+    gen = torch.Generator().manual_seed(5)
+    W = [torch.randn(R, q, d, generator=gen, dtype=torch.float64), torch.randn(R, q, d, generator=gen, dtype=torch.float64),
+         torch.randn(R, d, q, generator=gen, dtype=torch.float64)]
+    masks = np.random.default_rng(2).random((R, d * d)) < 0.8
+    eager = PairGrid(G, masks, q=q, device="cpu", dtype=torch.float64).evaluate(*W, grad=True, metrics=True)
+    for rows in (None, 3):
+        got = PairGrid(G, masks, q=q, device="cpu", dtype=torch.float64, chunk_rows=rows, compile=True).evaluate(*W, grad=True, metrics=True)
+        np.testing.assert_allclose(got[0].numpy(), eager[0].numpy(), rtol=1e-13)
+        for g, e in zip(got[1], eager[1]):
+            assert g.shape == e.shape
+            np.testing.assert_allclose(g.numpy(), e.numpy(), rtol=1e-11, atol=1e-12)
+        for k in ("train_acc", "test_acc"):
+            assert torch.equal(got[2][k], eager[2][k])
+        np.testing.assert_allclose(got[2]["test_loss"].numpy(), eager[2]["test_loss"].numpy(), rtol=1e-13)
+
+
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_batched_adam_bitwise_equals_torch_adam(dtype):
     R, lrs, wds = 3, [0.01, 0.003, 0.1], [1e-4, 0.0, 5e-4]
@@ -155,6 +185,35 @@ def test_batched_adam_bitwise_equals_torch_adam(dtype):
             ref.step()
         for p, m in zip(ps, mine):
             assert torch.equal(p.detach(), m[r])
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_batched_sgd_bitwise_equals_torch_sgd(dtype):
+    R, lrs, wds = 3, [0.01, 0.003, 0.1], [1e-4, 0.0, 5e-4]
+    gen = torch.Generator().manual_seed(0)
+    P = [torch.randn(R, 50, 40, generator=gen, dtype=dtype), torch.randn(R, 40, 50, generator=gen, dtype=dtype)]
+    grads = [[torch.randn(R, *p.shape[1:], generator=gen, dtype=dtype) for p in P] for _ in range(8)]
+    mine = [p.clone() for p in P]
+    opt = BatchedSGD(mine, lrs, wds)
+    for g in grads:
+        assert opt.step(g, torch.ones(R, dtype=torch.bool)).all()
+    for r in range(R):
+        ps = [nn.Parameter(p[r].clone()) for p in P]
+        ref = torch.optim.SGD(ps, lr=lrs[r], weight_decay=wds[r])
+        for g in grads:
+            for p, gg in zip(ps, g):
+                p.grad = gg[r].clone()
+            ref.step()
+        for p, m in zip(ps, mine):
+            assert torch.equal(p.detach(), m[r])
+    # an inactive run, or one whose step would go non-finite, is not touched
+    before = [p.clone() for p in mine]
+    bad = [g.clone() for g in grads[0]]
+    bad[1][2, 0, 0] = float("inf")
+    ok = opt.step(bad, torch.tensor([True, False, True]))
+    assert ok.tolist() == [True, False, False]
+    for p, b in zip(mine, before):
+        assert torch.equal(p[1:], b[1:]) and not torch.equal(p[0], b[0])
 
 
 # ----------------------------------------------------------------------------- options
@@ -187,15 +246,59 @@ def test_exact_global_solution_stays_global():
     assert abs(sp["off_diag"].item()) < 1e-9 and sp["rn_aac"].abs().max().item() < 1e-9
 
 
-def test_resume_reproduces_uninterrupted_run_bitwise(tmp_path):
+def test_sgd_keeps_exact_global_solution():
+    """Plain gradient descent does not amplify rounding-level gradients: from the SPEC §7 z_F6
+    solution, wd 0, lr 0.01, float64, the loss stays < 1e-10 at every one of 200 epochs."""
+    d = 7
+    W = zF6(d, thetas=[0.3, 1.1, -0.7])
+    res = train(cfg(group=f"Z{d}", q=W[0].shape[0], epochs=200, lrs=(0.01,), wds=(0.0,), seeds=(1, 2), train_frac=1.0,
+                    eval_epochs=range(201), optimizer="sgd"), init=W)
+    loss = res.metrics["train_loss"]
+    assert res.epochs == tuple(range(201)) and loss.shape == (2, 201)
+    assert np.all(np.isfinite(loss)) and loss.max() < 1e-10
+    assert np.all(res.metrics["train_acc"] == 1.0)
+    assert [res.status(r.index) for r in res.runs] == ["ok", "ok"]
+    # one plain step changes the weights by lr·gradient only: rounding level
+    assert np.abs(res.W_a.numpy() - W[0][None]).max() < 1e-12
+
+
+def test_sgd_follows_plain_torch_sgd():
+    """optimizer 'sgd' against an independent loop: nn.Parameter + torch.optim.SGD(weight_decay)."""
+    G = parse_group("Z5")
+    d, q, E = G.order, 10, 12
+    table = np.array(G.cayley_table())
+    c = cfg(group=G.spec, q=q, epochs=E, lrs=(0.05,), wds=(1e-3,), seeds=(2,), train_frac=1.0, eval_epochs=range(E),
+            optimizer="sgd")
+    res = train(c)
+    ps = [nn.Parameter(w[0].clone()) for w in initial_state(c)[0]]
+    opt = torch.optim.SGD(ps, lr=0.05, weight_decay=1e-3)
+    hist = []
+    for _ in range(E):
+        opt.zero_grad()
+        loss, _ = spec_loss(*ps, d, table, torch.arange(d * d))
+        hist.append(loss.item())
+        loss.backward()
+        opt.step()
+    np.testing.assert_allclose(res.metrics["train_loss"][0, :E], hist, rtol=1e-11)
+    for mine, ref in zip(res.weights(0), ps):
+        np.testing.assert_allclose(mine, ref.detach().numpy(), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd"])
+def test_resume_reproduces_uninterrupted_run_bitwise(tmp_path, optimizer):
     evals = tuple(range(0, 40, 5))
-    full = train(cfg(epochs=40, seeds=(1, 2), eval_epochs=evals), checkpoint_dir=tmp_path / "a")
+
+    def job(**kw):
+        return cfg(optimizer=optimizer, **kw)
+
+    full = train(job(epochs=40, seeds=(1, 2), eval_epochs=evals), checkpoint_dir=tmp_path / "a")
     assert [e for e, _ in list_checkpoints(tmp_path / "a")] == [1, 2, 4, 8, 16, 32, 40]
-    part = train(cfg(epochs=20, seeds=(1, 2), eval_epochs=evals[:4]), checkpoint_dir=tmp_path / "b")
+    part = train(job(epochs=20, seeds=(1, 2), eval_epochs=evals[:4]), checkpoint_dir=tmp_path / "b")
     assert [e for e, _ in list_checkpoints(tmp_path / "b")] == [1, 2, 4, 8, 16, 20]
     state = load_checkpoint(list_checkpoints(tmp_path / "b")[-1][1])
     assert state["epoch"] == 20 and state["W_a"].shape == (2, 12, 7)
-    resumed = train(cfg(epochs=40, seeds=(1, 2), eval_epochs=evals), checkpoint_dir=tmp_path / "b", resume=True)
+    assert state["optimizer"]["kind"] == optimizer and state["key"]["optimizer"] == optimizer
+    resumed = train(job(epochs=40, seeds=(1, 2), eval_epochs=evals), checkpoint_dir=tmp_path / "b", resume=True)
     assert resumed.epochs == full.epochs == evals + (40,)
     for n in full.metrics:
         assert np.array_equal(full.metrics[n], resumed.metrics[n], equal_nan=True)
@@ -204,7 +307,26 @@ def test_resume_reproduces_uninterrupted_run_bitwise(tmp_path):
     # part's numbers were the first half of the same trajectory, and resuming a different job is refused
     assert np.array_equal(part.metrics["train_loss"][:, :4], full.metrics["train_loss"][:, :4])
     with pytest.raises(ValueError, match="different job"):
-        train(cfg(epochs=40, seeds=(1, 2), wds=(2e-4,)), checkpoint_dir=tmp_path / "b", resume=True)
+        train(job(epochs=40, seeds=(1, 2), wds=(2e-4,)), checkpoint_dir=tmp_path / "b", resume=True)
+    other = "adam" if optimizer == "sgd" else "sgd"
+    with pytest.raises(ValueError, match="different job.*optimizer"):
+        train(cfg(epochs=40, seeds=(1, 2), optimizer=other), checkpoint_dir=tmp_path / "b", resume=True)
+
+
+def test_cli_optimizer_option(tmp_path, capsys):
+    from cogs.cli.main import main
+
+    args = ["train", "--group", "Z5", "--hidden", "8", "--epochs", "4", "--lr", "0.05", "--wd", "1e-4", "--seeds", "1",
+            "--dtype", "float64", "--device", "cpu", "--json"]
+    assert main([*args, "--optimizer", "sgd", "--out", str(tmp_path / "s")]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    api = train(TrainConfig(group="Z5", q=8, epochs=4, lrs=(0.05,), wds=(1e-4,), seeds=(1,), dtype="float64", device="cpu",
+                            optimizer="sgd"))
+    assert api.to_json()["runs"][0]["metrics"] == doc["runs"][0]["metrics"]
+    summary = json.loads((tmp_path / "s" / "summary.json").read_text())
+    assert summary["config"]["optimizer"] == "sgd"
+    assert main([*args, "--out", str(tmp_path / "a")]) == 0  # default: Adam, different numbers
+    assert json.loads(capsys.readouterr().out)["runs"][0]["metrics"][-1] != doc["runs"][0]["metrics"][-1]
 
 
 def test_diverging_run_is_frozen_and_others_unharmed():
@@ -262,6 +384,7 @@ def test_poisoned_init_diverges_at_epoch0_alone():
         (dict(eval_epochs=(3, 11)), "eval epochs"),
         (dict(seeds=()), "seed"),
         (dict(group="Z1"), "trivial"),
+        (dict(optimizer="rmsprop"), "optimizer"),
     ],
 )
 def test_impossible_settings_refused(kw, match):

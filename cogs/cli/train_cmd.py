@@ -1,5 +1,6 @@
 """Train a batch of quadratic networks together: runs = seeds × weight decays × learning rates
-(SPEC §9: full-batch Adam with coupled L2 weight decay, loss of §2, metrics before each step).
+(SPEC §9: full-batch Adam with coupled L2 weight decay, loss of §2, metrics before each step;
+--optimizer sgd: plain gradient descent with the same weight decay).
 
 Writes DIR/<run>/{weights.npz, metrics.json, config.json}, DIR/summary.json and checkpoints
 in DIR/checkpoints (epochs 1, 2, 4, … and the last; --resume continues from the latest).
@@ -31,6 +32,8 @@ def add_arguments(p) -> None:
     p.add_argument("--init", default=None, help="start every run from this weights file (.npz)")
     p.add_argument("--device", default="auto", help="auto (cuda if available), cpu, cuda or cuda:N")
     p.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    p.add_argument("--optimizer", choices=("adam", "sgd"), default="adam",
+                   help="adam (SPEC §9, default) or sgd: plain full-batch gradient descent p -= lr·(g + wd·p)")
     p.add_argument("--objective", choices=OBJECTIVES, default="mse",
                    help="mse (SPEC §2), sp (SP form), sp-no-rstar (SP form without the R_* terms)")
     p.add_argument("--record-sp", action="store_true", help="record SP summaries at the evaluated epochs")
@@ -89,6 +92,7 @@ def build_config(args):
         device=args.device,
         dtype=args.dtype,
         record_sp=args.record_sp,
+        optimizer=getattr(args, "optimizer", "adam"),
     )
     return G, config, init
 

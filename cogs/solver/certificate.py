@@ -83,7 +83,7 @@ class Certificate:
             f"order        {d['order']} hidden nodes  (" + ", ".join(f"{k} = {v}" for k, v in d["reference_orders"].items()) + ")",
             f"loss         {d['loss']:.3e}  (fast_loss, all d² pairs)"
             + (f";  brute force {d['brute_force_loss']:.3e}" if d.get("brute_force_loss") is not None else ""),
-            f"max |SP|     R_c {d['max_violation']['R_c']:.1e}  R_n {d['max_violation']['R_n']:.1e}  R_* {d['max_violation']['R_*']:.1e}  |r_kkk − 1| {d['max_violation']['r_kkk']:.1e}",
+            f"max |SP|     R_c {d['max_violation']['R_c']:.1e}  R_n {d['max_violation']['R_n']:.1e}  R_* {d['max_violation']['R_*']:.1e}  |r_kkk − 1| {d['max_violation']['r_kkk']:.1e}  (R_c = √(Σ|r|² − |r_kkk|²) bottoms out near 1e-8)",
             f"‖W‖²         {d['weight_norm2']:.4g} as built, {d['balanced_weight_norm2']:.4g} balanced" + ("  (weights saved balanced)" if d.get("balanced") else ""),
             f"passed       {d['passed']}  (loss < {d['loss_tolerance']:g})",
             "",

@@ -27,12 +27,14 @@ from models.training.config import (
 from models.training.pair_grid import PairGrid
 from models.training.progress import ProgressBar, terminal_progress
 from models.training.result import METRICS, TrainResult
+from models.training.sgd import BatchedSGD
 from models.training.seeding import default_init, initial_weights, n_test_pairs, reference_init, split
 from models.training.trainer import initial_state, train
 
 __all__ = [
     "METRICS",
     "BatchedAdam",
+    "BatchedSGD",
     "CheckpointError",
     "PairGrid",
     "ProgressBar",

@@ -22,6 +22,8 @@ import torch
 
 
 class BatchedAdam:
+    kind = "adam"
+
     def __init__(self, params, lr, wd, *, betas=(0.9, 0.999), eps=1e-8):
         self.params = list(params)
         p0 = self.params[0]
@@ -67,9 +69,12 @@ class BatchedAdam:
         return ok
 
     def state_dict(self) -> dict:
-        return {"t": self.t, "m": [m.detach().cpu() for m in self.m], "v": [v.detach().cpu() for v in self.v]}
+        return {"kind": self.kind, "t": self.t, "m": [m.detach().cpu() for m in self.m], "v": [v.detach().cpu() for v in self.v]}
 
     def load_state_dict(self, state: dict) -> None:
+        kind = state.get("kind", self.kind)  # checkpoints before the optimizer option: Adam
+        if kind != self.kind:
+            raise ValueError(f"optimizer state is for {kind!r}, not {self.kind!r}")
         self.t = int(state["t"])
         for dst, src in zip(self.m, state["m"]):
             dst.copy_(src.to(dst.device, dst.dtype))

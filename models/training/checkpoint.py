@@ -1,9 +1,9 @@
 """Training checkpoints: ``DIR/epoch_{e:07d}.pt`` written atomically with ``torch.save`` and
 read back with ``torch.load(weights_only=True)`` (tensors, numbers, strings, lists, dicts only).
 
-A checkpoint at epoch e holds the state after e optimizer steps: weights, Adam moments and
-step count, the alive/diverged state of each run, the train masks, and the metrics history
-of the epochs evaluated before e — everything needed to continue bit for bit.
+A checkpoint at epoch e holds the state after e optimizer steps: weights, optimizer state
+(Adam moments and step count), the alive/diverged state of each run, the train masks, and the
+metrics history of the epochs evaluated before e — everything needed to continue bit for bit.
 """
 
 from __future__ import annotations

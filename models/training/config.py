@@ -14,6 +14,7 @@ import attrs
 SEEDINGS = ("default", "reference")
 DTYPES = ("float32", "float64")
 DEVICES = ("auto", "cpu", "cuda")
+OPTIMIZERS = ("adam", "sgd")
 
 
 def _floats(x) -> tuple[float, ...]:
@@ -54,6 +55,12 @@ class TrainConfig:
     optimizer step of epoch e, i.e. after e steps; None = :func:`default_eval_epochs`. The
     state after the last step is always evaluated as well (entry ``final``, epoch = epochs).
     ``chunk_rows``: rows a of the pair grid processed at once (None: chosen from memory).
+    ``optimizer``: 'adam' (SPEC §9: torch.optim.Adam with coupled L2 weight decay; uses
+    ``betas``, ``eps``) or 'sgd' (plain full-batch gradient descent p ← p − lr·(g + wd·p),
+    i.e. torch.optim.SGD(weight_decay=wd) without momentum; ``betas``/``eps`` unused).
+    ``compile``: run the loss/gradient through ``torch.compile`` (fused elementwise work; same
+    numbers up to float rounding; one-off compilation; eager fallback on failure). Like
+    ``chunk_rows`` and ``device`` it is not part of a checkpoint's job identity.
     """
 
     group: str
@@ -71,6 +78,8 @@ class TrainConfig:
     eps: float = attrs.field(converter=float, default=1e-8)
     record_sp: bool = False
     chunk_rows: int | None = None
+    optimizer: str = "adam"
+    compile: bool = False
 
     def __attrs_post_init__(self):
         validate(self)
@@ -150,6 +159,8 @@ def validate(c: TrainConfig) -> None:
         raise ValueError(f"train fraction must be in (0, 1], got {c.train_frac}")
     if c.seeding not in SEEDINGS:
         raise ValueError(f"seeding must be one of {', '.join(SEEDINGS)}, got {c.seeding!r}")
+    if c.optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {c.optimizer!r}")
     if c.dtype not in DTYPES:
         raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, got {c.dtype!r}")
     if c.device not in DEVICES and not re.fullmatch(r"cuda:\d+", c.device):
@@ -163,6 +174,8 @@ def validate(c: TrainConfig) -> None:
         raise ValueError(f"betas must be two numbers in [0, 1), got {c.betas}")
     if not (c.eps > 0 and math.isfinite(c.eps)):
         raise ValueError(f"eps must be finite and > 0, got {c.eps}")
+    if not isinstance(c.compile, bool):
+        raise ValueError(f"compile must be True or False, got {c.compile!r}")
     if c.chunk_rows is not None and (not isinstance(c.chunk_rows, int) or c.chunk_rows < 1):
         raise ValueError(f"chunk_rows must be an integer ≥ 1, got {c.chunk_rows!r}")
 

@@ -5,8 +5,10 @@
 Adam with coupled L2 weight decay (:mod:`models.training.adam`) on the loss of SPEC §2
 (:mod:`models.training.pair_grid`, analytic gradient), or on a custom ``objective``.
 Metrics are taken before the optimizer step of each evaluated epoch, plus once after the
-last step (the ``final`` entry). A run whose loss, weights or Adam moments go non-finite is
-marked diverged and frozen; the other runs are unaffected.
+last step (the ``final`` entry). ``config.optimizer = 'sgd'`` swaps Adam for plain gradient
+descent with the same coupled weight decay (:mod:`models.training.sgd`). A run whose loss,
+weights or optimizer moments go non-finite is marked diverged and frozen; the other runs are
+unaffected.
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ from models.training.config import (
     torch_dtype,
 )
 from models.training.pair_grid import PairGrid
+from models.training.sgd import BatchedSGD
 from models.training.result import METRICS, TrainResult
 from models.training.seeding import initial_weights, split
 
 # config fields that must agree between a checkpoint and the job resuming from it
-_RESUME_KEYS = ("group", "q", "lrs", "wds", "seeds", "train_frac", "seeding", "dtype", "betas", "eps", "record_sp")
+_RESUME_KEYS = ("group", "q", "lrs", "wds", "seeds", "train_frac", "seeding", "dtype", "betas", "eps", "record_sp", "optimizer")
 
 
 def initial_state(config: TrainConfig, init=None):
@@ -72,6 +75,13 @@ def _init_tensors(init, G, q, R):
         if tuple(w.shape) != shape:
             raise ValueError(f"init {name} has shape {tuple(w.shape)}, expected {shape} (q = {q}, d = {d}, R = {R})")
     return W_a, W_b, W_c
+
+
+def make_optimizer(config: TrainConfig, params, lr, wd):
+    """The batched optimizer of ``config.optimizer`` over ``params`` (per-run lr, wd (R,))."""
+    if config.optimizer == "sgd":
+        return BatchedSGD(params, lr, wd)
+    return BatchedAdam(params, lr, wd, betas=config.betas, eps=config.eps)
 
 
 def _objective_grads(objective, W_a, W_b, W_c):
@@ -124,10 +134,11 @@ def train(
 
     (W_a, W_b, W_c), masks = initial_state(config, init)
     W_a, W_b, W_c = (w.to(device=device, dtype=dtype).contiguous() for w in (W_a, W_b, W_c))
-    grid = PairGrid(G, masks, q=config.q, device=device, dtype=dtype, chunk_rows=config.chunk_rows)
+    grid = PairGrid(G, masks, q=config.q, device=device, dtype=dtype, chunk_rows=config.chunk_rows,
+                    compile=config.compile)
     lr = torch.tensor([r.lr for r in config.runs], dtype=torch.float64)
     wd = torch.tensor([r.wd for r in config.runs], dtype=torch.float64)
-    adam = BatchedAdam((W_a, W_b, W_c), lr, wd, betas=config.betas, eps=config.eps)
+    opt = make_optimizer(config, (W_a, W_b, W_c), lr, wd)
     active = torch.ones(R, dtype=torch.bool, device=device)
     diverged = torch.full((R,), -1, dtype=torch.long, device=device)
     history: list[dict] = []
@@ -139,8 +150,11 @@ def train(
         latest = ckpt.latest_checkpoint(checkpoint_dir) if resume else None
         if latest is not None:
             state = ckpt.load_checkpoint(latest)
-            if state.get("key") != key:
-                raise ckpt.CheckpointError(f"{latest}: checkpoint belongs to a different job ({_diff(state.get('key'), key)})")
+            old_key = state.get("key")
+            if isinstance(old_key, dict) and "optimizer" not in old_key:
+                old_key = dict(old_key, optimizer="adam")  # written before the optimizer option
+            if old_key != key:
+                raise ckpt.CheckpointError(f"{latest}: checkpoint belongs to a different job ({_diff(old_key, key)})")
             if not torch.equal(state["masks"], torch.as_tensor(masks)):
                 raise ckpt.CheckpointError(f"{latest}: checkpoint train/test split differs from this job's")
             start = int(state["epoch"])
@@ -148,7 +162,7 @@ def train(
                 raise ckpt.CheckpointError(f"{latest}: checkpoint is at epoch {start}, beyond --epochs {E}")
             for dst, name in ((W_a, "W_a"), (W_b, "W_b"), (W_c, "W_c")):
                 dst.copy_(state[name].to(device=device, dtype=dtype))
-            adam.load_state_dict(state["adam"])
+            opt.load_state_dict(state["optimizer"] if "optimizer" in state else state["adam"])
             active.copy_(state["active"].to(device))
             diverged.copy_(state["diverged_epoch"].to(device))
             history = [h for h in state["history"] if int(h["epoch"]) < start]
@@ -182,7 +196,7 @@ def train(
                 "W_a": W_a.detach().cpu(),
                 "W_b": W_b.detach().cpu(),
                 "W_c": W_c.detach().cpu(),
-                "adam": adam.state_dict(),
+                "optimizer": opt.state_dict(),
                 "active": active.cpu(),
                 "diverged_epoch": diverged.cpu(),
                 "masks": torch.as_tensor(masks),
@@ -204,7 +218,7 @@ def train(
         active = active & finite
         if do_eval:
             record(epoch, metrics, active, extra)
-        ok = adam.step(grads, active)
+        ok = opt.step(grads, active)
         diverged = torch.where(active & ~ok, epoch, diverged)
         active = ok
         if checkpoint_dir is not None and (epoch + 1) in ckpt_set:

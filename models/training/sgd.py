@@ -1,0 +1,62 @@
+"""Plain full-batch gradient descent with coupled L2 weight decay, vectorised over R runs.
+
+    p ← p − lr·(g + wd·p)
+
+with per-run lr and wd as (R,1,1) tensors. Replicates ``torch.optim.SGD(lr, weight_decay=wd)``
+(no momentum) operation by operation — ``g = grad.add(p, alpha=wd)`` (an addcmul here), then
+``p.add_(g, alpha=−lr)`` (an addcmul with −lr cast to the parameter dtype) — bitwise equal for
+the same gradients (checked in the tests).
+
+Unlike Adam there is no normalisation by the gradient's size: at an exact minimum, rounding-
+level gradients stay rounding-level steps, so a constructed global solution stays put.
+
+Freezing as in :class:`models.training.adam.BatchedAdam`: :meth:`step` commits an update only
+for active runs whose new parameters are all finite and returns the committed mask.
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+class BatchedSGD:
+    kind = "sgd"
+
+    def __init__(self, params, lr, wd):
+        self.params = list(params)
+        p0 = self.params[0]
+        R = p0.shape[0]
+        self.lr64 = torch.as_tensor(lr, dtype=torch.float64, device=p0.device).reshape(R)
+        self.neg_lr = (-self.lr64).to(p0.dtype).view(R, 1, 1)
+        self.wd = torch.as_tensor(wd, dtype=p0.dtype, device=p0.device).reshape(R, 1, 1)
+        self.use_wd = bool((torch.as_tensor(wd) != 0).any())
+        self.t = 0
+
+    @property
+    def runs(self) -> int:
+        return self.params[0].shape[0]
+
+    def step(self, grads, active: torch.Tensor) -> torch.Tensor:
+        """One gradient step for the active runs; returns the runs committed (bool (R,))."""
+        self.t += 1
+        news = []
+        ok = active.clone()
+        for p, g in zip(self.params, grads):
+            if self.use_wd:
+                g = torch.addcmul(g, p, self.wd)
+            p_new = torch.addcmul(p, g, self.neg_lr)
+            ok &= torch.isfinite(p_new).flatten(1).all(1)
+            news.append(p_new)
+        keep = ok.view(-1, 1, 1)
+        for p, p_new in zip(self.params, news):
+            p.copy_(torch.where(keep, p_new, p))
+        return ok
+
+    def state_dict(self) -> dict:
+        return {"kind": self.kind, "t": self.t}
+
+    def load_state_dict(self, state: dict) -> None:
+        kind = state.get("kind", self.kind)
+        if kind != self.kind:
+            raise ValueError(f"optimizer state is for {kind!r}, not {self.kind!r}")
+        self.t = int(state["t"])
