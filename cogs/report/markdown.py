@@ -38,14 +38,13 @@ def share_rows(report: dict) -> list[list]:
     ref = (report.get("reference") or {}).get("figures_percent") or {}
     grouped = report.get("family_shares_grouped") or {}
     of_all = report.get("shares_of_all_orbits") or {}
-    keys = ["z_nu_i*z_xi", "z_nu*z_syn", "others", "unnamed"]
+    keys = ["z_nu_i*z_xi", "z_nu*z_syn", "others"]
     rows = []
     for k in keys:
-        if k == "unnamed" and not grouped.get(k):
-            continue
-        rows.append([k, _pct(grouped.get(k, 0.0)), _pct(of_all.get(k)), f"{ref[k]:.1f} %" if k in ref else "-"])
+        rows.append([k, _pct(grouped.get(k, 0.0)), _pct(of_all.get(k, 0.0)), f"{ref[k]:.1f} %" if k in ref else "-"])
+    rows.append(["factorable, no registered family", _pct(report.get("unnamed_share")), _pct(of_all.get("unnamed", 0.0)), "-"])
     rows.append(["non-factorable (of order-4/6 orbits)", _pct(report.get("nonfactorable_share")),
-                 _pct(of_all.get("non-factorable")), f"{ref['non-factorable']:.1f} %" if "non-factorable" in ref else "-"])
+                 _pct(of_all.get("non-factorable", 0.0)), f"{ref['non-factorable']:.1f} %" if "non-factorable" in ref else "-"])
     rows.append(["match_rate (of all orbits)", "", _pct(report.get("match_rate")), "≈ 95 %"])
     return rows
 
