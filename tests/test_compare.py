@@ -1,0 +1,127 @@
+"""End to end: ``cogs compare`` and ``cogs sweep`` (few epochs), the report's contents
+checked against independent facts (SPEC §7 orders, brute-force losses of the saved
+constructions, the trained runs' own files), and one-line refusals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from cogs.cli.main import main
+from cogs.compare import family_group, grouped_shares, shares_of_all
+from models.io import load_weights
+from models.network import all_pairs, forward
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _plain_loss(w) -> float:
+    """SPEC §2 loss over all pairs, written out here independently of the library's loss."""
+    d = w.d
+    table = np.add.outer(np.arange(d), np.arange(d)) % d  # Z_d (cyclic tests only)
+    W_a, W_b, W_c = (torch.tensor(x) for x in (w.W_a, w.W_b, w.W_c))
+    P = all_pairs(d)
+    o = forward(W_a, W_b, W_c, P[:, 0], P[:, 1]).numpy()
+    target = np.eye(d)[table[P[:, 0], P[:, 1]]]
+    diff = o - target
+    diff -= diff.mean(1, keepdims=True)
+    return float((diff**2).sum(1).mean())
+
+
+@pytest.fixture(scope="module")
+def z7_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cmp") / "Z7"
+    rc = main(["compare", "--group", "Z7", "--hidden", "20", "--epochs", "150", "--seeds", "1-2", "--out", str(out)])
+    assert rc == 0
+    return out, json.loads((out / "report.json").read_text())
+
+
+def test_compare_writes_report_files(z7_report):
+    out, rep = z7_report
+    assert (out / "report.md").read_text().startswith("# CoGS comparison: Z7")
+    for name in ("order_histogram.png", "frequency_maps.png", "sp_dynamics.png"):
+        data = (out / name).read_bytes()
+        assert data[:8] == PNG_MAGIC and len(data) > 5000, name
+    for key in ("family_shares", "match_rate", "constructed", "runs", "order_histogram", "nonfactorable_share"):
+        assert key in rep
+    assert not list(out.rglob(".*.tmp")), "atomic writes left temporaries"
+
+
+def test_compare_constructions_are_global_minima_with_spec_orders(z7_report):
+    out, rep = z7_report
+    cons = {c["strategy"]: c for c in rep["constructed"]}
+    d = 7
+    assert cons["f6"]["order"] == 3 * (d - 1) and cons["f46"]["order"] == 2 * d and cons["memorize"]["order"] == d * d
+    for c in cons.values():
+        w = load_weights(out / c["file"])
+        assert w.q == c["order"]
+        assert abs(_plain_loss(w)) < 1e-12
+        assert abs(c["loss"]) < 1e-12
+        assert c["norm"] == pytest.approx(float((w.W_a**2).sum() + (w.W_b**2).sum() + (w.W_c**2).sum()), rel=1e-12)
+
+
+def test_compare_runs_match_their_files(z7_report):
+    out, rep = z7_report
+    assert [r["seed"] for r in rep["runs"]] == [1, 2]
+    for r in rep["runs"]:
+        w = load_weights(out / "train" / f"seed{r['seed']}_lr0.01_wd5e-05" / "weights.npz")
+        assert w.meta["seeding"] == "reference" and w.meta["train_frac"] == 0.9
+        assert r["norm"] == pytest.approx(float((w.W_a**2).sum() + (w.W_b**2).sum() + (w.W_c**2).sum()), rel=1e-6)
+        assert len(r["orbits"]) == 3  # Z7: three complex orbits
+        assert r["active_nodes"] == sum(o["order"] for o in r["orbits"])
+    shares = rep["family_shares"]
+    assert all(0 <= v <= 1 for v in shares.values())
+    if shares:
+        assert sum(shares.values()) + rep["unnamed_share"] == pytest.approx(1.0)
+
+
+def test_family_grouping_folds_syn_ab_into_z_nu_z_syn():
+    assert family_group("z_nu_i*z_syn_ab") == "z_nu*z_syn"
+    assert family_group("z_nu_i*z_xi") == "z_nu_i*z_xi"
+    assert family_group("z_real*z_real") == "others"
+    assert grouped_shares({"z_nu*z_syn": 0.25, "z_nu_i*z_syn_ab": 0.25, "z_nu_i*z_xi": 0.5}) == {"z_nu*z_syn": 0.5, "z_nu_i*z_xi": 0.5}
+    assert shares_of_all([None]) == {}
+
+
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["compare", "--group", "Z0", "--out", "{tmp}"], "order 0"),
+        (["compare", "--group", "Z7", "--strategies", "f7", "--out", "{tmp}"], "unknown strategy"),
+        (["compare", "--group", "Z7", "--seeds", "3-1", "--out", "{tmp}"], "seed"),
+        (["compare", "--group", "Z7", "--hidden", "0", "--out", "{tmp}"], "q"),
+        (["compare", "--group", "Z7", "--lr", "-1", "--out", "{tmp}"], "learning rate"),
+        (["sweep", "--preset", "fig9", "--out", "{tmp}"], "invalid choice"),
+        (["sweep", "--preset", "fig3", "--epochs", "0", "--out", "{tmp}"], "epochs"),
+    ],
+)
+def test_bad_input_is_one_line(argv, fragment, tmp_path, capsys):
+    argv = [a.replace("{tmp}", str(tmp_path / "o")) for a in argv]
+    try:
+        rc = main(argv)
+    except SystemExit as e:
+        rc = e.code
+    err = capsys.readouterr().err
+    assert rc == 2
+    lines = [l for l in err.splitlines() if l.strip()]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    assert fragment.lower() in lines[0].lower()
+    assert not (tmp_path / "o" / "report.json").exists()
+
+
+def test_sweep_rstar_and_table2_smoke(tmp_path):
+    """Presets run end to end (few epochs) and write their reports."""
+    out = tmp_path / "rstar"
+    assert main(["sweep", "--preset", "rstar", "--epochs", "20", "--seeds", "1", "--out", str(out)]) == 0
+    rep = json.loads((out / "report.json").read_text())
+    assert [r["objective"] for r in rep["rows"]] == ["sp", "sp-no-rstar"]
+    assert all(len(r["orders"][0]) == 3 for r in rep["rows"])  # Z7 has three orbits
+    out = tmp_path / "table2"
+    assert main(["sweep", "--preset", "table2", "--epochs", "3", "--seeds", "1", "--out", str(out)]) == 0
+    rep = json.loads((out / "report.json").read_text())
+    assert rep["rows"][0]["d"] == 23 and rep["rows"][0]["reference_percent"]["z_nu_i*z_xi"] == 47.1
+    assert (out / "report.md").exists()
