@@ -8,28 +8,18 @@ weights file's meta records everything needed to rebuild the run's train/test sp
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from models.atomic import atomic_open
 
 
 def write_json(path, obj) -> Path:
     """Write strict JSON atomically (NaN/Inf become null)."""
     from cogs.cli.main import _clean
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(json.dumps(_clean(obj), indent=2, allow_nan=False) + "\n")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return write_text(path, json.dumps(_clean(obj), indent=2, allow_nan=False) + "\n")
 
 
 def write_runs(out, group, config, result, extra_config: dict | None = None) -> list[dict]:
@@ -71,14 +61,6 @@ def write_runs(out, group, config, result, extra_config: dict | None = None) -> 
 
 def write_text(path, text: str) -> Path:
     """Write a text file atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    with atomic_open(path, "w") as f:
+        f.write(text)
+    return Path(path)

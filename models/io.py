@@ -7,8 +7,6 @@ atomic (write to a temporary file in the same folder, then rename).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import attrs
 import numpy as np
 
 from groups import FiniteAbelianGroup, GroupSpecError, parse_group
+from models.atomic import atomic_open
 
 
 class WeightsFileError(ValueError):
@@ -82,24 +81,15 @@ def save_weights(path, group, W_a, W_b, W_c, **meta) -> Path:
     if path.suffix != ".npz":
         raise WeightsFileError(f"{path}: weights files must end in .npz")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(
-                f,
-                W_a=w.W_a,
-                W_b=w.W_b,
-                W_c=w.W_c,
-                group=np.array(w.group.spec),
-                meta=np.array(json.dumps(meta, default=_json_default)),
-            )
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_open(path, "wb") as f:
+        np.savez(
+            f,
+            W_a=w.W_a,
+            W_b=w.W_b,
+            W_c=w.W_c,
+            group=np.array(w.group.spec),
+            meta=np.array(json.dumps(meta, default=_json_default)),
+        )
     return path
 
 

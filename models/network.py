@@ -150,14 +150,7 @@ class QuadraticNet(_NetBase):
 
     @classmethod
     def from_weights(cls, group, W_a, W_b, W_c, *, dtype=torch.float64, device=None) -> "QuadraticNet":
-        W_a, W_b, W_c = (torch.as_tensor(np.asarray(w), dtype=dtype, device=device) for w in (W_a, W_b, W_c))
-        group = parse_group(group)
-        _check_shapes(W_a, W_b, W_c, group.order)
-        net = cls.__new__(cls)
-        nn.Module.__init__(net)
-        net.group = group
-        net.W_a, net.W_b, net.W_c = nn.Parameter(W_a.clone()), nn.Parameter(W_b.clone()), nn.Parameter(W_c.clone())
-        return net
+        return _from_weights(cls, group, (W_a, W_b, W_c), dtype, device, ndim=2)
 
 
 @typing.final
@@ -178,16 +171,7 @@ class BatchedQuadraticNet(_NetBase):
 
     @classmethod
     def from_weights(cls, group, W_a, W_b, W_c, *, dtype=torch.float64, device=None) -> "BatchedQuadraticNet":
-        W_a, W_b, W_c = (torch.as_tensor(np.asarray(w), dtype=dtype, device=device) for w in (W_a, W_b, W_c))
-        group = parse_group(group)
-        if W_a.ndim != 3:
-            raise ValueError(f"batched weights need shape (R, q, d), got {tuple(W_a.shape)}")
-        _check_shapes(W_a, W_b, W_c, group.order)
-        net = cls.__new__(cls)
-        nn.Module.__init__(net)
-        net.group = group
-        net.W_a, net.W_b, net.W_c = nn.Parameter(W_a.clone()), nn.Parameter(W_b.clone()), nn.Parameter(W_c.clone())
-        return net
+        return _from_weights(cls, group, (W_a, W_b, W_c), dtype, device, ndim=3)
 
     @property
     def runs(self) -> int:
@@ -196,6 +180,19 @@ class BatchedQuadraticNet(_NetBase):
     def run(self, r: int) -> QuadraticNet:
         """A copy of run r as a single network."""
         return QuadraticNet.from_weights(self.group, self.W_a[r].detach(), self.W_b[r].detach(), self.W_c[r].detach(), dtype=self.W_a.dtype, device=self.W_a.device)
+
+
+def _from_weights(cls, group, weights, dtype, device, ndim: int):
+    W_a, W_b, W_c = (torch.as_tensor(np.asarray(w), dtype=dtype, device=device) for w in weights)
+    group = parse_group(group)
+    if W_a.ndim != ndim:
+        raise ValueError(f"{cls.__name__} needs W_a of {ndim} dimensions, got shape {tuple(W_a.shape)}")
+    _check_shapes(W_a, W_b, W_c, group.order)
+    net = cls.__new__(cls)
+    nn.Module.__init__(net)
+    net.group = group
+    net.W_a, net.W_b, net.W_c = (nn.Parameter(w.clone()) for w in (W_a, W_b, W_c))
+    return net
 
 
 def _check_q(q) -> None:

@@ -10,10 +10,8 @@ Example: cogs train --group Z23 --hidden 512 --epochs 10000 --lr 0.01 --wd 1e-5,
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import numpy as np
 
 OBJECTIVES = ("mse", "sp", "sp-no-rstar")
 
@@ -98,8 +96,8 @@ def build_config(args):
 
 
 def run(args) -> int:
-    from cogs.cli.main import print_json, _clean
-    from models.io import save_weights
+    from cogs.cli.main import print_json
+    from cogs.runs import write_runs
     from models.training import resolve_device, terminal_progress, train
 
     G, config, init = build_config(args)
@@ -117,30 +115,8 @@ def run(args) -> int:
         checkpoint_dir=out / "checkpoints",
         resume=args.resume,
     )
-    resolved = config.to_dict()
-    resolved.update(device=result.device, objective=args.objective, init=str(args.init) if args.init else None)
-    summary_runs = []
-    for run_spec in result.runs:
-        r = run_spec.index
-        folder = out / run_spec.name
-        folder.mkdir(parents=True, exist_ok=True)
-        summary = result.run_summary(r)
-        W = result.weights(r)
-        weights_file = None
-        if all(np.isfinite(w).all() for w in W):
-            save_weights(folder / "weights.npz", G, *W, seed=run_spec.seed, lr=run_spec.lr, wd=run_spec.wd,
-                         status=summary["status"], epochs=config.epochs, diverged_epoch=summary["diverged_epoch"])
-            weights_file = "weights.npz"
-        metrics_doc = dict(summary, n_train=int(result.n_train[r]), n_test=int(result.n_test[r]), weights=weights_file)
-        if result.records:
-            metrics_doc["records"] = {"epochs": list(result.epochs), **result.run_records(r)}
-        _write_json(folder / "metrics.json", _clean(metrics_doc))
-        _write_json(folder / "config.json", _clean(dict(resolved, seed=run_spec.seed, lr=run_spec.lr, wd=run_spec.wd,
-                                                        n_train=int(result.n_train[r]), n_test=int(result.n_test[r]))))
-        final = summary["metrics"][-1]
-        summary_runs.append({k: summary[k] for k in ("seed", "lr", "wd", "status", "diverged_epoch")}
-                            | {"folder": run_spec.name, "final": final})
-    _write_json(out / "summary.json", _clean({"config": resolved, "runs": summary_runs}))
+    summary_runs = write_runs(out, G, config, result, extra_config={
+        "objective": args.objective, "init": str(args.init) if args.init else None})
     if args.json:
         print_json(result.to_json())
     else:
@@ -155,11 +131,4 @@ def run(args) -> int:
 
 def _fmt(x) -> str:
     return "-" if x is None else f"{x:.4g}"
-
-
-def _write_json(path: Path, obj) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(obj, indent=2, allow_nan=False) + "\n")
-    tmp.replace(path)
-
 

@@ -8,12 +8,12 @@ metrics history of the epochs evaluated before e — everything needed to contin
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import torch
+
+from models.atomic import atomic_open
 
 FORMAT = "cogs-train-checkpoint"
 VERSION = 1
@@ -54,17 +54,8 @@ def save_checkpoint(directory, epoch: int, state: dict) -> Path:
     path = checkpoint_path(directory, epoch)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"format": FORMAT, "version": VERSION, "epoch": int(epoch), **state}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            torch.save(payload, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_open(path, "wb") as f:
+        torch.save(payload, f)
     return path
 
 
