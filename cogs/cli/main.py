@@ -2,6 +2,7 @@
 and registers itself in SUBCOMMANDS: (name, module path). A module provides
 ``add_arguments(parser)`` and ``run(args) -> int``; raise ``CLIError`` (or ValueError /
 OSError / GroupSpecError) for bad input: the user sees one line on stderr and exit code 2.
+Set ``COGS_DEBUG=1`` to get the full traceback instead.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 
 SUBCOMMANDS: list[tuple[str, str, str]] = [
@@ -67,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         print("cogs: interrupted", file=sys.stderr)
         return 130
     except (CLIError, ValueError, OSError, KeyError, TypeError, RuntimeError) as e:
+        if os.environ.get("COGS_DEBUG"):
+            raise  # full traceback for developers
         msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         print(f"cogs {args.command}: error: {msg}", file=sys.stderr)
         return 2
