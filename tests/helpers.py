@@ -96,3 +96,23 @@ def accuracy_ref(group, W_a, W_b, W_c, pairs=None) -> float:
         a, b = pairs[:, 0], pairs[:, 1]
     o = (np.asarray(W_c) @ ((np.asarray(W_a)[:, a] + np.asarray(W_b)[:, b]) ** 2)).T
     return float(np.mean(o.argmax(axis=1) == T[a, b]))
+
+
+def explicit_zf6(d: int, thetas=None, theta_seed: int = 0):
+    """SPEC §7's explicit real weights of z_F6 for odd cyclic d, typed in from the SPEC:
+    κ = (12d)^{−1/3}, nodes (s,t) ∈ {0,1}×{0,1,2} per k = 1..(d−1)/2, φ = 2πgk/d, θ_k free
+    (``thetas`` or drawn uniformly from ``theta_seed``). Returns W_a, W_b (q×d), W_c (d×q)."""
+    kappa = (12 * d) ** (-1 / 3)
+    g = np.arange(d)
+    if thetas is None:
+        thetas = np.random.default_rng(theta_seed).uniform(0, 2 * np.pi, (d - 1) // 2)
+    rows_a, rows_b, rows_c = [], [], []
+    for k in range(1, (d - 1) // 2 + 1):
+        th = thetas[k - 1]
+        phi = 2 * np.pi * g * k / d
+        for s in (0, 1):
+            for t in (0, 1, 2):
+                rows_a.append(2 * kappa * np.cos(phi + s * th + 2 * np.pi * t / 3))
+                rows_b.append(2 * kappa * np.cos(phi + s * (th + np.pi) + 2 * np.pi * t / 3))
+                rows_c.append(2 * kappa * np.cos(phi - 2 * np.pi * t / 3 + s * (2 * th - np.pi)))
+    return np.array(rows_a), np.array(rows_b), np.array(rows_c).T

@@ -24,6 +24,11 @@ from groups import parse_group
 from models.io import load_weights
 from models.network import brute_force_loss
 
+try:
+    from helpers import explicit_zf6 as _explicit_zf6
+except ImportError:  # tests/ imported as a package
+    from tests.helpers import explicit_zf6 as _explicit_zf6
+
 TOL = 1e-12
 
 
@@ -221,20 +226,7 @@ def test_uncovered_orbits_are_named():
 
 # -- SPEC §7 figures ------------------------------------------------------------------------
 def explicit_zf6(d, theta_seed=0):
-    """SPEC §7's explicit real weights of z_F6 for odd cyclic d, typed in from the SPEC."""
-    kappa = (12 * d) ** (-1 / 3)
-    g = np.arange(d)
-    rng = np.random.default_rng(theta_seed)
-    Wa, Wb, Wc = [], [], []
-    for k in range(1, (d - 1) // 2 + 1):
-        th = rng.uniform(0, 2 * np.pi)
-        phi = 2 * np.pi * g * k / d
-        for s in (0, 1):
-            for t in (0, 1, 2):
-                Wa.append(2 * kappa * np.cos(phi + s * th + 2 * np.pi * t / 3))
-                Wb.append(2 * kappa * np.cos(phi + s * (th + np.pi) + 2 * np.pi * t / 3))
-                Wc.append(2 * kappa * np.cos(phi - 2 * np.pi * t / 3 + s * (2 * th - np.pi)))
-    return np.array(Wa), np.array(Wb), np.array(Wc).T
+    return _explicit_zf6(d, theta_seed=theta_seed)
 
 
 @pytest.mark.parametrize("d", [7, 23])

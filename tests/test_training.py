@@ -28,6 +28,11 @@ from models.training import (
     train,
 )
 
+try:
+    from helpers import explicit_zf6 as _explicit_zf6
+except ImportError:  # tests/ imported as a package
+    from tests.helpers import explicit_zf6 as _explicit_zf6
+
 
 # ----------------------------------------------------------------------------- helpers
 def spec_loss(W_a, W_b, W_c, d, table, idx):
@@ -67,19 +72,8 @@ def reference_run(d, table, q, seed, lr, wd, epochs, dtype, train_frac=0.9):
 
 
 def zF6(d, thetas):
-    """SPEC §7 explicit real z_F6 weights for odd cyclic d."""
-    kappa = (12 * d) ** (-1 / 3)
-    g = np.arange(d)
-    rows_a, rows_b, rows_c = [], [], []
-    for k in range(1, (d - 1) // 2 + 1):
-        th = thetas[k - 1]
-        phi = 2 * np.pi * g * k / d
-        for s in (0, 1):
-            for t in (0, 1, 2):
-                rows_a.append(2 * kappa * np.cos(phi + s * th + 2 * np.pi * t / 3))
-                rows_b.append(2 * kappa * np.cos(phi + s * (th + np.pi) + 2 * np.pi * t / 3))
-                rows_c.append(2 * kappa * np.cos(phi - 2 * np.pi * t / 3 + s * (2 * th - np.pi)))
-    return np.array(rows_a), np.array(rows_b), np.array(rows_c).T
+    """SPEC §7 explicit real z_F6 weights for odd cyclic d (tests/helpers.py)."""
+    return _explicit_zf6(d, thetas=thetas)
 
 
 def metric_array(res, r):
