@@ -24,6 +24,8 @@ AssertionError: multiplicative identity: 1*x != x for x=1.0 (1*x = 2.0)
 
 from __future__ import annotations
 
+import typing
+
 import math
 import numbers
 
@@ -42,6 +44,7 @@ def _close(x, y, atol):
     return abs(x - y) <= atol * max(1.0, abs(x), abs(y))
 
 
+@typing.final
 class BrokenSemiring(Semiring):
     """([0, ∞), max, (1+x)(1+y)−1, 0, 0): fails only "zero absorbing"."""
 
@@ -149,6 +152,7 @@ class TwistedNumbers(Semiring):
         return f"TwistedNumbers({self.flaw!r})"
 
 
+@typing.final
 class TransformationNearRing(Semiring):
     """Maps f: Z_m → Z_m as tuples (f(0), …, f(m−1)); (f + g)(i) = f(i) + g(i) mod m,
     f ⊗ g = f∘g (or g∘f with ``opposite=True``); zero = constant 0, one = identity map.
@@ -190,6 +194,7 @@ class TransformationNearRing(Semiring):
         return f"TransformationNearRing({self.m}, opposite={self.opposite})"
 
 
+@typing.final
 class BrokenEvaluation(Homomorphism):
     """Maps C[u] → C that are not semiring homomorphisms; ``flaw`` picks which law fails first:
 
@@ -238,6 +243,7 @@ class BrokenEvaluation(Homomorphism):
         return f"BrokenEvaluation({self.x0!r}, {self.flaw!r})"
 
 
+@typing.final
 class SubstitutionScaling(PolynomialSemiring):
     """C[u] whose scalar action is substitution, s·p(u) = p(s u): fails only
     "scalar-product compatibility" ((s·(pq))(u) = p(su) q(su) ≠ p(su) q(u))."""

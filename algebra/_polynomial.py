@@ -24,6 +24,8 @@ Polynomial(((2+0j), (-3+0j), (1+0j)))
 
 from __future__ import annotations
 
+import typing
+
 import cmath
 import math
 import numbers
@@ -107,6 +109,7 @@ def _as_coeff(c) -> complex:
     return z
 
 
+@typing.final
 class Polynomial(SemiringElement):
     """p(u) = Σ_i coeffs[i] u^i with complex coefficients, lowest degree first; immutable.
 
@@ -243,6 +246,7 @@ class PolynomialSemiring(Semiring):
 POLYNOMIALS = PolynomialSemiring()
 
 
+@typing.final
 class Evaluation(Homomorphism):
     """ev_{x0}: C[u] → C, p ↦ p(x0) — a semiring homomorphism (C is commutative).
 
@@ -268,6 +272,7 @@ class Evaluation(Homomorphism):
         return f"Evaluation({self.x0!r})"
 
 
+@typing.final
 class Substitution(Homomorphism):
     """σ_q: C[u] → C[u], p ↦ p∘q = p(q(u)) — a semiring homomorphism for any fixed q.
 
@@ -301,6 +306,7 @@ class Substitution(Homomorphism):
 # ---------------------------------------------------------------------------------------
 # the tropical semiring
 # ---------------------------------------------------------------------------------------
+@typing.final
 class TropicalSemiring(Semiring):
     """(R ∪ {+∞}, min, +, +∞, 0): the min-plus semiring. Elements are plain floats.
 

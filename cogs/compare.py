@@ -17,6 +17,8 @@ Reference: Y. Tian, NeurIPS 2025, arXiv 2410.01779; figures in SPEC §9.
 
 from __future__ import annotations
 
+import typing
+
 import time
 from pathlib import Path
 
@@ -34,6 +36,7 @@ REFERENCE_FIGURES = {
 MAIN_FAMILIES = ("z_nu_i*z_xi", "z_nu*z_syn")
 
 
+@typing.final
 @attrs.frozen
 class CompareConfig:
     """Settings of one comparison (defaults: SPEC §9's figure setting)."""

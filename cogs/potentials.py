@@ -32,6 +32,7 @@ _FULL_FACTOR = re.compile(r"^([abc])\[(\d+)\]('?)$")
 _BLOCK_FACTOR = re.compile(r"([abc])('?)")
 
 
+@typing.final
 @attrs.frozen(order=True)
 class Factor:
     """One factor z_{p,k,j} (conjugated when ``conj``) of a sum potential."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import typing
+
 import attrs
 
 
+@typing.final
 @attrs.frozen(order=True)
 class Orbit:
     """An orbit {k, -k} of non-trivial characters, as dual-group indices.

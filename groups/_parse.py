@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import typing
+
 import re
 
 from groups._base import FiniteAbelianGroup
@@ -11,6 +13,7 @@ _FACTOR = re.compile(r"^z?(\d+)$")
 MAX_ORDER = 10**7
 
 
+@typing.final
 class GroupSpecError(ValueError):
     """A group spec string that does not name a finite Abelian group."""
 

@@ -6,6 +6,8 @@ atomic (write to a temporary file in the same folder, then rename).
 
 from __future__ import annotations
 
+import typing
+
 import json
 import zipfile
 from pathlib import Path
@@ -17,10 +19,12 @@ from groups import FiniteAbelianGroup, GroupSpecError, parse_group
 from models.atomic import atomic_open
 
 
+@typing.final
 class WeightsFileError(ValueError):
     """A weights file that is missing, not an npz, incomplete, malformed or inconsistent."""
 
 
+@typing.final
 @attrs.frozen
 class Weights:
     """Validated weights of one network (float64 numpy arrays) and its group."""

@@ -139,6 +139,7 @@ def _canon_xi(xi: complex, eps: int) -> tuple[complex, int]:
     return max(cands, key=lambda c: (round(c[0].real, 12), c[0].imag, c[1]))
 
 
+@typing.final
 @attrs.frozen
 class ZNuMatcher:
     """z_nu = 1 + u_ν: normal form [(1,1,1), (ν, −ν, −ν⁻²)], ν ∈ C∖{0} (dof 2)."""
@@ -166,6 +167,7 @@ class ZNuMatcher:
         return {"nu": _canon_nu(params["nu"])}
 
 
+@typing.final
 @attrs.frozen
 class ZNuIMatcher:
     """z_nu_i: z_ν at ν = sign·i, normal form [(1,1,1), (±i, ∓i, 1)] (dof 0). The two signs
@@ -185,6 +187,7 @@ class ZNuIMatcher:
         return {"sign": 1}
 
 
+@typing.final
 @attrs.frozen
 class ZXiMatcher:
     """z_xi = 1 + u_ξ: normal form [(1,1,1), (ξ, −iε/ξ, iε)], ε = ±1 (dof 2)."""
@@ -217,6 +220,7 @@ class ZXiMatcher:
         return {"xi": xi, "eps": eps}
 
 
+@typing.final
 @attrs.frozen
 class ZRealMatcher:
     """z_real: z_ν at ν = sign = ±1 on a real orbit, normal form [(1,1,1), (±1, ∓1, −1)]
@@ -235,6 +239,7 @@ class ZRealMatcher:
         return {"sign": 1}
 
 
+@typing.final
 @attrs.frozen
 class ZSynMatcher:
     """z_syn = u_syn² + u_syn + 1: every row (1, ω, ω̄) in normal form (dof 0)."""
@@ -252,6 +257,7 @@ class ZSynMatcher:
         return params
 
 
+@typing.final
 @attrs.frozen
 class ZSynABMatcher:
     """z_syn_ab: nodes (1,1,1), (αω, ᾱω, ω), (βω̄, β̄ω̄, ω̄); recognised by its c row
@@ -275,6 +281,7 @@ class ZSynABMatcher:
         return params
 
 
+@typing.final
 @attrs.frozen
 class OneNodeMatcher:
     """Order-1 generators (one, u_syn, u_nu, u_xi): a single node's normal form is always
@@ -369,6 +376,7 @@ def _unflatten(params: dict, keys, x: np.ndarray) -> dict:
     return out
 
 
+@typing.final
 class GenericMatcher:
     """Matcher for a family given only by ``build(params, kind) -> (3, m) array`` and
     ``sample(rng) -> params`` (a dict). The fit takes the best of ``n_samples`` sampled
@@ -514,6 +522,7 @@ class GenericMatcher:
 # ---------------------------------------------------------------------------------------
 
 
+@typing.final
 @attrs.frozen
 class FactorName:
     """A named factor: registry ``name``, its ``order``, canonical ``params``, ``residual``
@@ -583,6 +592,7 @@ def name_factor(X, kind: str = "complex", matchers=None, tol: float = NAME_TOLER
     return min(found, key=lambda f: (f.dof, f.residual, f.rank))
 
 
+@typing.final
 @attrs.frozen
 class BlockName:
     """Classification of one orbit block.

@@ -34,6 +34,8 @@ Reference: Y. Tian, NeurIPS 2025, arXiv 2410.01779 (SPEC §8).
 
 from __future__ import annotations
 
+import typing
+
 import functools
 import itertools
 import math
@@ -114,6 +116,7 @@ def pairing_errors(F: np.ndarray, chunk: int = 1024) -> np.ndarray:
     return out
 
 
+@typing.final
 @attrs.frozen(eq=False)
 class Pairing:
     """One candidate pairing of a block F (3×n).
@@ -157,6 +160,7 @@ def make_pairing(F: np.ndarray, first, second, signs, error: float | None = None
     return Pairing(first, second, signs, float(error), rho, x, F[:, list(first)].copy())
 
 
+@typing.final
 @attrs.frozen(eq=False)
 class Factorization:
     """Result of the pairing search on one block: ``best`` pairing, its ``error``, the

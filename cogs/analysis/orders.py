@@ -31,6 +31,8 @@ Neural Nets", NeurIPS 2025, arXiv 2410.01779 (§8 of SPEC).
 
 from __future__ import annotations
 
+import typing
+
 import attrs
 import numpy as np
 
@@ -47,6 +49,7 @@ def _np(x) -> np.ndarray:
     return x.astype(np.complex128 if np.iscomplexobj(x) else np.float64)
 
 
+@typing.final
 @attrs.frozen(eq=False)
 class Decomposition:
     """Fourier decomposition of one network (see module doc).
@@ -129,6 +132,7 @@ def decompose(group, W_a, W_b, W_c) -> Decomposition:
     return Decomposition(group, A, B, C, orbits, magnitude, dominant.astype(np.int64), dom_mag, strength)
 
 
+@typing.final
 @attrs.frozen
 class Orders:
     """Orders per orbit by both activity rules (index 0 = the trivial orbit k = 0)."""

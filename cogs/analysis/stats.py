@@ -37,6 +37,8 @@ Reference: Y. Tian, NeurIPS 2025, arXiv 2410.01779 (SPEC §8, §9).
 
 from __future__ import annotations
 
+import typing
+
 import collections
 
 import attrs
@@ -50,6 +52,7 @@ from groups import parse_group
 FACTOR_ORDERS = (4, 6)
 
 
+@typing.final
 @attrs.frozen(eq=False)
 class OrbitAnalysis:
     """One orbit {k, neg}: ``kind``, orders by both rules, the analysed ``nodes`` (active
@@ -132,6 +135,7 @@ def _stats(orbits, rule: str) -> dict:
     }
 
 
+@typing.final
 @attrs.frozen(eq=False)
 class NetworkAnalysis:
     """Analysis of one network (see module doc). ``orbits``: one :class:`OrbitAnalysis`

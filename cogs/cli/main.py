@@ -7,6 +7,8 @@ Set ``COGS_DEBUG=1`` to get the full traceback instead.
 
 from __future__ import annotations
 
+import typing
+
 import argparse
 import importlib
 import json
@@ -24,6 +26,7 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
 ]
 
 
+@typing.final
 class CLIError(Exception):
     """Bad input from the user: reported as one line on stderr, exit status 2."""
 

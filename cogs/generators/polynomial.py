@@ -33,6 +33,8 @@ Reference: Tian, NeurIPS 2025, arXiv:2410.01779 (SPEC §7).
 
 from __future__ import annotations
 
+import typing
+
 import functools
 from collections.abc import Iterable
 
@@ -46,10 +48,12 @@ from models.element import Block, BlockSemiring
 __all__ = ["PolynomialResult", "polynomial_construction", "polynomial_roots", "PolynomialError"]
 
 
+@typing.final
 class PolynomialError(ValueError):
     """A target SP that the polynomial construction cannot kill."""
 
 
+@typing.final
 @attrs.frozen
 class PolynomialResult:
     """ρ(u) (merged), the roots σ used, each target's value on u and on ρ(u)."""

@@ -80,10 +80,12 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 ATOL = 1e-9
 
 
+@typing.final
 class RegistrationError(ValueError):
     """A generator whose declaration is malformed or does not hold numerically."""
 
 
+@typing.final
 class UndeclaredVanishingWarning(UserWarning):
     """A generator's undeclared SP vanished at every sampled parameter value."""
 
@@ -126,6 +128,7 @@ def _vanishing_converter(names) -> tuple[str, ...]:
     return tuple(sorted(out, key=_MONOMIAL_ORDER.get))
 
 
+@typing.final
 @attrs.frozen(repr=False)
 class Signature:
     """What a partial solution does on its orbit: r_kkk and the SPs that vanish.
@@ -195,6 +198,7 @@ class Signature:
 # ---------------------------------------------------------------------------------------
 # parameters
 # ---------------------------------------------------------------------------------------
+@typing.final
 @attrs.frozen
 class Param:
     """One parameter of a generator: its default and a sampler of *valid* random values.
@@ -253,6 +257,7 @@ def _kinds(kinds) -> tuple[str, ...]:
     return kinds
 
 
+@typing.final
 @attrs.frozen(eq=False)
 class Generator:
     """A registered partial-solution generator (see the module docstring).
@@ -416,6 +421,7 @@ def _fmt_params(params: dict) -> str:
     return "{" + ", ".join(f"{k}={f(v)}" for k, v in params.items()) + "}" if params else "defaults"
 
 
+@typing.final
 @attrs.frozen
 class VerificationReport:
     """What :func:`verify_generator` checked: samples per kind and undeclared zeros."""
@@ -514,6 +520,7 @@ def verify_generator(gen: Generator, *, samples: int = 5, seed: int = 12345, ato
 _TOKENS = itertools.count()
 
 
+@typing.final
 class Registry:
     """An ordered, named collection of generators (registration order = preference order).
 

@@ -14,6 +14,8 @@ Reference: Tian, NeurIPS 2025, arXiv:2410.01779 (SPEC §5, §7).
 
 from __future__ import annotations
 
+import typing
+
 import json
 import math
 
@@ -46,6 +48,7 @@ def jsonable(x):
     return x
 
 
+@typing.final
 @attrs.frozen(eq=False)
 class Certificate:
     """The certificate of one construction; ``data`` is a JSON-able dict (see module doc)."""

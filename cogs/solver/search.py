@@ -40,6 +40,8 @@ Reference: Tian, NeurIPS 2025, arXiv:2410.01779 (SPEC §5–§7).
 
 from __future__ import annotations
 
+import typing
+
 import abc
 import functools
 import itertools
@@ -73,6 +75,7 @@ ATOL = 1e-9
 HELPER_SUMS = ("ab", "a'b", "ab'", "aa", "a'a'", "bb", "b'b'")
 
 
+@typing.final
 class CoverageError(ValueError):
     """No combination of registered generators covers what an orbit needs."""
 
@@ -180,6 +183,7 @@ class Recipe(abc.ABC):
         """A merged block at fresh random parameters and a JSON-able record of the leaves."""
 
 
+@typing.final
 @attrs.frozen
 class GeneratorRecipe(Recipe):
     gen: str
@@ -199,6 +203,7 @@ class GeneratorRecipe(Recipe):
         return block, [{"generator": self.gen, "params": _json(params)}]
 
 
+@typing.final
 @attrs.frozen
 class PolynomialRecipe(Recipe):
     """ρ(u) of the polynomial construction, u a registered (order-1) generator."""
@@ -227,6 +232,7 @@ class PolynomialRecipe(Recipe):
         return res.block, [rec]
 
 
+@typing.final
 @attrs.frozen
 class SumRecipe(Recipe):
     parts: tuple[Recipe, ...]
@@ -249,6 +255,7 @@ class SumRecipe(Recipe):
         return _merged(v, kind), [{"sum": recs}]
 
 
+@typing.final
 @attrs.frozen
 class ProductRecipe(Recipe):
     parts: tuple[Recipe, ...]
@@ -302,6 +309,7 @@ def _cand(recipe: Recipe, block: Block, rank: int, key: tuple) -> _Cand | None:
     return _Cand(recipe, block, _zeros(vals, block.v), cfree, rank, key)
 
 
+@typing.final
 @attrs.frozen
 class OrbitPlan:
     """The outcome of :func:`search`: a recipe and what it achieves on an orbit of ``kind``."""

@@ -34,6 +34,8 @@ Reference: Tian, NeurIPS 2025, arXiv:2410.01779 (SPEC §7).
 
 from __future__ import annotations
 
+import typing
+
 import time
 from pathlib import Path
 
@@ -66,6 +68,7 @@ def reference_orders(group) -> dict:
     return out
 
 
+@typing.final
 @attrs.frozen
 class Layout:
     """Which plan goes where: ``helper`` on the first complex orbit (when cancelling), then
@@ -182,6 +185,7 @@ def plan_layout(group, strategy: str = "auto", *, registry: Registry | None = No
     return cancel_layout
 
 
+@typing.final
 @attrs.frozen(eq=False)
 class Construction:
     """A built global solution: real weights (float64 numpy; balanced unless asked not to)

@@ -18,9 +18,12 @@ says which runs were committed (a run that fails here has diverged).
 
 from __future__ import annotations
 
+import typing
+
 import torch
 
 
+@typing.final
 class BatchedAdam:
     kind = "adam"
 

@@ -8,6 +8,8 @@ metrics history of the epochs evaluated before e — everything needed to contin
 
 from __future__ import annotations
 
+import typing
+
 import re
 from pathlib import Path
 
@@ -20,6 +22,7 @@ VERSION = 1
 _NAME = re.compile(r"epoch_(\d+)\.pt")
 
 
+@typing.final
 class CheckpointError(ValueError):
     """A checkpoint that is unreadable or does not belong to the job being resumed."""
 

@@ -6,6 +6,8 @@ run r enumerates seeds outer, then weight decays, then learning rates (lr innerm
 
 from __future__ import annotations
 
+import typing
+
 import math
 import re
 
@@ -33,6 +35,7 @@ def _opt_ints(x):
     return None if x is None else tuple(sorted(set(_ints(x))))
 
 
+@typing.final
 @attrs.frozen
 class RunSpec:
     """One run of a job: its index in the batch and its (seed, lr, wd)."""
@@ -47,6 +50,7 @@ class RunSpec:
         return f"seed{self.seed}_lr{self.lr:g}_wd{self.wd:g}"
 
 
+@typing.final
 @attrs.frozen
 class TrainConfig:
     """Everything that determines a job's numbers (device aside).

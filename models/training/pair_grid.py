@@ -30,6 +30,8 @@ compilation fails.
 
 from __future__ import annotations
 
+import typing
+
 import warnings
 
 import numpy as np
@@ -82,6 +84,7 @@ def _compiled_chunk(device_type: str):
     return fn
 
 
+@typing.final
 class PairGrid:
     """Targets, per-run train/test weights and work buffers for one (group, R, q)."""
 

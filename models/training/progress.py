@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import typing
+
 import sys
 import time
 
 
+@typing.final
 class ProgressBar:
     """Callable ``(done, total)``; redraws at most ~10 times a second."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import typing
+
 import math
 
 import attrs
@@ -18,6 +20,7 @@ def _num(x):
     return x if math.isfinite(x) else None
 
 
+@typing.final
 @attrs.frozen
 class TrainResult:
     """``metrics[name]``: (R, E) float64 over the evaluated ``epochs`` (NaN = null: no test set,

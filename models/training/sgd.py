@@ -16,9 +16,12 @@ for active runs whose new parameters are all finite and returns the committed ma
 
 from __future__ import annotations
 
+import typing
+
 import torch
 
 
+@typing.final
 class BatchedSGD:
     kind = "sgd"
 
