@@ -66,8 +66,8 @@ def random_weights(group, q: int, rng: np.random.Generator, runs: int | None = N
     return W_a, W_b, W_c
 
 
-def loss_ref(group, W_a, W_b, W_c, pairs=None) -> float:
-    """SPEC §2 loss by plain enumeration: mean over pairs of ‖P(o − e_{a+b})‖² (one network)."""
+def outputs_ref(group, W_a, W_b, W_c, pairs=None):
+    """Outputs o(a, b) (N, d) and targets a + b (N,) by plain enumeration (one network)."""
     G = parse_group(group)
     d = G.order
     T = add_table(G)
@@ -77,25 +77,22 @@ def loss_ref(group, W_a, W_b, W_c, pairs=None) -> float:
         pairs = np.asarray(pairs).reshape(-1, 2)
         a, b = pairs[:, 0], pairs[:, 1]
     h = (np.asarray(W_a)[:, a] + np.asarray(W_b)[:, b]) ** 2  # (q, N)
-    o = (np.asarray(W_c) @ h).T  # (N, d)
+    return (np.asarray(W_c) @ h).T, T[a, b]
+
+
+def loss_ref(group, W_a, W_b, W_c, pairs=None) -> float:
+    """SPEC §2 loss by plain enumeration: mean over pairs of ‖P(o − e_{a+b})‖² (one network)."""
+    o, y = outputs_ref(group, W_a, W_b, W_c, pairs)
     target = np.zeros_like(o)
-    target[np.arange(len(a)), T[a, b]] = 1.0
+    target[np.arange(len(y)), y] = 1.0
     r = o - target
     r = r - r.mean(axis=1, keepdims=True)
     return float((r**2).sum(axis=1).mean())
 
 
 def accuracy_ref(group, W_a, W_b, W_c, pairs=None) -> float:
-    G = parse_group(group)
-    d = G.order
-    T = add_table(G)
-    if pairs is None:
-        a, b = np.divmod(np.arange(d * d), d)
-    else:
-        pairs = np.asarray(pairs).reshape(-1, 2)
-        a, b = pairs[:, 0], pairs[:, 1]
-    o = (np.asarray(W_c) @ ((np.asarray(W_a)[:, a] + np.asarray(W_b)[:, b]) ** 2)).T
-    return float(np.mean(o.argmax(axis=1) == T[a, b]))
+    o, y = outputs_ref(group, W_a, W_b, W_c, pairs)
+    return float(np.mean(o.argmax(axis=1) == y))
 
 
 def explicit_zf6(d: int, thetas=None, theta_seed: int = 0):
