@@ -143,8 +143,17 @@ class Pairing:
         }
 
 
-def make_pairing(F: np.ndarray, first, second, signs, error: float | None = None) -> Pairing:
-    """The :class:`Pairing` of F for the given halves, matching and signs."""
+ESTIMATES = ("first", "lsq")
+
+
+def make_pairing(F: np.ndarray, first, second, signs, error: float | None = None, estimate: str = "first") -> Pairing:
+    """The :class:`Pairing` of F for the given halves, matching and signs.
+
+    ``estimate``: how the order-m factor y is read off — ``'first'`` (SPEC §8 and the
+    reference scripts: y = F[:, first half]) or ``'lsq'`` (least squares from both halves
+    under F1 = y, sgn·F2 = ρ∘y: y = (F1 + conj(ρ)·sgn·F2)/(1 + |ρ|²), half the noise)."""
+    if estimate not in ESTIMATES:
+        raise ValueError(f"estimate must be one of {ESTIMATES}, got {estimate!r}")
     F = np.asarray(F, dtype=np.complex128)
     first, second, signs = (tuple(int(v) for v in x) for x in (first, second, signs))
     s = np.array(signs, dtype=float)
@@ -157,7 +166,14 @@ def make_pairing(F: np.ndarray, first, second, signs, error: float | None = None
         if not np.isfinite(error):
             error = math.inf
     x = np.stack([np.ones(3, dtype=np.complex128), rho], axis=1)
-    return Pairing(first, second, signs, float(error), rho, x, F[:, list(first)].copy())
+    F1 = F[:, list(first)]
+    y = F1.copy()
+    if estimate == "lsq":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y_lsq = (F1 + np.conj(rho)[:, None] * F[:, list(second)] * sgn) / (1 + np.abs(rho) ** 2)[:, None]
+        if np.all(np.isfinite(y_lsq)):
+            y = y_lsq
+    return Pairing(first, second, signs, float(error), rho, x, y)
 
 
 @typing.final
@@ -189,7 +205,8 @@ class Factorization:
         }
 
 
-def factorize(F, tol: float = FACTOR_TOLERANCE, keep: int = 24, errors: np.ndarray | None = None) -> Factorization:
+def factorize(F, tol: float = FACTOR_TOLERANCE, keep: int = 24, errors: np.ndarray | None = None,
+              estimate: str = "first") -> Factorization:
     """Pairing search on one block F (3, n) (see module doc). ``errors``: precomputed row
     of :func:`pairing_errors` (batch use)."""
     F = np.asarray(F, dtype=np.complex128)
@@ -199,7 +216,7 @@ def factorize(F, tol: float = FACTOR_TOLERANCE, keep: int = 24, errors: np.ndarr
         errors = pairing_errors(F[None])[0]
     first, second, signs = pairing_candidates(n)
     order = np.argsort(errors, kind="stable")
-    best = make_pairing(F, first[order[0]], second[order[0]], signs[order[0]]) if np.isfinite(errors[order[0]]) else None
+    best = make_pairing(F, first[order[0]], second[order[0]], signs[order[0]], estimate=estimate) if np.isfinite(errors[order[0]]) else None
     best_e = best.error if best is not None else math.inf
     cands, seen = [], set()
     for c in order:
@@ -212,11 +229,11 @@ def factorize(F, tol: float = FACTOR_TOLERANCE, keep: int = 24, errors: np.ndarr
         if key in seen:
             continue
         seen.add(key)
-        cands.append(make_pairing(F, first[c], second[c], signs[c]))
+        cands.append(make_pairing(F, first[c], second[c], signs[c], estimate=estimate))
     return Factorization(n, best, best_e, thr, bool(best_e <= thr), tuple(cands))
 
 
-def factorize_batch(blocks, tol: float = FACTOR_TOLERANCE, keep: int = 24) -> list[Factorization]:
+def factorize_batch(blocks, tol: float = FACTOR_TOLERANCE, keep: int = 24, estimate: str = "first") -> list[Factorization]:
     """:func:`factorize` for many blocks; blocks of equal size are searched together."""
     blocks = [np.asarray(F, dtype=np.complex128) for F in blocks]
     out: list[Factorization | None] = [None] * len(blocks)
@@ -226,7 +243,7 @@ def factorize_batch(blocks, tol: float = FACTOR_TOLERANCE, keep: int = 24) -> li
     for n, idx in by_n.items():
         errs = pairing_errors(np.stack([blocks[i] for i in idx]))
         for row, i in enumerate(idx):
-            out[i] = factorize(blocks[i], tol, keep, errs[row])
+            out[i] = factorize(blocks[i], tol, keep, errs[row], estimate=estimate)
     return out  # type: ignore[return-value]
 
 

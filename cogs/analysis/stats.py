@@ -197,13 +197,17 @@ def analyze_network(
     name_tol: float = 0.1,
     matchers=None,
     meta: dict | None = None,
+    factor_estimate: str = "first",
 ) -> NetworkAnalysis:
     """Analyse one network given by its weights (numpy or torch; W_a, W_b (q, d), W_c (d, q)).
 
     ``registry``: the generator registry whose families name the factors (None: the
     project's default registry, or the built-in §6 matchers if it is unavailable);
     ``matchers``: explicit matchers instead (overrides ``registry``). ``rule``: which
-    activity rule selects the nodes of each orbit for factorisation ('abs' or 'rel')."""
+    activity rule selects the nodes of each orbit for factorisation ('abs' or 'rel').
+    ``factor_estimate``: 'first' (SPEC §8, the reference: the order-m factor is the first
+    half of the pairing) or 'lsq' (least squares from both halves; less noise, so more
+    orbits of a not-quite-converged network are named)."""
     from cogs.analysis.registry import resolve_matchers
 
     G = parse_group(group)
@@ -225,7 +229,7 @@ def analyze_network(
         blocks.append(F)
         kinds.append(dec.orbits[i].kind)
     fidx = [i for i, F in enumerate(blocks) if F.shape[1] in factor_orders]
-    facts = dict(zip(fidx, factorize_batch([blocks[i] for i in fidx], tol))) if fidx else {}
+    facts = dict(zip(fidx, factorize_batch([blocks[i] for i in fidx], tol, estimate=factor_estimate))) if fidx else {}
     single_orders = {m.order for m in mts if m.order >= 2}
     out = []
     for i, F in enumerate(blocks):
