@@ -25,6 +25,7 @@ from models.training import (
     initial_state,
     list_checkpoints,
     load_checkpoint,
+    save_checkpoint,
     train,
 )
 
@@ -439,3 +440,28 @@ def test_sp_trajectory_against_brute_force(spec):
         assert got["off_diag"][r].item() == pytest.approx(off.item(), rel=1e-10)
         rn = [abs((A[o.k].conj() * A[o.k] * C[o.k]).sum().item()) for o in G.orbits()]
         np.testing.assert_allclose(got["rn_aac"][r].numpy(), rn, rtol=1e-10)
+
+
+def test_resume_skips_a_damaged_newest_checkpoint(tmp_path):
+    """A truncated newest checkpoint is skipped with a warning; resuming from the one before
+    still reproduces the uninterrupted run bit for bit. With every checkpoint damaged, the
+    newest one's error is raised."""
+    evals = (0, 5, 10, 30)
+    full = train(cfg(epochs=30, seeds=(1,), eval_epochs=evals))
+    train(cfg(epochs=20, seeds=(1,), eval_epochs=evals[:3]), checkpoint_dir=tmp_path)
+    (e_prev, prev), (_, newest) = list_checkpoints(tmp_path)[-2:]
+    newest.write_bytes(newest.read_bytes()[:100])
+    # mark the epoch-0 train loss stored in the previous checkpoint: it shows up only if the
+    # resumed job really started from that checkpoint (a fresh start would recompute it)
+    state = load_checkpoint(prev)
+    state["history"][0]["metrics"]["train_loss"] = torch.tensor([123.0], dtype=torch.float64)
+    save_checkpoint(tmp_path, e_prev, {k: v for k, v in state.items() if k not in ("format", "version", "epoch")})
+    with pytest.warns(RuntimeWarning, match="skipping unreadable checkpoint"):
+        resumed = train(cfg(epochs=30, seeds=(1,), eval_epochs=evals), checkpoint_dir=tmp_path, resume=True)
+    assert resumed.metrics["train_loss"][0, 0] == 123.0
+    for w in ("W_a", "W_b", "W_c"):
+        assert torch.equal(getattr(full, w), getattr(resumed, w))
+    for _, p in list_checkpoints(tmp_path):
+        p.write_bytes(b"not a checkpoint")
+    with pytest.raises(ValueError, match="checkpoint"):
+        train(cfg(epochs=30, seeds=(1,)), checkpoint_dir=tmp_path, resume=True)

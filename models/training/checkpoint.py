@@ -48,6 +48,24 @@ def latest_checkpoint(directory) -> Path | None:
     return found[-1][1] if found else None
 
 
+def load_latest_valid(directory) -> tuple[Path | None, dict | None, list[str]]:
+    """The newest checkpoint that loads, newest first: (path, state, problems) where
+    ``problems`` lists the newer checkpoints that were unreadable (and skipped). Raises the
+    newest one's error if none loads; (None, None, []) when there are none."""
+    found = list_checkpoints(directory)
+    problems: list[str] = []
+    first_error = None
+    for _, path in reversed(found):
+        try:
+            return path, load_checkpoint(path), problems
+        except CheckpointError as e:
+            first_error = first_error or e
+            problems.append(str(e))
+    if first_error is not None:
+        raise first_error
+    return None, None, []
+
+
 def clear_checkpoints(directory) -> None:
     for _, p in list_checkpoints(directory):
         p.unlink()

@@ -13,6 +13,8 @@ unaffected.
 
 from __future__ import annotations
 
+import warnings
+
 from pathlib import Path
 
 import numpy as np
@@ -147,9 +149,10 @@ def train(
 
     if checkpoint_dir is not None:
         checkpoint_dir = Path(checkpoint_dir)
-        latest = ckpt.latest_checkpoint(checkpoint_dir) if resume else None
+        latest, state, skipped = ckpt.load_latest_valid(checkpoint_dir) if resume else (None, None, [])
+        for problem in skipped:  # a damaged newest checkpoint costs epochs, not the job
+            warnings.warn(f"skipping unreadable checkpoint: {problem}", RuntimeWarning, stacklevel=2)
         if latest is not None:
-            state = ckpt.load_checkpoint(latest)
             old_key = state.get("key")
             if isinstance(old_key, dict) and "optimizer" not in old_key:
                 old_key = dict(old_key, optimizer="adam")  # written before the optimizer option
