@@ -67,6 +67,25 @@ def _fail(law: str, statement: str, names: Sequence[str], values: Sequence, extr
     raise AssertionError(msg)
 
 
+def _check_monoid(xs, op, unit, kind: str, sym: str, unit_sym: str, close, *, commutative: bool) -> None:
+    """Associativity, (optionally) commutativity and the two-sided unit of one operation."""
+    for x, y, z in itertools.product(xs, repeat=3):
+        lhs, rhs = op(op(x, y), z), op(x, op(y, z))
+        if not close(lhs, rhs):
+            _fail(f"{kind} associativity", f"(x{sym}y){sym}z != x{sym}(y{sym}z)", "xyz", [x, y, z],
+                  f"{short_repr(lhs)} vs {short_repr(rhs)}")
+    if commutative:
+        for x, y in itertools.product(xs, repeat=2):
+            lhs, rhs = op(x, y), op(y, x)
+            if not close(lhs, rhs):
+                _fail(f"{kind} commutativity", f"x{sym}y != y{sym}x", "xy", [x, y],
+                      f"{short_repr(lhs)} vs {short_repr(rhs)}")
+    for x in xs:
+        for side, v in ((f"{unit_sym}{sym}x", op(unit, x)), (f"x{sym}{unit_sym}", op(x, unit))):
+            if not close(v, x):
+                _fail(f"{kind} identity", f"{side} != x", "x", [x], f"{side} = {short_repr(v)}")
+
+
 def check_semiring_laws(S, elements: Iterable, *, atol: float = 1e-10, commutative: bool = True) -> None:
     """Check the semiring laws (table in the module docstring) on all pairs/triples of ``elements``.
 
@@ -91,38 +110,8 @@ def check_semiring_laws(S, elements: Iterable, *, atol: float = 1e-10, commutati
         if not S.contains(S.mul(x, y)):
             _fail("closure", "x*y is not an element", ["x", "y"], [x, y])
 
-    # addition
-    for x, y, z in itertools.product(xs, repeat=3):
-        lhs, rhs = S.add(S.add(x, y), z), S.add(x, S.add(y, z))
-        if not close(lhs, rhs):
-            _fail("additive associativity", "(x+y)+z != x+(y+z)", "xyz", [x, y, z],
-                  f"{short_repr(lhs)} vs {short_repr(rhs)}")
-    for x, y in itertools.product(xs, repeat=2):
-        lhs, rhs = S.add(x, y), S.add(y, x)
-        if not close(lhs, rhs):
-            _fail("additive commutativity", "x+y != y+x", "xy", [x, y],
-                  f"{short_repr(lhs)} vs {short_repr(rhs)}")
-    for x in xs:
-        for side, v in (("0+x", S.add(zero, x)), ("x+0", S.add(x, zero))):
-            if not close(v, x):
-                _fail("additive identity", f"{side} != x", "x", [x], f"{side} = {short_repr(v)}")
-
-    # multiplication
-    for x, y, z in itertools.product(xs, repeat=3):
-        lhs, rhs = S.mul(S.mul(x, y), z), S.mul(x, S.mul(y, z))
-        if not close(lhs, rhs):
-            _fail("multiplicative associativity", "(x*y)*z != x*(y*z)", "xyz", [x, y, z],
-                  f"{short_repr(lhs)} vs {short_repr(rhs)}")
-    if commutative:
-        for x, y in itertools.product(xs, repeat=2):
-            lhs, rhs = S.mul(x, y), S.mul(y, x)
-            if not close(lhs, rhs):
-                _fail("multiplicative commutativity", "x*y != y*x", "xy", [x, y],
-                      f"{short_repr(lhs)} vs {short_repr(rhs)}")
-    for x in xs:
-        for side, v in (("1*x", S.mul(one, x)), ("x*1", S.mul(x, one))):
-            if not close(v, x):
-                _fail("multiplicative identity", f"{side} != x", "x", [x], f"{side} = {short_repr(v)}")
+    _check_monoid(xs, S.add, zero, "additive", "+", "0", close, commutative=True)
+    _check_monoid(xs, S.mul, one, "multiplicative", "*", "1", close, commutative=commutative)
 
     # distributivity
     for x, y, z in itertools.product(xs, repeat=3):

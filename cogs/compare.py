@@ -66,11 +66,12 @@ def family_group(family: str | None) -> str:
     return "others"
 
 
-def construct_all(G, strategies, *, seed: int, out: Path, log=print) -> list[dict]:
-    """Build and certify each strategy; save weights to out/constructed/<strategy>.npz."""
+def construct_all(G, strategies, *, seed: int, out: Path, log=print) -> tuple[list[dict], dict]:
+    """Build and certify each strategy; save weights to out/constructed/<strategy>.npz.
+    Returns the report rows and the weights (W_a, W_b, W_c) of each built strategy."""
     from cogs.solver import MEMORIZE_MAX_D, construct
 
-    rows = []
+    rows, weights = [], {}
     for strategy in strategies:
         if strategy == "memorize" and G.order > MEMORIZE_MAX_D:
             rows.append({"strategy": strategy, "skipped": f"d = {G.order} > {MEMORIZE_MAX_D}: d² nodes not affordable"})
@@ -96,8 +97,9 @@ def construct_all(G, strategies, *, seed: int, out: Path, log=print) -> list[dic
                 "orbit_generators": sorted({o.get("name") or "+".join(o.get("generators", [])) for o in cert.get("orbits", [])} - {""}),
             }
         )
+        weights[strategy] = W
         log(f"  constructed {strategy:<9} order {c.order:>6}  loss {rows[-1]['loss']:.2e}  ‖W‖² {norm:.1f}")
-    return rows
+    return rows, weights
 
 
 def analyse_runs(G, result, *, threshold: float, factor_estimate: str = "first") -> list:
@@ -185,7 +187,6 @@ def run_compare(cfg: CompareConfig, out, *, progress=None, log=print) -> dict:
     from cogs.report.markdown import write_markdown
     from cogs.runs import write_json, write_runs
     from models.training import TrainConfig, resolve_device, train
-    from cogs.dynamics import orbit_labels  # noqa: F401  (fails early if missing)
 
     t_start = time.perf_counter()
     G = parse_group(cfg.group)
@@ -202,7 +203,7 @@ def run_compare(cfg: CompareConfig, out, *, progress=None, log=print) -> dict:
 
     log(f"cogs compare {G.spec}: d = {G.order}, {len(G.complex_orbits())} complex orbits, {len(G.real_orbits())} real characters")
     t0 = time.perf_counter()
-    constructed = construct_all(G, cfg.strategies, seed=min(cfg.seeds), out=out, log=log)
+    constructed, constructed_weights = construct_all(G, cfg.strategies, seed=min(cfg.seeds), out=out, log=log)
     timings["construct_s"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -255,7 +256,7 @@ def run_compare(cfg: CompareConfig, out, *, progress=None, log=print) -> dict:
     }
 
     t0 = time.perf_counter()
-    report["figures"] = _figures(G, report, result, analyses, out, figures)
+    report["figures"] = _figures(G, report, result, analyses, constructed_weights, out, figures)
     timings["figures_s"] = time.perf_counter() - t0
     timings["total_s"] = time.perf_counter() - t_start
     write_json(out / "report.json", report)
@@ -273,7 +274,7 @@ def _dynamics(result) -> dict:
     return out
 
 
-def _figures(G, report, result, analyses, out: Path, figures) -> dict:
+def _figures(G, report, result, analyses, constructed_weights: dict, out: Path, figures) -> dict:
     made = {}
     hist = report.get("order_histogram") or {}
     series = {f"{kind} orbits": {int(k): int(v) for k, v in h.items()} for kind, h in hist.items() if h}
@@ -289,10 +290,7 @@ def _figures(G, report, result, analyses, out: Path, figures) -> dict:
         W = result.weights(result.runs[first].index)
         panels.append((f"trained (seed {result.runs[first].seed})", frequency_map(G, W[0])))
     if cons is not None:
-        from models.io import load_weights
-
-        w = load_weights(out / cons["file"])
-        panels.append((f"constructed f46 (order {cons['order']})", frequency_map(G, w.W_a)))
+        panels.append((f"constructed f46 (order {cons['order']})", frequency_map(G, constructed_weights["f46"][0])))
     if panels:
         p = figures.frequency_maps(out / "frequency_maps.png", panels, f"{G.spec}: |A_kj| per node and frequency")
         if p:

@@ -12,14 +12,13 @@ from pathlib import Path
 
 import numpy as np
 
+from cogs.jsonable import jsonable
 from models.atomic import atomic_open
 
 
 def write_json(path, obj) -> Path:
     """Write strict JSON atomically (NaN/Inf become null)."""
-    from cogs.cli.main import _clean
-
-    return write_text(path, json.dumps(_clean(obj), indent=2, allow_nan=False) + "\n")
+    return write_text(path, json.dumps(jsonable(obj), indent=2, allow_nan=False) + "\n")
 
 
 def write_runs(out, group, config, result, extra_config: dict | None = None) -> list[dict]:

@@ -35,37 +35,34 @@ def _shape(group, x, axis):
     return axis, new, axes
 
 
-@dispatch(object, np.ndarray, int, int, bool, namespace=NAMESPACE)
-def _transform(group, x, axis, sign, inverse):
-    axis, new, axes = _shape(group, x, axis)
-    y = np.asarray(x).reshape(new)
-    d = group.order
-    # forward kernel exp(-2πi..) is numpy's fftn; exp(+2πi..) is d·ifftn
-    if (sign == -1) != inverse:
-        out = np.fft.fftn(y, axes=axes)
-    else:
-        out = np.fft.ifftn(y, axes=axes) * d
-    if not inverse:
-        out = out / d
-    return out.reshape(x.shape)
+@dispatch(np.ndarray, namespace=NAMESPACE)
+def _fft_pair(x):
+    """(array, fftn(y, axes), ifftn(y, axes)) for the array's library."""
+    return x, (lambda y, axes: np.fft.fftn(y, axes=axes)), (lambda y, axes: np.fft.ifftn(y, axes=axes))
 
 
 if torch is not None:
 
-    @dispatch(object, torch.Tensor, int, int, bool, namespace=NAMESPACE)
-    def _transform(group, x, axis, sign, inverse):  # noqa: F811
-        axis, new, axes = _shape(group, x, axis)
+    @dispatch(torch.Tensor, namespace=NAMESPACE)
+    def _fft_pair(x):  # noqa: F811
         if not (x.is_floating_point() or x.is_complex()):
             x = x.to(torch.float64)  # like numpy: integer input is transformed in double precision
-        y = x.reshape(new)
-        d = group.order
-        if (sign == -1) != inverse:
-            out = torch.fft.fftn(y, dim=axes)
-        else:
-            out = torch.fft.ifftn(y, dim=axes) * d
-        if not inverse:
-            out = out / d
-        return out.reshape(x.shape)
+        return x, (lambda y, axes: torch.fft.fftn(y, dim=axes)), (lambda y, axes: torch.fft.ifftn(y, dim=axes))
+
+
+def _transform(group, x, axis: int, sign: int, inverse: bool):
+    axis, new, axes = _shape(group, x, axis)
+    x, fftn, ifftn = _fft_pair(x)
+    y = x.reshape(new)
+    d = group.order
+    # forward kernel exp(-2πi..) is the library's fftn; exp(+2πi..) is d·ifftn
+    if (sign == -1) != inverse:
+        out = fftn(y, axes)
+    else:
+        out = ifftn(y, axes) * d
+    if not inverse:
+        out = out / d
+    return out.reshape(x.shape)
 
 
 def _check(sign):

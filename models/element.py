@@ -164,24 +164,21 @@ def canonical_nodes(z: np.ndarray, atol: float = 1e-9) -> np.ndarray:
     ab = np.concatenate([z[0], z[1]], axis=0).T  # (q, 2d)
     groups: list[list[int]] = []
     reps: list[np.ndarray] = []
-    # cluster nodes with equal (a, b) rows (within tol); sort to make the scan near-linear
-    keys = np.round(np.concatenate([ab.real, ab.imag], axis=1) / max(tol, 1e-300) / 4) if tol > 0 else None
-    order = np.lexsort(keys.T[::-1]) if keys is not None else np.arange(q)
+    # cluster nodes with equal (a, b) rows (within tol); scanning in sorted order puts the
+    # matching representative near the end of the list, so search it newest first
+    if tol > 0:
+        keys = np.round(np.concatenate([ab.real, ab.imag], axis=1) / tol / 4)
+        order = np.lexsort(keys.T[::-1])
+    else:
+        order = np.arange(q)
     for j in order:
-        for gi in range(len(reps) - 1, max(-1, len(reps) - 8), -1):
+        for gi in range(len(reps) - 1, -1, -1):
             if np.max(np.abs(ab[j] - reps[gi])) <= tol:
                 groups[gi].append(j)
                 break
         else:
-            found = False
-            for gi in range(len(reps)):
-                if np.max(np.abs(ab[j] - reps[gi])) <= tol:
-                    groups[gi].append(j)
-                    found = True
-                    break
-            if not found:
-                groups.append([j])
-                reps.append(ab[j])
+            groups.append([j])
+            reps.append(ab[j])
     out_a, out_b, out_c = [], [], []
     for members in groups:
         c = z[2][:, members].sum(axis=1)
@@ -199,6 +196,14 @@ def canonical_nodes(z: np.ndarray, atol: float = 1e-9) -> np.ndarray:
     key = np.round(np.concatenate([flat.real, flat.imag], axis=1), 6)
     perm = np.lexsort(key.T[::-1])
     return res[:, :, perm]
+
+
+def nodes_isclose(x: np.ndarray, y: np.ndarray, atol: float) -> bool:
+    """Are two (3, d, q) node tensors the same element up to identification (merging,
+    dropping, node order), within ``atol`` relative to their largest entry?"""
+    cx, cy = canonical_nodes(x, max(atol, 1e-13)), canonical_nodes(y, max(atol, 1e-13))
+    scale = max(1.0, float(np.abs(cx).max(initial=0)), float(np.abs(cy).max(initial=0)))
+    return _match_nodes(cx, cy, atol * scale)
 
 
 def _match_nodes(x: np.ndarray, y: np.ndarray, tol: float) -> bool:
@@ -259,9 +264,7 @@ class NetworkSemiring(Semiring):
         return self.isclose(x, y, atol=0.0)
 
     def isclose(self, x: NetworkElement, y: NetworkElement, *, atol: float = 1e-10) -> bool:
-        cx, cy = canonical_nodes(x.z, max(atol, 1e-13)), canonical_nodes(y.z, max(atol, 1e-13))
-        scale = max(1.0, float(np.abs(cx).max(initial=0)), float(np.abs(cy).max(initial=0)))
-        return _match_nodes(cx, cy, atol * scale)
+        return nodes_isclose(x.z, y.z, atol)
 
     def contains(self, x) -> bool:
         return isinstance(x, NetworkElement) and x.group == self.group
@@ -422,10 +425,7 @@ class BlockSemiring(Semiring):
         return self.isclose(x, y, atol=0.0)
 
     def isclose(self, x: Block, y: Block, *, atol: float = 1e-10) -> bool:
-        cx = canonical_nodes(x.v[:, None, :], max(atol, 1e-13))
-        cy = canonical_nodes(y.v[:, None, :], max(atol, 1e-13))
-        scale = max(1.0, float(np.abs(cx).max(initial=0)), float(np.abs(cy).max(initial=0)))
-        return _match_nodes(cx, cy, atol * scale)
+        return nodes_isclose(x.v[:, None, :], y.v[:, None, :], atol)
 
     def contains(self, x) -> bool:
         return isinstance(x, Block) and x.kind == self.kind

@@ -324,9 +324,9 @@ def test_diverging_run_is_frozen_and_others_unharmed():
     after = [i for i, ep in enumerate(mixed.epochs) if ep >= e]
     assert np.all(np.isnan(mixed.metrics["train_loss"][r, after]))
     assert all(np.isfinite(w).all() for w in mixed.weights(r))  # frozen at the last finite state
-    from cogs.cli.main import _clean
+    from cogs.jsonable import jsonable
 
-    text = json.dumps(_clean(mixed.to_json()), allow_nan=False)
+    text = json.dumps(jsonable(mixed.to_json()), allow_nan=False)
     assert json.loads(text)["runs"][1]["status"] == "diverged"
 
 

@@ -15,6 +15,8 @@ import json
 import os
 import sys
 
+from cogs.jsonable import jsonable
+
 SUBCOMMANDS: list[tuple[str, str, str]] = [
     # (name, module, one-line help)
     ("groups", "cogs.cli.groups_cmd", "summarise a finite Abelian group"),
@@ -81,28 +83,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def print_json(obj) -> None:
     """Print a JSON document (NaN/Inf become null so that the output is strict JSON)."""
-    print(json.dumps(_clean(obj), indent=2, allow_nan=False))
-
-
-def _clean(x):
-    import math
-
-    import numpy as np
-
-    if isinstance(x, dict):
-        return {str(k): _clean(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_clean(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return _clean(x.tolist())
-    if isinstance(x, (np.integer,)):
-        return int(x)
-    if isinstance(x, (np.floating, float)):
-        x = float(x)
-        return x if math.isfinite(x) else None
-    if isinstance(x, (complex, np.complexfloating)):
-        return {"re": _clean(x.real), "im": _clean(x.imag)}
-    return x
+    print(json.dumps(jsonable(obj), indent=2, allow_nan=False))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -57,6 +57,7 @@ from collections.abc import Callable, Iterable, Mapping
 import attrs
 import numpy as np
 
+from cogs.jsonable import jsonable
 from cogs.potentials import BLOCK_TARGET, BlockPotential, block_potentials
 from models.element import Block, NetworkElement
 
@@ -340,17 +341,9 @@ class Generator:
             "order": self.order if not callable(self.order) else "group-dependent",
             "kinds": list(self.kinds),
             "signature": {k: self.signatures[k].to_dict() for k in self.kinds},
-            "params": [{"name": p.name, "default": _jsonable(p.default), "doc": p.doc} for p in self.params],
+            "params": [{"name": p.name, "default": jsonable(p.default), "doc": p.doc} for p in self.params],
             "doc": self.doc,
         }
-
-
-def _jsonable(x):
-    if isinstance(x, (complex, np.complexfloating)):
-        return {"re": float(x.real), "im": float(x.imag)}
-    if isinstance(x, np.generic):
-        return x.item()
-    return x
 
 
 def _accepts(func, name) -> bool:

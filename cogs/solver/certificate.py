@@ -17,35 +17,16 @@ from __future__ import annotations
 import typing
 
 import json
-import math
 
 import attrs
 import numpy as np
 import torch
 
+from cogs.jsonable import jsonable
+
 __all__ = ["Certificate", "certify", "jsonable"]
 
 LOSS_TOL = 1e-12
-
-
-def jsonable(x):
-    """Plain-JSON copy: complex → {"re", "im"}, numpy scalars/arrays → Python, NaN → None."""
-    if isinstance(x, dict):
-        return {str(k): jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [jsonable(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return jsonable(x.tolist())
-    if isinstance(x, (bool, np.bool_)):
-        return bool(x)
-    if isinstance(x, (int, np.integer)):
-        return int(x)
-    if isinstance(x, (float, np.floating)):
-        x = float(x)
-        return x if math.isfinite(x) else None
-    if isinstance(x, (complex, np.complexfloating)):
-        return {"re": jsonable(float(np.real(x))), "im": jsonable(float(np.imag(x)))}
-    return x
 
 
 @typing.final

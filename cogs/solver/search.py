@@ -53,6 +53,7 @@ import numpy as np
 
 from cogs.generators.polynomial import PolynomialError, polynomial_construction
 from cogs.generators.registry import Registry, default_registry
+from cogs.jsonable import jsonable
 from cogs.potentials import BLOCK_FAMILIES, BLOCK_TARGET, block_potentials
 from models.element import Block
 
@@ -152,20 +153,6 @@ def _zeros(vals: Mapping[str, complex], v: np.ndarray, atol: float = ATOL) -> fr
 # ---------------------------------------------------------------------------------------
 # recipes: how to (re)build a block at fresh parameters
 # ---------------------------------------------------------------------------------------
-def _json(x):
-    if isinstance(x, (complex, np.complexfloating)):
-        return {"re": float(np.real(x)), "im": float(np.imag(x))}
-    if isinstance(x, (np.integer,)):
-        return int(x)
-    if isinstance(x, (np.floating,)):
-        return float(x)
-    if isinstance(x, (list, tuple)):
-        return [_json(y) for y in x]
-    if isinstance(x, dict):
-        return {str(k): _json(y) for k, y in x.items()}
-    return x
-
-
 class Recipe(abc.ABC):
     """A way to build a block on one orbit from registered generators."""
 
@@ -200,7 +187,7 @@ class GeneratorRecipe(Recipe):
         g = registry[self.gen]
         params = g.sample_params(rng)
         block = _merged(g.build(kind, params).v, kind)
-        return block, [{"generator": self.gen, "params": _json(params)}]
+        return block, [{"generator": self.gen, "params": jsonable(params)}]
 
 
 @typing.final
@@ -226,8 +213,8 @@ class PolynomialRecipe(Recipe):
         res = polynomial_construction(u, self.targets)
         rec = {
             "generator": self.base,
-            "params": _json(params),
-            "polynomial": {"targets": list(self.targets), "roots": _json(list(res.roots))},
+            "params": jsonable(params),
+            "polynomial": {"targets": list(self.targets), "roots": jsonable(list(res.roots))},
         }
         return res.block, [rec]
 
