@@ -238,6 +238,20 @@ def test_synthetic_network_is_read_back(seed):
     check_analysis(an, expect)
     assert an.stats()["match_rate"] == 1.0
     assert an.zero_abs == 0 and an.inactive_abs == 0
+    # the JSON form writes complex parameters as {"re", "im"} like every other output
+    doc = json.loads(json.dumps(an.to_dict(), allow_nan=False))
+    factors = [(f, o) for o in an.orbits if o.name for f in o.name.factors]
+    nu_factors = [f for f, _ in factors if "nu" in f.params]
+    assert nu_factors
+    found = 0
+    for orbit in doc["orbits"]:
+        for f in orbit["factors"]:
+            if "nu" in f["params"]:
+                assert set(f["params"]["nu"]) == {"re", "im"}
+                nu = complex(f["params"]["nu"]["re"], f["params"]["nu"]["im"])
+                assert any(abs(nu - complex(g.params["nu"])) < 1e-12 for g in nu_factors)
+                found += 1
+    assert found == len(nu_factors)
 
 
 def test_group_with_real_orbits_and_a_nonfactorable_orbit():

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import attrs
 import numpy as np
 import pytest
 
@@ -117,3 +118,24 @@ def test_bad_input_one_line_error(tmp_path, args, needle):
     lines = p.stderr.strip().splitlines()
     assert len(lines) == 1 and needle in lines[0].lower(), p.stderr
     assert not (tmp_path / "x" / "summary.json").exists()
+
+
+def test_compile_flag_reaches_the_trainer(monkeypatch, tmp_path, capsys):
+    """--compile sets TrainConfig.compile (the compiled path itself is checked against the eager one
+    in test_training); without it the job runs uncompiled."""
+    import models.training as training
+
+    seen = []
+    real = training.train
+
+    def spy(config, **kw):
+        seen.append(config.compile)
+        return real(attrs.evolve(config, compile=False), **kw)  # keep the test free of a compilation
+
+    monkeypatch.setattr(training, "train", spy)
+    args = ["--group", "Z3", "--hidden", "4", "--epochs", "2", "--device", "cpu"]
+    assert cli(capsys, *args, "--compile", "--out", str(tmp_path / "a"))[0] == 0
+    assert cli(capsys, *args, "--out", str(tmp_path / "b"))[0] == 0
+    assert seen == [True, False]
+    assert "--compile" in subprocess.run([sys.executable, "-m", "cogs.cli.main", "train", "--help"],
+                                         capture_output=True, text=True).stdout

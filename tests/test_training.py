@@ -182,16 +182,23 @@ def test_batched_optimizer_bitwise_equals_torch(mine_cls, torch_cls, dtype):
             ref.step()
         for p, m in zip(ps, mine):
             assert torch.equal(p.detach(), m[r])
-    if mine_cls is BatchedAdam:
-        return
-    # an inactive run, or one whose step would go non-finite, is not touched
-    before = [p.clone() for p in mine]
+    # an inactive run, or one whose step would go non-finite, is not touched (moments included)
+    def state():
+        moments = [t.clone() for t in getattr(opt, "m", []) + getattr(opt, "v", [])]
+        return [p.clone() for p in mine] + moments
+
+    before = state()
     bad = [g.clone() for g in grads[0]]
     bad[1][2, 0, 0] = float("inf")
     ok = opt.step(bad, torch.tensor([True, False, True]))
     assert ok.tolist() == [True, False, False]
-    for p, b in zip(mine, before):
-        assert torch.equal(p[1:], b[1:]) and not torch.equal(p[0], b[0])
+    for now, b in zip(state(), before):
+        assert torch.equal(now[1:], b[1:]) and not torch.equal(now[0], b[0])
+    # a NaN gradient is caught the same way, and the next all-finite step commits every active run
+    bad[1][2, 0, 0] = float("nan")
+    assert opt.step(bad, torch.ones(R, dtype=torch.bool)).tolist() == [True, True, False]
+    assert opt.step(grads[1], torch.ones(R, dtype=torch.bool)).all()
+    assert all(torch.isfinite(t).all() for t in state())
 
 
 # ----------------------------------------------------------------------------- options

@@ -55,6 +55,7 @@ import typing
 import attrs
 import numpy as np
 
+from cogs.jsonable import jsonable
 from cogs.analysis.factorize import FACTOR_TOLERANCE, Factorization, factorize
 
 OMEGA = np.exp(2j * np.pi / 3)
@@ -538,23 +539,6 @@ class FactorName:
 
     def to_dict(self) -> dict:
         return {"name": self.name, "order": self.order, "params": jsonable(self.params), "residual": float(self.residual)}
-
-
-def jsonable(x):
-    """Complex numbers → [re, im]; numpy scalars → Python; dicts/lists recursively."""
-    if isinstance(x, dict):
-        return {str(k): jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [jsonable(v) for v in x]
-    if isinstance(x, (complex, np.complexfloating)):
-        return [float(np.real(x)), float(np.imag(x))]
-    if isinstance(x, (np.integer,)):
-        return int(x)
-    if isinstance(x, (np.floating,)):
-        return float(x)
-    if isinstance(x, np.ndarray):
-        return jsonable(x.tolist())
-    return x
 
 
 def name_factor(X, kind: str = "complex", matchers=None, tol: float = NAME_TOLERANCE) -> FactorName | None:

@@ -44,7 +44,8 @@ import collections
 import attrs
 import numpy as np
 
-from cogs.analysis.classify import BlockName, jsonable, name_product, name_single
+from cogs.analysis.classify import BlockName, name_product, name_single
+from cogs.jsonable import jsonable
 from cogs.analysis.factorize import FACTOR_TOLERANCE, factorize_batch
 from cogs.analysis.orders import DEFAULT_TAU, DEFAULT_THRESHOLD, decompose
 from groups import parse_group

@@ -39,13 +39,20 @@ class BatchedAdam:
         self.t = 0
         self.m = [torch.zeros_like(p) for p in self.params]
         self.v = [torch.zeros_like(p) for p in self.params]
+        # per parameter: new m, new v, new p, and one temporary (g + wd·p, then the denominator)
+        self._scratch = [[torch.empty_like(p) for _ in range(4)] for p in self.params]
 
     @property
     def runs(self) -> int:
         return self.params[0].shape[0]
 
     def step(self, grads, active: torch.Tensor) -> torch.Tensor:
-        """One Adam step for the active runs; returns the runs committed (bool (R,))."""
+        """One Adam step for the active runs; returns the runs committed (bool (R,)).
+
+        Every intermediate goes to a preallocated buffer (no allocation per step); the new
+        moments are written beside the old ones and the buffers swapped on commit. A run is
+        committed when its new parameters and second moments have a finite sum (NaN and ±inf
+        propagate into it; a finite run overflows it only at |w| ≳ 1e33 in float32)."""
         self.t += 1
         b1, b2 = self.beta1, self.beta2
         bias_correction1 = 1 - b1**self.t
@@ -53,22 +60,28 @@ class BatchedAdam:
         bc2_sqrt = bias_correction2**0.5
         dtype = self.params[0].dtype
         neg_step = (-(self.lr64 / bias_correction1)).to(dtype).view(-1, 1, 1)
-        news = []
         ok = active.clone()
-        for p, g, m, v in zip(self.params, grads, self.m, self.v):
+        for i, (p, g) in enumerate(zip(self.params, grads)):
+            m_new, v_new, p_new, tmp = self._scratch[i]
             if self.use_wd:
-                g = torch.addcmul(g, p, self.wd)
-            m_new = m.lerp(g, 1 - b1)
-            v_new = v.mul(b2).addcmul_(g, g, value=1 - b2)
-            denom = (v_new.sqrt() / bc2_sqrt).add_(self.eps)
-            p_new = torch.addcdiv(p, neg_step * m_new, denom)
-            ok &= torch.isfinite(p_new).flatten(1).all(1) & torch.isfinite(v_new).flatten(1).all(1)
-            news.append((p_new, m_new, v_new))
+                g = torch.addcmul(g, p, self.wd, out=tmp)
+            torch.lerp(self.m[i], g, 1 - b1, out=m_new)
+            torch.mul(self.v[i], b2, out=v_new).addcmul_(g, g, value=1 - b2)
+            denom = torch.sqrt(v_new, out=tmp).div_(bc2_sqrt).add_(self.eps)  # g is dead from here
+            torch.addcdiv(p, torch.mul(m_new, neg_step, out=p_new), denom, out=p_new)
+            ok &= torch.isfinite(p_new.sum((1, 2))) & torch.isfinite(v_new.sum((1, 2)))
         keep = ok.view(-1, 1, 1)
-        for (p, m, v), (p_new, m_new, v_new) in zip(zip(self.params, self.m, self.v), news):
-            p.copy_(torch.where(keep, p_new, p))
-            m.copy_(torch.where(keep, m_new, m))
-            v.copy_(torch.where(keep, v_new, v))
+        everyone = p.device.type == "cpu" and bool(ok.all())  # the common case; no host sync on a GPU
+        for i, p in enumerate(self.params):
+            m_new, v_new, p_new, tmp = self._scratch[i]
+            if everyone:
+                p.copy_(p_new)
+            else:
+                torch.where(keep, p_new, p, out=p)
+                torch.where(keep, m_new, self.m[i], out=m_new)
+                torch.where(keep, v_new, self.v[i], out=v_new)
+            self.m[i], self._scratch[i][0] = m_new, self.m[i]
+            self.v[i], self._scratch[i][1] = v_new, self.v[i]
         return ok
 
     def state_dict(self) -> dict:

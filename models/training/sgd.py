@@ -34,25 +34,30 @@ class BatchedSGD:
         self.wd = torch.as_tensor(wd, dtype=p0.dtype, device=p0.device).reshape(R, 1, 1)
         self.use_wd = bool((torch.as_tensor(wd) != 0).any())
         self.t = 0
+        self._scratch = [(torch.empty_like(p), torch.empty_like(p)) for p in self.params]  # new p, g + wd·p
 
     @property
     def runs(self) -> int:
         return self.params[0].shape[0]
 
     def step(self, grads, active: torch.Tensor) -> torch.Tensor:
-        """One gradient step for the active runs; returns the runs committed (bool (R,))."""
+        """One gradient step for the active runs; returns the runs committed (bool (R,)).
+
+        A run is committed when its new parameters have a finite sum (as in BatchedAdam)."""
         self.t += 1
-        news = []
         ok = active.clone()
-        for p, g in zip(self.params, grads):
+        for p, g, (p_new, tmp) in zip(self.params, grads, self._scratch):
             if self.use_wd:
-                g = torch.addcmul(g, p, self.wd)
-            p_new = torch.addcmul(p, g, self.neg_lr)
-            ok &= torch.isfinite(p_new).flatten(1).all(1)
-            news.append(p_new)
+                g = torch.addcmul(g, p, self.wd, out=tmp)
+            torch.addcmul(p, g, self.neg_lr, out=p_new)
+            ok &= torch.isfinite(p_new.sum((1, 2)))
         keep = ok.view(-1, 1, 1)
-        for p, p_new in zip(self.params, news):
-            p.copy_(torch.where(keep, p_new, p))
+        everyone = self.params[0].device.type == "cpu" and bool(ok.all())  # no host sync on a GPU
+        for p, (p_new, _) in zip(self.params, self._scratch):
+            if everyone:
+                p.copy_(p_new)
+            else:
+                torch.where(keep, p_new, p, out=p)
         return ok
 
     def state_dict(self) -> dict:
