@@ -53,7 +53,7 @@ def sp_trajectory(W_a, W_b, W_c, group) -> dict:
         full[sl] = ((c @ M) * c.conj()).sum(-1).real
     off = (full - rkkk.abs() ** 2)[:, 1:].sum(-1)
     reps = torch.as_tensor([o.k for o in G.orbits()], dtype=torch.long, device=za.device)
-    rn = ((za.abs() ** 2) * zc).sum(-1)[:, reps].abs() if len(reps) else torch.zeros(R, 0, dtype=torch.float64)
+    rn = ((za.abs() ** 2) * zc).sum(-1)[:, reps].abs() if len(reps) else torch.zeros(R, 0, dtype=torch.float64, device=za.device)
     out = {"sum_re_rkkk": sum_re, "off_diag": off, "rn_aac": rn}
     if single:
         out = {k: v[0] for k, v in out.items()}
