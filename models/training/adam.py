@@ -12,8 +12,11 @@ Replicates ``torch.optim.Adam(lr, betas, eps, weight_decay)``'s single-tensor ar
 Bitwise equal to torch's CPU Adam for the same gradients (checked in the tests).
 
 A run can be frozen: :meth:`step` takes an ``active`` mask and commits an update only for
-runs that are active and whose new parameters and moments are all finite; the returned mask
-says which runs were committed (a run that fails here has diverged).
+runs that are active and whose new parameters and second moments are finite (checked through
+their per-run sums, into which NaN and ±inf propagate; a non-finite gradient reaches both); the
+returned mask says which runs were committed (a run that fails here has diverged). The step
+allocates nothing: every intermediate has a preallocated buffer (about 2.5 ms of a 27 ms epoch
+at d = 23, q = 512, R = 25 on 2 CPU cores).
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ class BatchedAdam:
             torch.addcdiv(p, torch.mul(m_new, neg_step, out=p_new), denom, out=p_new)
             ok &= torch.isfinite(p_new.sum((1, 2))) & torch.isfinite(v_new.sum((1, 2)))
         keep = ok.view(-1, 1, 1)
-        everyone = p.device.type == "cpu" and bool(ok.all())  # the common case; no host sync on a GPU
+        everyone = self.params[0].device.type == "cpu" and bool(ok.all())  # the common case; no host sync on a GPU
         for i, p in enumerate(self.params):
             m_new, v_new, p_new, tmp = self._scratch[i]
             if everyone:
