@@ -45,6 +45,7 @@ import torch
 from torch import nn
 
 from groups import parse_group
+from models.network import all_pairs
 from models.training import TrainConfig, train
 from models.training.seeding import default_init, split
 
@@ -110,6 +111,11 @@ def _spec_loss(o, y):
     return oc.pow(2).sum(1).mean() - 2 * oc.gather(1, y[:, None]).mean() + 1 - 1 / o.shape[1]
 
 
+def _labels(d: int, device) -> torch.Tensor:
+    """a + b in Z_d for every pair index a·d + b (SPEC §1)."""
+    return torch.as_tensor(np.array(parse_group(f"Z{d}").cayley_table()).reshape(-1), device=device)
+
+
 def _median_epoch(epochs: int, device, epoch) -> float:
     """Median seconds of ``epoch()`` over ``epochs`` calls after one warm-up call."""
     steps = []
@@ -132,7 +138,7 @@ def time_per_run_loop(d, q, R, epochs, device) -> float:
     """Seconds per epoch for R runs trained one after another, plain torch and lean: the input
     weights as (d, q) tables indexed by the pair's a and b (no one-hot products), nn.Parameters,
     torch.optim.Adam(weight_decay), autograd on the SPEC §2 loss over the train pairs, no metrics."""
-    y_all = torch.as_tensor(np.array(parse_group(f"Z{d}").cayley_table()).reshape(-1), device=device)
+    y_all = _labels(d, device)
     total = 0.0
     for seed in range(1, R + 1):
         W_a, W_b, W_c = (w.float().to(device) for w in default_init(d, q, seed))
@@ -172,8 +178,8 @@ def time_reference_style_loop(d, q, R, epochs, device) -> float:
     """Seconds per epoch for R runs one after another, each epoch as the paper's scripts run it:
     train and test loss and accuracy read out (``.item()``) before the step, then forward,
     backward and ``torch.optim.Adam(weight_decay)`` on the train pairs, one-hot Linear layers."""
-    y_all = torch.as_tensor(np.array(parse_group(f"Z{d}").cayley_table()).reshape(-1), device=device)
-    pairs = torch.stack([torch.arange(d * d, device=device) // d, torch.arange(d * d, device=device) % d], 1)
+    y_all = _labels(d, device)
+    pairs = torch.as_tensor(all_pairs(d), device=device)
     total = 0.0
     for seed in range(1, R + 1):
         model = _ReferenceStyleNet(d, q, [w.float() for w in default_init(d, q, seed)]).to(device)

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from groups import parse_group
-from models.network import loss_and_accuracy
+from models.network import all_pairs, loss_and_accuracy
 from models.training.seeding import default_init
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
@@ -49,7 +49,7 @@ def test_reference_style_baseline_is_the_spec_network_and_loss():
     # nn.Linear holds float32 weights: start from float32 values, compare in float64
     W = [w.to(torch.float32).to(torch.float64) for w in default_init(d, q, 3)]
     net = tt._ReferenceStyleNet(d, q, W).to(torch.float64)
-    pairs = np.array([(a, b) for a in range(d) for b in range(d)])
+    pairs = all_pairs(d)
     o = net(torch.as_tensor(pairs))
     y = torch.as_tensor(np.array(G.cayley_table()).reshape(-1))
     want, _ = loss_and_accuracy(*W, G)

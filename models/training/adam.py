@@ -25,6 +25,8 @@ import typing
 
 import torch
 
+from models.training.commit import finite_runs, keep_failed_runs
+
 
 @typing.final
 class BatchedAdam:
@@ -54,8 +56,8 @@ class BatchedAdam:
 
         Every intermediate goes to a preallocated buffer (no allocation per step); the new
         moments are written beside the old ones and the buffers swapped on commit. A run is
-        committed when its new parameters and second moments have a finite sum (NaN and ±inf
-        propagate into it; a finite run overflows it only at |w| ≳ 1e33 in float32)."""
+        committed when its new parameters and second moments are finite
+        (:func:`models.training.commit.finite_runs`)."""
         self.t += 1
         b1, b2 = self.beta1, self.beta2
         bias_correction1 = 1 - b1**self.t
@@ -72,17 +74,14 @@ class BatchedAdam:
             torch.mul(self.v[i], b2, out=v_new).addcmul_(g, g, value=1 - b2)
             denom = torch.sqrt(v_new, out=tmp).div_(bc2_sqrt).add_(self.eps)  # g is dead from here
             torch.addcdiv(p, torch.mul(m_new, neg_step, out=p_new), denom, out=p_new)
-            ok &= torch.isfinite(p_new.sum((1, 2))) & torch.isfinite(v_new.sum((1, 2)))
-        keep = ok.view(-1, 1, 1)
-        everyone = self.params[0].device.type == "cpu" and bool(ok.all())  # the common case; no host sync on a GPU
+            ok &= finite_runs(p_new) & finite_runs(v_new)
+        pairs = []
+        for p, m, v, (m_new, v_new, p_new, _) in zip(self.params, self.m, self.v, self._scratch):
+            pairs += [(p, p_new), (m, m_new), (v, v_new)]
+        keep_failed_runs(ok, pairs)
         for i, p in enumerate(self.params):
-            m_new, v_new, p_new, tmp = self._scratch[i]
-            if everyone:
-                p.copy_(p_new)
-            else:
-                torch.where(keep, p_new, p, out=p)
-                torch.where(keep, m_new, self.m[i], out=m_new)
-                torch.where(keep, v_new, self.v[i], out=v_new)
+            m_new, v_new, p_new, _ = self._scratch[i]
+            p.copy_(p_new)
             self.m[i], self._scratch[i][0] = m_new, self.m[i]
             self.v[i], self._scratch[i][1] = v_new, self.v[i]
         return ok

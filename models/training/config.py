@@ -231,24 +231,22 @@ def parse_seeds(text: str) -> tuple[int, ...]:
     return tuple(out)
 
 
-def parse_floats(text: str, what: str) -> tuple[float, ...]:
-    """'0.01' or '1e-5,5e-5' → floats."""
+def _parse_list(text: str, what: str, cast, noun: str) -> tuple:
     out = []
     for part in str(text).split(","):
         part = part.strip()
         try:
-            out.append(float(part))
+            out.append(cast(part))
         except ValueError:
-            raise ValueError(f"bad {what} {part!r}: not a number") from None
+            raise ValueError(f"bad {what} {part!r}: not {noun}") from None
     return tuple(out)
+
+
+def parse_floats(text: str, what: str) -> tuple[float, ...]:
+    """'0.01' or '1e-5,5e-5' → floats."""
+    return _parse_list(text, what, float, "a number")
 
 
 def parse_ints(text: str, what: str) -> tuple[int, ...]:
-    out = []
-    for part in str(text).split(","):
-        part = part.strip()
-        try:
-            out.append(int(part))
-        except ValueError:
-            raise ValueError(f"bad {what} {part!r}: not an integer") from None
-    return tuple(out)
+    """'0,100,1000' → ints."""
+    return _parse_list(text, what, int, "an integer")

@@ -20,6 +20,8 @@ import typing
 
 import torch
 
+from models.training.commit import finite_runs, keep_failed_runs
+
 
 @typing.final
 class BatchedSGD:
@@ -43,21 +45,17 @@ class BatchedSGD:
     def step(self, grads, active: torch.Tensor) -> torch.Tensor:
         """One gradient step for the active runs; returns the runs committed (bool (R,)).
 
-        A run is committed when its new parameters have a finite sum (as in BatchedAdam)."""
+        A run is committed when its new parameters are finite (:func:`models.training.commit.finite_runs`)."""
         self.t += 1
         ok = active.clone()
         for p, g, (p_new, tmp) in zip(self.params, grads, self._scratch):
             if self.use_wd:
                 g = torch.addcmul(g, p, self.wd, out=tmp)
             torch.addcmul(p, g, self.neg_lr, out=p_new)
-            ok &= torch.isfinite(p_new.sum((1, 2)))
-        keep = ok.view(-1, 1, 1)
-        everyone = self.params[0].device.type == "cpu" and bool(ok.all())  # no host sync on a GPU
+            ok &= finite_runs(p_new)
+        keep_failed_runs(ok, [(p, p_new) for p, (p_new, _) in zip(self.params, self._scratch)])
         for p, (p_new, _) in zip(self.params, self._scratch):
-            if everyone:
-                p.copy_(p_new)
-            else:
-                torch.where(keep, p_new, p, out=p)
+            p.copy_(p_new)
         return ok
 
     def state_dict(self) -> dict:

@@ -207,6 +207,12 @@ def train(
             },
         )
 
+    def stop_failed(ok: torch.Tensor, epoch: int):
+        """Runs active until now that are not ``ok`` diverge at ``epoch`` and are frozen."""
+        nonlocal active, diverged
+        diverged = torch.where(active & ~ok, epoch, diverged)
+        active = active & ok
+
     for epoch in range(start, E):
         do_eval = epoch in eval_set
         if objective is None:
@@ -216,14 +222,10 @@ def train(
             metrics = grid.evaluate(W_a, W_b, W_c, grad=False, metrics=True)[2] if do_eval else None
             loss, grads = _objective_grads(objective, W_a, W_b, W_c)
             extra = {"objective": loss}
-        finite = torch.isfinite(loss)
-        diverged = torch.where(active & ~finite, epoch, diverged)
-        active = active & finite
+        stop_failed(torch.isfinite(loss), epoch)
         if do_eval:
             record(epoch, metrics, active, extra)
-        ok = opt.step(grads, active)
-        diverged = torch.where(active & ~ok, epoch, diverged)
-        active = ok
+        stop_failed(opt.step(grads, active), epoch)
         if checkpoint_dir is not None and (epoch + 1) in ckpt_set:
             save(epoch + 1)
         if progress is not None:
@@ -236,9 +238,7 @@ def train(
         with torch.no_grad():
             extra = {"objective": objective(W_a, W_b, W_c).detach()}
         loss = extra["objective"]
-    finite = torch.isfinite(loss)
-    diverged = torch.where(active & ~finite, E, diverged)
-    active = active & finite
+    stop_failed(torch.isfinite(loss), E)
     record(E, metrics, active, extra)
     if checkpoint_dir is not None and E == 0:
         save(0)
