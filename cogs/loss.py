@@ -138,14 +138,21 @@ def sp_loss_general(W_a, W_b, W_c, group, *, max_d: int = 256) -> torch.Tensor:
     """(b') ℓ = d Σ_{k≠0} Σ_{m1,m2} |κ(m1,m2,k)|² (SPEC §5, coefficient units, no zero-mean
     assumption), with κ = 2 r_{m1m2k} − [m1=m2=k]/d + [m2=0] S_a[m1,k] + [m1=0] S_b[m2,k].
     Forms the r_{m1 m2 k} tensor one k at a time (O(d³q)): a reference, for d ≤ ``max_d``."""
+    return kappa_terms(W_a, W_b, W_c, group, max_d=max_d).sum(-1)
+
+
+def kappa_terms(W_a, W_b, W_c, group, *, max_d: int = 256) -> torch.Tensor:
+    """The general (κ) form of the loss split by output frequency: (..., d) with entry k equal
+    to d Σ_{m1,m2} |κ(m1,m2,k)|² (k = 0 is 0, since P removes it); they sum to the exact loss
+    for any real weights, DC input components included (see :func:`sp_loss_general`)."""
     group = parse_group(group)
     d = group.order
     if d > max_d:
-        raise ValueError(f"sp_loss_general forms d³ terms; d = {d} exceeds max_d = {max_d}")
+        raise ValueError(f"the κ form forms d³ terms; d = {d} exceeds max_d = {max_d}")
     W_a, W_b, W_c = _tensors(W_a, W_b, W_c)
     A, B, C = coefficients(W_a, W_b, W_c, group)
     Sa, Sb = rp_sums(A, C, group), rp_sums(B, C, group)  # (..., m, k)
-    total = 0
+    out = torch.zeros(W_a.shape[:-2] + (d,), dtype=W_a.dtype, device=W_a.device)
     for k in range(1, d):
         rk = torch.einsum("...xj,...yj,...j->...xy", A, B, C[..., k, :])
         kappa = 2 * rk
@@ -153,8 +160,8 @@ def sp_loss_general(W_a, W_b, W_c, group, *, max_d: int = 256) -> torch.Tensor:
         kappa[..., k, k] = kappa[..., k, k] - 1.0 / d
         kappa[..., :, 0] = kappa[..., :, 0] + Sa[..., :, k]
         kappa[..., 0, :] = kappa[..., 0, :] + Sb[..., :, k]
-        total = total + (kappa.abs() ** 2).sum((-1, -2))
-    return d * total
+        out[..., k] = d * (kappa.abs() ** 2).sum((-1, -2))
+    return out
 
 
 def constraint_report(W_a, W_b, W_c, group) -> dict:

@@ -7,6 +7,7 @@
 """
 
 from groups._base import FiniteAbelianGroup
+from groups._doubling import DoublingCycle, doubling_cycles
 from groups._concrete import CyclicGroup, ProductGroup, cyclic, from_moduli, product
 from groups._fourier import dft, idft
 from groups._orbit import Orbit
@@ -17,9 +18,11 @@ __all__ = [
     "CyclicGroup",
     "ProductGroup",
     "GroupSpecError",
+    "DoublingCycle",
     "Orbit",
     "cyclic",
     "dft",
+    "doubling_cycles",
     "from_moduli",
     "idft",
     "parse_group",

@@ -40,6 +40,16 @@ def counts(spec):
     return d, (d - 1 - r) // 2, r
 
 
+def _order3(spec, g) -> bool:
+    """3g = 0 for the element g ≠ 0 of the group (mixed radix, first factor least significant)."""
+    mods = [int(m) for m in spec.lower().replace("z", "").split("x")]
+    coords = []
+    for m in mods:
+        coords.append(g % m)
+        g //= m
+    return all((3 * x) % m == 0 for x, m in zip(coords, mods))
+
+
 def check_loss(c, tmp_path):
     path = c.save(tmp_path / "w.npz")
     w = load_weights(path)
@@ -65,9 +75,12 @@ def test_strategies_give_global_solutions_of_the_predicted_order(spec, strategy,
         assert res.strategy == "f6"
     elif strategy == "f46":
         assert res.order == 2 * d
-    else:  # auto: never worse than either; with real characters and a complex orbit 2d − r
+    else:  # auto: never worse than either; odd d: the chain, 2(d − 1) − n3; else with a complex orbit 2d − r
         assert res.order <= min(6 * c + 2 * r, 2 * d if c else 10**9)
-        if c > 0:
+        if d % 2 == 1:
+            n3 = sum(1 for g in range(1, d) if _order3(spec, g)) // 2
+            assert res.order == 2 * (d - 1) - n3 and res.strategy == "chain"
+        elif c > 0:
             assert res.order == 2 * d - r
     if d <= 12:  # recount after merging from the weights themselves (SPEC §4)
         from models.element import NetworkElement

@@ -1,8 +1,10 @@
 """Construct a global solution for a finite Abelian group and print its certificate.
 
 Strategies: f6 (z_F6, order 6c + 2r), f46 (z_F4/6, order 2d; falls back to f6 for Z_2^n),
-memorize (z_M = y_1*y_2, order d², refused above |G| = 64), auto (lowest order the registry
-and cross-orbit R_n cancellation allow). Writes the weights file (models.io .npz format; meta:
+chain (groups of odd order: the doubling chain with DC inputs, order 2(d − 1) − n3, n3 the
+orbits with 3k = 0 that take a 3-node block unless --no-tri3; certified with the general κ
+form and brute force; even groups are refused), memorize (z_M = y_1*y_2, order d², refused
+above |G| = 64), auto (the lowest order over all strategies; the certificate names it). Writes the weights file (models.io .npz format; meta:
 strategy, seed, order, loss) and prints a table, or with --json an object with group, strategy,
 order, loss and orbits (each with k, order, generators).
 
@@ -16,7 +18,9 @@ import sys
 
 def add_arguments(p) -> None:
     p.add_argument("--group", required=True, help="group spec, e.g. Z23, Z2xZ4, 3x3x3")
-    p.add_argument("--strategy", default="auto", help="f6 | f46 | memorize | auto (default auto)")
+    p.add_argument("--strategy", default="auto", help="f6 | f46 | chain | memorize | auto (default auto)")
+    p.add_argument("--phi", type=float, default=None, help="chain: the angle φ (cos φ, cos 3φ, sin 2φ, sin 6φ ≠ 0; default π/8)")
+    p.add_argument("--no-tri3", action="store_true", help="chain: four-node blocks on orbits with 3k = 0 too (order 2(d − 1))")
     p.add_argument("--seed", type=int, default=0, help="seed of the random parameter values (default 0)")
     p.add_argument("--out", required=True, help="weights file to write (.npz)")
     p.add_argument("--json", action="store_true", help="print the certificate as JSON")
@@ -36,7 +40,9 @@ def run(args) -> int:
     if not str(args.out).endswith(".npz"):
         raise ValueError(f"--out must name a .npz file, got {args.out!r}")
     G = parse_group(args.group)
-    c = construct(G, args.strategy, seed=args.seed, balance=not args.no_balance)
+    if args.phi is not None and args.strategy not in ("chain", "auto"):
+        raise ValueError(f"--phi applies to --strategy chain (or auto), not {args.strategy}")
+    c = construct(G, args.strategy, seed=args.seed, balance=not args.no_balance, phi=args.phi, tri3=not args.no_tri3)
     path = c.save(args.out)
     cert = c.certificate
     if args.json:

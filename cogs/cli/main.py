@@ -25,6 +25,8 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("train", "cogs.cli.train_cmd", "train a batch of networks (CPU or GPU)"),
     ("compare", "cogs.cli.compare_cmd", "construct, train, analyse and compare (the main job)"),
     ("sweep", "cogs.cli.sweep_cmd", "reproduce the paper's experiments"),
+    ("discover", "cogs.cli.discover_cmd", "search for an exact global minimiser at a fixed order"),
+    ("bounds", "cogs.cli.bounds_cmd", "lower bound, paper orders and CoGS's best order for a group"),
 ]
 
 

@@ -3,7 +3,10 @@
 A *generator* builds a partial solution (SPEC §6) from a few parameters: either a
 :class:`~models.element.Block` on one orbit {k, −k} (``builds="block"``; the rows of the
 SPEC §6 table) or a whole :class:`~models.element.NetworkElement` spanning every orbit
-(``builds="element"``; e.g. the memorisation factors y_1, y_2 of SPEC §7). Each generator
+(``builds="element"``; e.g. the memorisation factors y_1, y_2 of SPEC §7), or a
+:class:`~cogs.generators.linked.LinkedBlock` with DC inputs and a read-out that may reach
+another orbit (``builds="linked"``; the chain construction, ``docs/beyond.md``, declared by a
+:class:`~cogs.generators.linked.LinkSignature` and verified by its read-out). Each generator
 declares its *signature*: the value of r_kkk and the set of block sum potentials (SPEC §5)
 that vanish **for every valid parameter value**. Because every SP is a semi-ring
 homomorphism Z → C, signatures compose: under ``*`` the vanishing sets unite and r_kkk
@@ -76,7 +79,7 @@ __all__ = [
 ]
 
 KINDS = ("complex", "real")
-BUILDS = ("block", "element")
+BUILDS = ("block", "element", "linked")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 ATOL = 1e-9
 
@@ -324,6 +327,30 @@ class Generator:
             raise RegistrationError(f"element generator {self.name!r} returned {type(out).__name__}, not a NetworkElement")
         return out
 
+    def build_linked(self, group, k: int, params: Mapping | None = None, **wiring):
+        """The :class:`~cogs.generators.linked.LinkedBlock` at character ``k`` of ``group``;
+        ``wiring`` is the solver's ``link_sign`` / ``S`` (see :mod:`cogs.generators.linked`)."""
+        from groups import parse_group
+
+        if self.builds != "linked":
+            raise TypeError(f"generator {self.name!r} builds a {self.builds}; build_linked is for linked generators")
+        group = parse_group(group)
+        sig = self.signatures["complex"]
+        if not sig.applies(group, k):
+            raise ValueError(f"linked generator {self.name!r} ({sig.orbits} orbits of odd-order groups) does not apply to k = {k} of {group.spec}")
+        kw = self._call_kwargs(params, None)
+        allowed = {"link_sign"} if sig.links else set()
+        allowed |= {"S"} if sig.exports else set()
+        extra = set(wiring) - allowed
+        if extra:
+            raise TypeError(f"linked generator {self.name!r} takes no wiring {sorted(extra)} (declared {sig!r})")
+        from cogs.generators.linked import LinkedBlock
+
+        out = self.func(group, int(k), **kw, **wiring)
+        if not isinstance(out, LinkedBlock):
+            raise RegistrationError(f"linked generator {self.name!r} returned {type(out).__name__}, not a LinkedBlock")
+        return out
+
     def order_for(self, group=None) -> int:
         if callable(self.order):
             if group is None:
@@ -450,6 +477,10 @@ def verify_generator(gen: Generator, *, samples: int = 5, seed: int = 12345, ato
     """Check ``gen``'s declaration numerically (see the module docstring); raise
     :class:`RegistrationError` on a wrong one, warn (or raise if ``strict``) on an SP that
     vanishes at every sample without being declared."""
+    if gen.builds == "linked":
+        from cogs.generators.linked import verify_linked
+
+        return VerificationReport(gen.name, verify_linked(gen, samples=min(samples, 3), seed=seed), {})
     rng = np.random.default_rng(seed)
     undeclared: dict[str, tuple[str, ...]] = {}
     draws = [gen.defaults()] + [gen.sample_params(rng) for _ in range(samples)]
@@ -563,6 +594,9 @@ class Registry:
     def block_generators(self, kind: str) -> list[Generator]:
         return [g for g in self._gens.values() if g.builds == "block" and kind in g.kinds]
 
+    def linked_generators(self) -> list[Generator]:
+        return [g for g in self._gens.values() if g.builds == "linked"]
+
     def copy(self) -> "Registry":
         out = Registry()
         out._gens = dict(self._gens)
@@ -620,6 +654,21 @@ def make_generator(
     kinds = _kinds(kinds)
     if builds not in BUILDS:
         raise RegistrationError(f"builds must be one of {BUILDS}, got {builds!r}")
+    if builds == "linked":
+        from cogs.generators.linked import LinkSignature
+
+        if not isinstance(signature, LinkSignature):
+            raise RegistrationError(f"linked generator {name!r}: signature must be a LinkSignature, got {signature!r}")
+        if kinds != ("complex",):
+            raise RegistrationError(f"linked generator {name!r}: kinds must be ('complex',), got {kinds!r}")
+        if order != signature.nodes:
+            raise RegistrationError(f"linked generator {name!r}: order {order!r} differs from its signature's {signature.nodes} nodes")
+        return Generator(
+            name=name, func=func, order=int(order), kinds=kinds, signatures={"complex": signature},
+            params=_as_params(params), builds=builds, math=math,
+            doc=(doc if doc is not None else (inspect.getdoc(func) or "")),
+            check_groups=tuple(check_groups) if check_groups is not None else ("Z3", "Z5", "Z9", "Z3xZ3"),
+        )
     if builds == "block":
         if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 1:
             raise RegistrationError(f"generator {name!r}: order must be an int ≥ 1, got {order!r}")

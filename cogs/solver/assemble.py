@@ -120,6 +120,14 @@ def balance(W_a: np.ndarray, W_b: np.ndarray, W_c: np.ndarray):
     return W_a * s[:, None], W_b * s[:, None], W_c * (s**-2)[None, :], s
 
 
+def gauge_fix(W_a: np.ndarray, W_b: np.ndarray, W_c: np.ndarray):
+    """The least-norm representative under the two additive symmetries of each node j:
+    W_c[:, j] + t·1 (the projection P removes it) and (W_a[j] + t, W_b[j] − t) (h_j depends
+    on W_a[j,a] + W_b[j,b] only). Centres W_c's columns and splits the input DC equally."""
+    t = (W_b.mean(1) - W_a.mean(1)) / 2
+    return W_a + t[:, None], W_b - t[:, None], W_c - W_c.mean(0, keepdims=True)
+
+
 def weights_from_blocks(group, ks: np.ndarray, negs: np.ndarray, blocks: Sequence[np.ndarray]):
     """Real weights (W_a, W_b, W_c) of blocks placed on orbits, without forming the complex
     (3, d, Q) tensor: for a node j on orbit k with paper-unit values (a, b, c),

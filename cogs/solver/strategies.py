@@ -12,9 +12,14 @@ Strategies (SPEC §7; c = complex orbits, r = real characters, d = |G| = 1 + 2c 
               output components γ_k = −ρ_k/N on the helper's nodes; real orbits carry
               z_real. Order 6 + 4(c−1) + 2r = 2d. A group without complex orbits (Z_2^n)
               has no helper: f46 falls back to f6 and says so in the certificate.
+``chain``     (groups of odd order) the doubling chain of :mod:`cogs.solver.chain`: four
+              nodes with DC inputs per orbit, linked along the cycles of k ↦ 2k, three on
+              orbits with 3k = 0: order 2(d − 1) − n3 (``tri3=False``: 2(d − 1)). Even
+              groups are refused with the reason. Certified by the κ form and brute force.
 ``memorize``  z_M = y_1*y_2 (SPEC §7), order d²: one node per pair (g, h). Refused above
               |G| = MEMORIZE_MAX_D (d² nodes and an O(q²d) certificate).
-``auto``      the lowest total order that the registry and cancellation allow: per orbit
+``auto``      the lowest total order over the strategies: chain where it applies (odd d),
+              and the lowest order that the registry and cancellation allow: per orbit
               kind the cheapest full and partial (R_n-free) compositions, the cheapest
               helper, and the better of "no cancellation" and "helper + cheapest of
               full/partial everywhere else". With the built-ins this puts a single node
@@ -45,25 +50,31 @@ import numpy as np
 from cogs.generators.builtin import memorization_direct, memorization_element
 from cogs.generators.registry import Registry, current_registry
 from cogs.solver.assemble import balance as balance_weights
+from cogs.solver.assemble import gauge_fix
 from cogs.solver.assemble import block_rn_residuals, cancel_rn_weights, normalize_blocks, weights_from_blocks
 from cogs.solver.certificate import Certificate, certify
+from cogs.solver.chain import DEFAULT_PHI, chain_order, chain_refusal, chain_weights
 from cogs.solver.search import CoverageError, OrbitPlan, requirement, search, sp_vector
 from groups import FiniteAbelianGroup, Orbit, parse_group
 from models.element import NetworkElement
 
 __all__ = ["Construction", "Layout", "MEMORIZE_MAX_D", "STRATEGIES", "construct", "plan_layout", "reference_orders"]
 
-STRATEGIES = ("f6", "f46", "memorize", "auto")
+STRATEGIES = ("f6", "f46", "chain", "memorize", "auto")
 MEMORIZE_MAX_D = 64
 
 
 def reference_orders(group) -> dict:
-    """The orders SPEC §7 predicts: f6 = 6c + 2r, f46 = 2d (c > 0), memorize = d²."""
+    """The orders the constructions predict: f6 = 6c + 2r, f46 = 2d (c > 0), chain =
+    2(d − 1) − n3 (odd d; n3 orbits with 3k = 0), memorize = d²."""
     G = parse_group(group)
     c, r, d = len(G.complex_orbits()), len(G.real_orbits()), G.order
     out = {"f6": 6 * c + 2 * r}
     if c > 0:
         out["f46"] = 2 * d
+    if d % 2 == 1:
+        n3 = sum(1 for o in G.orbits() if int(G.element_orders()[o.k]) == 3)
+        out["chain"] = 2 * (d - 1) - n3
     out["memorize"] = d * d
     return out
 
@@ -242,12 +253,16 @@ def construct(
     sums: bool = True,
     max_factors: int = 3,
     brute_force_max_d: int = 128,
+    phi: float | None = None,
+    tri3: bool = True,
 ) -> Construction:
     """Build a global solution for ``group`` with ``strategy`` and certify it.
 
     Raises :class:`~cogs.solver.search.CoverageError` (a ValueError) naming the first orbit
     the registry cannot cover, ValueError for an unknown strategy or a memorize request above
-    :data:`MEMORIZE_MAX_D`."""
+    :data:`MEMORIZE_MAX_D`, and for ``chain`` on a group of even order. ``phi`` (chain: the
+    angle, default π/8) and ``tri3`` (chain: three-node blocks on orbits with 3k = 0) apply to
+    ``chain`` and to ``auto`` when it picks chain."""
     t0 = time.perf_counter()
     G = parse_group(group)
     if strategy not in STRATEGIES:
@@ -257,7 +272,14 @@ def construct(
     registry = current_registry() if registry is None else registry
     if strategy == "memorize":
         return _memorize(G, int(seed), registry, balance, brute_force_max_d, t0)
+    if strategy == "chain":
+        return _chain(G, int(seed), registry, balance, brute_force_max_d, t0, phi=phi, tri3=tri3, requested="chain", note="")
     layout = plan_layout(G, strategy, registry=registry, polynomial=polynomial, sums=sums, max_factors=max_factors)
+    if strategy == "auto" and chain_refusal(G, registry) is None:
+        q_chain = chain_order(G, registry=registry, tri3=tri3)
+        if q_chain < layout.order(G):
+            note = f"auto: chain (order {q_chain}) is below the lowest per-orbit composition ({layout.strategy} layout, order {layout.order(G)})"
+            return _chain(G, int(seed), registry, balance, brute_force_max_d, t0, phi=phi, tri3=tri3, requested="auto", note=note)
     rng = np.random.default_rng(seed)
     orbits = G.orbits()
     cx = G.complex_orbits()
@@ -387,3 +409,19 @@ def _memorize(G, seed, registry, balance, brute_force_max_d, t0) -> Construction
     cert = certify(G, *final, header=header, orbit_rows=rows, brute_force_max_d=brute_force_max_d, extra_norms={"weight_norm2": norm2, "balanced_weight_norm2": bal2})
     cert.data["time_total_s"] = time.perf_counter() - t0
     return Construction(G, "memorize", seed, *final, cert)
+
+
+def _chain(G, seed, registry, balance, brute_force_max_d, t0, *, phi, tri3, requested, note) -> Construction:
+    phi = DEFAULT_PHI if phi is None else phi
+    W_a, W_b, W_c, rows = chain_weights(G, registry=registry, phi=phi, tri3=tri3)
+    W = gauge_fix(W_a, W_b, W_c)
+    norm2 = float(sum(np.sum(w**2) for w in W))
+    Wb = balance_weights(*W)[:3]
+    bal2 = float(sum(np.sum(w**2) for w in Wb))
+    final = Wb if balance else W
+    header = _header(G, "chain", requested, note, seed, int(W_a.shape[0]), chain_order(G, registry=registry, tri3=tri3), balance)
+    header["chain"] = {"phi": float(phi), "tri3": bool(tri3), "cycles": sorted({r["cycle"] for r in rows}).__len__()}
+    header["time_build_s"] = time.perf_counter() - t0
+    cert = certify(G, *final, header=header, orbit_rows=rows, brute_force_max_d=brute_force_max_d, extra_norms={"weight_norm2": norm2, "balanced_weight_norm2": bal2})
+    cert.data["time_total_s"] = time.perf_counter() - t0
+    return Construction(G, "chain", int(seed), *final, cert)
