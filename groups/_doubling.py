@@ -1,7 +1,7 @@
 """The doubling map k ↦ 2k on the orbits {k, −k} of the dual group, and its cycles.
 
-For a group of odd order, doubling is a bijection of Ĝ that commutes with k ↦ −k, so it
-permutes the orbits {k, −k}. Starting from a character k_0, the chain k_i = 2^i k_0 returns to
+On the characters of odd order (all of Ĝ when |G| is odd) doubling is a bijection that
+commutes with k ↦ −k, so it permutes their orbits {k, −k}. Starting from a character k_0, the chain k_i = 2^i k_0 returns to
 the orbit of k_0 after L steps (L the least with 2^L k_0 ∈ {k_0, −k_0}); it *closes* with sign
 +1 when 2^L k_0 = k_0 and with sign −1 when 2^L k_0 = −k_0 (e.g. the self-loop 3k = 0, where
 2k = −k and L = 1). The cycles partition the non-trivial orbits.
@@ -11,6 +11,8 @@ the orbit of k_0 after L steps (L the least with 2^L k_0 ∈ {k_0, −k_0}); it 
 [((1, 2, 4), 1)]
 >>> doubling_cycles(parse_group("Z9"))[1]
 DoublingCycle(ks=(3,), closing_sign=-1)
+>>> doubling_cycles(parse_group("Z12"))   # only the characters of order 3 (k = 4, 8)
+(DoublingCycle(ks=(4,), closing_sign=-1),)
 """
 
 from __future__ import annotations
@@ -42,22 +44,19 @@ class DoublingCycle:
 
 
 def doubling_cycles(group) -> tuple[DoublingCycle, ...]:
-    """The cycles of k ↦ 2k on the orbits of an odd-order group's dual, ordered by their
-    smallest representative; each starts at its orbit representative with the smallest index.
-
-    Raises ValueError for a group of even order, where doubling is not a bijection (real
-    characters map to 0)."""
+    """The cycles of k ↦ 2k on the orbits of characters of *odd order*, ordered by their
+    smallest representative; each starts at its orbit representative with the smallest
+    index. For a group of odd order these cover every orbit; for an even one, the orbits of
+    characters of even order (real characters among them) are in no cycle: doubling maps
+    them towards 0."""
     d = group.order
-    if d % 2 == 0:
-        raise ValueError(
-            f"the doubling map k ↦ 2k permutes the orbits only for groups of odd order; {group.spec} has order {d}"
-        )
     neg = group.neg_table()
+    orders = group.element_orders()
     double = group.cayley_table()[range(d), range(d)]  # 2k
     seen: set[int] = set()
     cycles = []
     for orbit in group.orbits():
-        if orbit.k in seen:
+        if orbit.k in seen or orders[orbit.k] % 2 == 0:
             continue
         ks = [orbit.k]
         while True:

@@ -121,9 +121,37 @@ def test_tri3_is_the_three_node_formula():
     assert loss_ref("Z3", W_a, W_b, W_c) <= 1e-28
 
 
-def test_chain_refuses_even_groups_and_bad_phi():
-    for spec in ("Z8", "Z2xZ3", "Z4"):
-        with pytest.raises(ValueError, match="odd order"):
+# even groups: (group, chain order, auto order) by hand. Odd-order orbits: 4 each (3 with
+# 3k = 0); the rest with a complex orbit of even order: helper 6 + 4 per other even complex
+# orbit + 1 per real character; without one (Z_2^n × odd): r sign nodes + 1 unit node.
+EVEN_TABLE = [
+    ("Z2", 2, 2),  # sign node + unit = 2 = z_real (auto keeps f6 on a tie)
+    ("Z2xZ2", 4, 4),  # 3 + 1 (f6: 6)
+    ("Z2xZ2xZ2", 8, 8),  # 7 + 1 (f6: 14)
+    ("Z2xZ2xZ2xZ2", 16, 16),  # 15 + 1 (f6: 30)
+    ("Z6", 10, 10),  # tri3 3 + helper 6 + real 1 (2d − r = 11)
+    ("Z12", 22, 22),  # 3 + 6 + 3·4 + 1 (2d − r = 23)
+    ("Z2xZ6", 20, 20),  # 3 + 6 + 2·4 + 3 (2d − r = 21)
+    ("Z2xZ2xZ3", 20, 20),  # ≅ Z2xZ6
+    ("Z10", 19, 19),  # 2·4 + 6 + 4 + 1 = 2d − r: a tie
+    ("Z14", 27, 27),  # 3·4 + 6 + 2·4 + 1 = 2d − r: a tie
+]
+
+
+@pytest.mark.parametrize("spec, order, auto_order", EVEN_TABLE)
+def test_chain_on_even_groups(spec, order, auto_order):
+    c = construct(spec, "chain", seed=3)
+    assert c.order == order == chain_order(spec)
+    assert loss_ref(spec, c.W_a, c.W_b, c.W_c) <= 1e-20
+    assert c.certificate.passed and c.certificate.data["brute_force_loss"] <= 1e-20
+    a = construct(spec, "auto")
+    assert a.order == auto_order <= order
+    assert sum(r["order"] for r in c.certificate.data["orbits"]) == order
+
+
+def test_chain_refuses_2_groups_and_bad_phi():
+    for spec in ("Z8", "Z4", "Z2xZ4", "Z16"):
+        with pytest.raises(ValueError, match="no character of odd order"):
             construct(spec, "chain")
     with pytest.raises(ValueError, match="sin 2φ"):
         construct("Z5", "chain", phi=0.0)
@@ -164,9 +192,11 @@ def test_doubling_cycles_partition_the_orbits(mods):
     assert sorted(covered) == sorted(G.orbits())  # each orbit exactly once
 
 
-def test_doubling_cycles_refuse_even_groups():
-    with pytest.raises(ValueError, match="odd order"):
-        doubling_cycles(parse_group("Z6"))
+@pytest.mark.parametrize("spec, covered", [("Z6", [2]), ("Z12", [4]), ("Z8", []), ("Z2xZ5", [2, 4])])
+def test_doubling_cycles_of_even_groups_cover_the_odd_order_characters(spec, covered):
+    G = parse_group(spec)
+    got = sorted(G.orbit_of(k).k for c in doubling_cycles(G) for k in c.ks)
+    assert got == covered
 
 
 # -- linked generators in the registry -------------------------------------------------
@@ -231,7 +261,7 @@ def test_construct_cli_chain(tmp_path, capsys):
 @pytest.mark.parametrize(
     "args, needle",
     [
-        (["--group", "Z8", "--strategy", "chain"], "odd order"),
+        (["--group", "Z8", "--strategy", "chain"], "no character of odd order"),
         (["--group", "Z5", "--strategy", "chain", "--phi", "0"], "sin 2φ"),
         (["--group", "Z5", "--strategy", "f46", "--phi", "0.3"], "--phi applies"),
     ],

@@ -23,6 +23,7 @@ from cogs.analysis.classify import (
     name_single,
     normal_forms,
 )
+from cogs.analysis.explain import Explanation, explain
 from cogs.analysis.factorize import (
     Factorization,
     Pairing,
@@ -40,6 +41,7 @@ from cogs.analysis.stats import NetworkAnalysis, OrbitAnalysis, aggregate, analy
 __all__ = [
     "BlockName",
     "Decomposition",
+    "Explanation",
     "FactorName",
     "Factorization",
     "GenericMatcher",
@@ -54,6 +56,7 @@ __all__ = [
     "classify_block",
     "decompose",
     "default_matchers",
+    "explain",
     "factor_threshold",
     "factorize",
     "factorize_batch",

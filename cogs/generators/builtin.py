@@ -237,7 +237,7 @@ def register_builtins(reg: Registry, *, verify: bool = True) -> Registry:
             verify=verify,
             strict=True,
         )
-    from cogs.generators.chain import _sample_phi, chain_link, tri3
+    from cogs.generators.chain import _sample_phi, chain_link, sign_node, tri3, unit
     from cogs.generators.linked import LinkSignature
 
     phi = {"phi": Param("phi", np.pi / 8, _sample_phi, "angle φ with cos φ, cos 3φ, sin 2φ, sin 6φ ≠ 0")}
@@ -245,6 +245,8 @@ def register_builtins(reg: Registry, *, verify: bool = True) -> Registry:
         (chain_link, "chain_link", LinkSignature("complex", nodes=4, dc_inputs=True, links=True, exports=True), phi,
          "(cos(x+φ)+s_i, cos(x+φ)) i=1,2; (−sin(x+φ), sin(x+φ)); (−sin(x−2tφ), −sin(x−2tφ))"),
         (tri3, "tri3", LinkSignature("order3", nodes=3, dc_inputs=True), None, "(6[π=t]−5, 6[π=t]), t ∈ Z3, on 3k = 0"),
+        (sign_node, "sign_node", LinkSignature("real", nodes=1, links="unit"), None, "(χ_k, χ_k) on a real character, reads the unit node"),
+        (unit, "unit", LinkSignature("dc", nodes=1, dc_inputs=True, exports="unit"), None, "(1, 0): activation 1 for every pair"),
     ]
     for func, name, sig, params, math in linked:
         reg.register(make_generator(func, name=name, order=sig.nodes, signature=sig, params=params, builds="linked", math=math), verify=verify)

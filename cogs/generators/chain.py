@@ -20,6 +20,10 @@ gives cos X, sin X as fixed combinations of the six activations.
 W_a[t] = 6[π = t] − 5, W_b[t] = 6[π = t]; (cos X, sin X) = Σ_t (cos(4πt/3), sin(4πt/3)) h_t/24 · … —
 exactly: cos X = Σ_t cos(4πt/3) h_t / 24 and sin X = Σ_t sin(4πt/3) h_t / 24.
 
+``sign_node`` — one node (σ, σ) on a real character k (σ = χ_k = ±1): h = 2 + 2σ(a)σ(b), so
+cos X = σ(a)σ(b) = h/2 − 1, reading the constant off the shared ``unit`` node (1, 0) at
+k = 0, whose activation is 1 for every pair. r real characters cost r + 1 nodes.
+
 >>> from cogs.generators import default_registry
 >>> from groups import parse_group
 >>> b = default_registry()["chain_link"].build_linked(parse_group("Z5"), 1, link_sign=1, S=-4.5)
@@ -33,9 +37,9 @@ import math
 
 import numpy as np
 
-from cogs.generators.linked import Export, Link, LinkedBlock, gamma_pair, orbit_phases
+from cogs.generators.linked import Export, Link, LinkedBlock, gamma_pair, orbit_phases, unit_export
 
-__all__ = ["chain_link", "required_sum", "tri3", "valid_phi"]
+__all__ = ["chain_link", "required_sum", "sign_node", "tri3", "unit", "valid_phi"]
 
 DEFAULT_PHI = math.pi / 8
 
@@ -109,3 +113,19 @@ def tri3(group, k: int) -> LinkedBlock:
     ang = 4 * np.pi * np.arange(3) / 3
     readout = np.stack([np.cos(ang), np.sin(ang)]) / 24.0
     return LinkedBlock(int(k), 6 * onehot - 5, 6 * onehot, readout, params={})
+
+
+def sign_node(group, k: int) -> LinkedBlock:
+    """One node (σ, σ) on a real character k (σ = χ_k ∈ {±1}): h = 2 + 2σ(a)σ(b), so
+    cos X = σ(a)σ(b) = h/2 − 1, the constant read from the shared unit node."""
+    sigma = np.cos(orbit_phases(group, k))
+    if not np.allclose(np.abs(sigma), 1.0, atol=1e-12):
+        raise ValueError(f"sign_node needs a real character; k = {k} of {group.spec} has order {int(group.element_orders()[k])}")
+    sigma = np.rint(sigma)
+    return LinkedBlock(int(k), sigma[None, :], sigma[None, :], np.array([[0.5], [0.0]]), link=Link(0, 0.0, 0.0, (-1.0, 0.0), kind="unit"))
+
+
+def unit(group, k: int = 0) -> LinkedBlock:
+    """The shared unit node (1, 0) at k = 0: h ≡ 1 (it reads out nothing; others link to it)."""
+    d = group.order
+    return LinkedBlock(0, np.ones((1, d)), np.zeros((1, d)), np.zeros((2, 1)), export=unit_export())

@@ -25,7 +25,10 @@ two more things, and this module is the framework's vocabulary for them:
 
 A linked generator's function is ``func(group, k, **params)``, plus the solver's wiring:
 ``link_sign`` (the block links to the Γ-pair at character link_sign·2k) when it declares
-``links``, and ``S`` (the sum its exported pair must have) when it declares ``exports``.
+``links="gamma"``, and ``S`` (the sum its exported pair must have) when it declares
+``exports="gamma"``. On a real character (2k = 0) the target part is (1/d) χ_k(g) cos X with
+cos X = χ_k(a)χ_k(b); a block there may read the shared *unit node* (one node (1, 0), whose
+activation is 1 for every pair) to remove a constant from its read-out.
 Each linked generator declares a :class:`LinkSignature` (which orbits it applies to, its
 node count, whether it uses DC inputs, whether it links and exports), and registration
 verifies the read-out on every eligible orbit of its check groups, over all d² input pairs.
@@ -61,10 +64,13 @@ __all__ = [
     "gamma_roots",
     "orbit_phases",
     "readout_targets",
+    "unit_export",
+    "unit_export",
     "verify_linked",
 ]
 
-ORBIT_CLASSES = ("complex", "order3")
+ORBIT_CLASSES = ("complex", "order3", "real", "dc")
+LINK_KINDS = ("gamma", "unit")
 #: sums S at which registration checks an exporting block's Γ-pair (both signs, S² > 8)
 EXPORT_CHECK_S = (-5.0, 3.25)
 
@@ -81,7 +87,8 @@ def activations(W_a: np.ndarray, W_b: np.ndarray) -> np.ndarray:
 
 
 def readout_targets(group, k: int) -> np.ndarray:
-    """(2, d²): cos X and sin X over all pairs, X = x_a + x_b at character k."""
+    """(2, d²): cos X and sin X over all pairs, X = x_a + x_b at character k (on a real
+    character x ∈ {0, π}, so sin X = 0 and cos X = χ_k(a)χ_k(b))."""
     x = orbit_phases(group, k)
     X = (x[:, None] + x[None, :]).reshape(-1)
     return np.stack([np.cos(X), np.sin(X)])
@@ -126,24 +133,29 @@ def _real(x, name) -> float:
 @typing.final
 @attrs.frozen
 class Export:
-    """A Γ-pair a block offers to others: its node indices (i1, i2), angle φ and sum S."""
+    """What a block offers to others: a Γ-pair (``kind="gamma"``: node indices (i1, i2),
+    angle φ and sum S) or a unit node (``kind="unit"``: one node whose activation is 1 for
+    every pair; ``nodes=(i, i)``, φ and S unused)."""
 
     nodes: tuple[int, int] = attrs.field(converter=lambda n: (int(n[0]), int(n[1])))
     phi: float = attrs.field(converter=float)
     S: float = attrs.field(converter=float)
+    kind: str = attrs.field(default="gamma", validator=attrs.validators.in_(LINK_KINDS))
 
 
 @typing.final
 @attrs.frozen
 class Link:
-    """A read-out term on another orbit's Γ-pair: at character ``k`` (its own phases), with
-    angle ``phi`` and required sum ``S``; ``coef`` (2,) multiplies 2Γ' + S' in the rows
-    (cos X, sin X) of the reading block."""
+    """A read-out term on another block's export. ``kind="gamma"``: the Γ-pair at character
+    ``k`` (its own phases), with angle ``phi`` and required sum ``S``; ``coef`` (2,)
+    multiplies 2Γ' + S' in the rows (cos X, sin X) of the reading block. ``kind="unit"``:
+    the shared unit node (k = 0); ``coef`` multiplies the constant 1."""
 
     k: int = attrs.field(converter=int)
     phi: float = attrs.field(converter=float)
     S: float = attrs.field(converter=float)
     coef: tuple[float, float] = attrs.field(converter=lambda c: (float(c[0]), float(c[1])))
+    kind: str = attrs.field(default="gamma", validator=attrs.validators.in_(LINK_KINDS))
 
 
 @typing.final
@@ -179,17 +191,30 @@ class LinkedBlock:
         return bool(np.abs(self.W_a.mean(1)).max() > 1e-12 or np.abs(self.W_b.mean(1)).max() > 1e-12)
 
 
+def _link_kind(x) -> str:
+    if x is True:
+        return "gamma"
+    if x is False or x is None:
+        return ""
+    if x not in ("",) + LINK_KINDS:
+        raise ValueError(f"links/exports must be '', 'gamma' or 'unit', got {x!r}")
+    return str(x)
+
+
 @typing.final
 @attrs.frozen
 class LinkSignature:
     """What a linked generator declares: the orbits it applies to (``"complex"``: every
-    complex orbit of an odd-order group; ``"order3"``: orbits with 3k = 0), its node count,
-    whether its nodes carry DC input components, whether it reads another orbit's Γ-pair
-    (``links``) and whether it exports one. ``eval(repr(s)) == s``.
+    complex orbit whose characters have odd order; ``"order3"``: orbits with 3k = 0;
+    ``"real"``: real characters, 2k = 0; ``"dc"``: the trivial character k = 0, for shared
+    nodes that only serve links), its node count, whether its nodes carry DC input
+    components, what it reads of another block (``links``: ``"gamma"`` for a Γ-pair,
+    ``"unit"`` for the shared unit node, ``""`` for nothing) and what it exports (``exports``,
+    same values). ``eval(repr(s)) == s``.
 
     >>> s = LinkSignature("order3", nodes=3, dc_inputs=True)
     >>> s
-    LinkSignature(orbits='order3', nodes=3, dc_inputs=True, links=False, exports=False)
+    LinkSignature(orbits='order3', nodes=3, dc_inputs=True, links='', exports='')
     >>> LinkSignature.parse(repr(s)) == s
     True
     """
@@ -197,8 +222,8 @@ class LinkSignature:
     orbits: str = attrs.field(validator=attrs.validators.in_(ORBIT_CLASSES))
     nodes: int = attrs.field(converter=int, validator=attrs.validators.ge(1))
     dc_inputs: bool = attrs.field(default=False, converter=bool)
-    links: bool = attrs.field(default=False, converter=bool)
-    exports: bool = attrs.field(default=False, converter=bool)
+    links: str = attrs.field(default="", converter=_link_kind)
+    exports: str = attrs.field(default="", converter=_link_kind)
 
     @classmethod
     def parse(cls, text: str) -> "LinkSignature":
@@ -213,18 +238,26 @@ class LinkSignature:
 
     def applies(self, group, k: int) -> bool:
         """Whether this block may sit on the orbit of character k of ``group``."""
-        if group.order % 2 == 0 or int(k) == 0:
+        k = int(k)
+        if self.orbits == "dc":
+            return k == 0
+        if k == 0:
             return False
+        order = int(group.element_orders()[k])
         if self.orbits == "order3":
-            return int(group.cayley_table()[group.cayley_table()[k, k], k]) == 0
-        return True
+            return order == 3
+        if self.orbits == "real":
+            return order == 2
+        return order % 2 == 1
 
     def to_dict(self) -> dict:
         return attrs.asdict(self)
 
 
 def link_values(group, link: Link) -> np.ndarray:
-    """2Γ' + S' over all pairs, for the Γ-pair a :class:`Link` reads."""
+    """2Γ' + S' over all pairs for the Γ-pair a :class:`Link` reads (1 for the unit node)."""
+    if link.kind == "unit":
+        return np.ones(group.order**2)
     x = orbit_phases(group, link.k) + link.phi
     gam = (np.cos(x)[:, None] + np.cos(x)[None, :]).reshape(-1)
     return 2 * gam + link.S
@@ -232,6 +265,8 @@ def link_values(group, link: Link) -> np.ndarray:
 
 def readout_error(group, block: LinkedBlock) -> float:
     """max |read-out − (cos X, sin X)| over all pairs, the link's Γ-pair included."""
+    if block.k == 0:
+        return 0.0  # a shared node: nothing to read out at k = 0 (P removes it)
     h = activations(block.W_a, block.W_b)
     got = block.readout @ h
     if block.link is not None:
@@ -244,6 +279,9 @@ def export_error(group, block: LinkedBlock) -> float:
     e = block.export
     if e is None:
         return 0.0
+    if e.kind == "unit":
+        h = activations(block.W_a[[e.nodes[0]]], block.W_b[[e.nodes[0]]])
+        return float(np.abs(h - 1.0).max())
     s1, s2 = gamma_roots(e.S)
     h = activations(block.W_a[list(e.nodes)], block.W_b[list(e.nodes)])
     want = link_values(group, Link(block.k, e.phi, e.S, (0, 0)))
@@ -264,20 +302,18 @@ def verify_linked(gen, *, samples: int = 3, seed: int = 12345, atol: float = 1e-
     checked = 0
     for spec in gen.check_groups:
         G = parse_group(spec)
-        if G.order % 2 == 0:
-            continue
-        for o in G.complex_orbits():
-            if not sig.applies(G, o.k):
+        for k in [0] + [o.k for o in G.orbits()]:
+            if not sig.applies(G, k):
                 continue
             wirings = [{}]
-            if sig.links:
+            if sig.links == "gamma":
                 wirings = [{**w, "link_sign": s} for w in wirings for s in (1, -1)]
-            if sig.exports:
+            if sig.exports == "gamma":
                 wirings = [{**w, "S": S} for w in wirings for S in EXPORT_CHECK_S]
             for params, wiring in ((p, w) for p in draws for w in wirings):
-                where = f"linked generator {gen.name!r} on {spec}, orbit k={o.k}, params {params}, wiring {wiring}"
+                where = f"linked generator {gen.name!r} on {spec}, orbit k={k}, params {params}, wiring {wiring}"
                 try:
-                    block = gen.build_linked(G, o.k, params, **wiring)
+                    block = gen.build_linked(G, k, params, **wiring)
                 except RegistrationError:
                     raise
                 except Exception as e:
@@ -286,7 +322,7 @@ def verify_linked(gen, *, samples: int = 3, seed: int = 12345, atol: float = 1e-
                     raise RegistrationError(f"{where}: declared {sig.nodes} nodes, built {block.order}")
                 if block.has_dc != sig.dc_inputs:
                     raise RegistrationError(f"{where}: declared dc_inputs={sig.dc_inputs} but the rows {'have' if block.has_dc else 'have no'} DC components")
-                if (block.link is not None) != sig.links or (block.export is not None) != sig.exports:
+                if (block.link.kind if block.link else "") != sig.links or (block.export.kind if block.export else "") != sig.exports:
                     raise RegistrationError(f"{where}: links/exports differ from the declaration {sig!r}")
                 err = max(readout_error(G, block), export_error(G, block))
                 if not err <= atol * max(1.0, float(np.abs(block.readout).max())):
@@ -295,3 +331,8 @@ def verify_linked(gen, *, samples: int = 3, seed: int = 12345, atol: float = 1e-
     if checked == 0:
         raise RegistrationError(f"linked generator {gen.name!r}: no eligible orbit in its check groups {gen.check_groups}")
     return checked
+
+
+def unit_export() -> Export:
+    """The export of a one-node unit block."""
+    return Export((0, 0), 0.0, 0.0, kind="unit")

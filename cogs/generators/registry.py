@@ -337,10 +337,10 @@ class Generator:
         group = parse_group(group)
         sig = self.signatures["complex"]
         if not sig.applies(group, k):
-            raise ValueError(f"linked generator {self.name!r} ({sig.orbits} orbits of odd-order groups) does not apply to k = {k} of {group.spec}")
+            raise ValueError(f"linked generator {self.name!r} ({sig.orbits} orbits) does not apply to k = {k} of {group.spec}")
         kw = self._call_kwargs(params, None)
-        allowed = {"link_sign"} if sig.links else set()
-        allowed |= {"S"} if sig.exports else set()
+        allowed = {"link_sign"} if sig.links == "gamma" else set()
+        allowed |= {"S"} if sig.exports == "gamma" else set()
         extra = set(wiring) - allowed
         if extra:
             raise TypeError(f"linked generator {self.name!r} takes no wiring {sorted(extra)} (declared {sig!r})")
@@ -667,7 +667,7 @@ def make_generator(
             name=name, func=func, order=int(order), kinds=kinds, signatures={"complex": signature},
             params=_as_params(params), builds=builds, math=math,
             doc=(doc if doc is not None else (inspect.getdoc(func) or "")),
-            check_groups=tuple(check_groups) if check_groups is not None else ("Z3", "Z5", "Z9", "Z3xZ3"),
+            check_groups=tuple(check_groups) if check_groups is not None else ("Z3", "Z5", "Z9", "Z3xZ3", "Z6", "Z2", "Z2xZ2", "Z2xZ4"),
         )
     if builds == "block":
         if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 1:

@@ -119,6 +119,9 @@ def certify(group, W_a, W_b, W_c, *, header: dict, orbit_rows: list[dict], brute
     maxv = {"R_c": 0.0, "R_n": 0.0, "R_*": 0.0, "r_kkk": 0.0}
     rows = []
     for row in orbit_rows:
+        if row["k"] not in by_k:  # a shared node at k = 0 (no orbit): nothing to report
+            rows.append(dict(row))
+            continue
         rep = by_k[row["k"]]
         full = {"r_kkk": rep["r_kkk"], "R_c": rep["R_c"], "R_n": rep["R_n"], "R_*": rep["R_*"]}
         for f in ("R_c", "R_n", "R_*"):

@@ -1,4 +1,5 @@
-"""The ``chain`` strategy: a global solution of order 2(d − 1) − n3 for every group of odd order.
+"""The ``chain`` strategy: a global solution of order 2(d − 1) − n3 for every group of odd
+order, and a hybrid for groups of even order.
 
 The doubling map k ↦ 2k permutes the orbits {k, −k} of an odd-order group's dual
 (:func:`groups.doubling_cycles`). Along each cycle k_0, 2k_0, …, 2^{L−1}k_0 every orbit gets
@@ -12,6 +13,16 @@ instead when ``tri3=True`` and the registry has it: order 2(d − 1) − n3, n3 
 such orbits. The output layer comes from the read-outs (:mod:`cogs.solver.linked_assembly`).
 Certificates use the general κ form and brute force (:mod:`cogs.solver.certificate`).
 
+**Even groups.** Doubling still permutes the orbits of characters of *odd* order, and those
+get the chain as above. The rest — complex orbits of even order and real characters — get
+the registry's per-orbit compositions (:mod:`cogs.solver.layout`, the z_F4/6 helper
+included), or, when there is no complex orbit of even order (Z_2^n × odd), one ``sign_node``
+per real character plus one shared ``unit`` node (r + 1 nodes). The two parts do not
+interact: in the general κ form, the terms at output frequency k involve only nodes whose
+output reaches k, and the chain's nodes reach only odd-order orbits while the composed
+blocks (zero-mean inputs) reach only their own orbits and the helper's partial ones; so each
+part's exactness carries over. Brute force checks the whole.
+
 >>> from cogs.solver import construct
 >>> c = construct("Z3xZ3", "chain")
 >>> c.order, c.certificate.passed, c.certificate.data["certificate_form"]
@@ -22,32 +33,77 @@ See ``docs/beyond.md`` for the derivation.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from cogs.generators.chain import DEFAULT_PHI, valid_phi
 from cogs.generators.registry import Registry, current_registry
+from cogs.solver.layout import Layout, compose_orbits, plan_layout
 from cogs.solver.linked_assembly import assemble_linked
+from cogs.solver.search import CoverageError
 from groups import doubling_cycles, parse_group
 
-__all__ = ["chain_blocks", "chain_order", "chain_refusal"]
+__all__ = ["chain_blocks", "chain_order", "chain_refusal", "chain_weights"]
 
 CHAIN = "chain_link"
 TRI3 = "tri3"
+SIGN = "sign_node"
+UNIT = "unit"
+
+
+def _even_parts(G):
+    """(complex orbits of even order, real orbits): what the chain does not cover."""
+    orders = G.element_orders()
+    return [o for o in G.complex_orbits() if orders[o.k] % 2 == 0], list(G.real_orbits())
+
+
+def _sign_mode(G, registry) -> bool:
+    even_cx, real = _even_parts(G)
+    return bool(real) and not even_cx and SIGN in registry and UNIT in registry
+
+
+def _rest_layout(G, registry) -> tuple[Layout | None, int]:
+    """The cheapest registry layout for the orbits the chain does not cover, and its order."""
+    even_cx, real = _even_parts(G)
+    if not even_cx and not real:
+        return None, 0
+    if _sign_mode(G, registry):
+        return None, len(real) * registry[SIGN].order + registry[UNIT].order
+    best = None
+    for strategy in ("auto", "f6"):
+        try:
+            lay = plan_layout(G, strategy, registry=registry)
+        except CoverageError:
+            continue
+        if lay.cancel and not even_cx:
+            continue  # the helper must sit on a complex orbit of even order
+        n = 0
+        if lay.cancel:
+            n += lay.helper.order + (len(even_cx) - 1) * (lay.complex_plan.order if len(even_cx) > 1 else 0)
+        else:
+            n += len(even_cx) * (lay.complex_plan.order if even_cx else 0)
+        n += len(real) * (lay.real_plan.order if real else 0)
+        if best is None or n < best[1]:
+            best = (lay, n)
+    if best is None:
+        raise ValueError(f"the registry cannot cover the even-order orbits of {G.spec} (chain covers only characters of odd order)")
+    return best
 
 
 def chain_refusal(group, registry: Registry | None = None) -> str | None:
     """Why ``chain`` cannot build a solution for ``group`` (one line), or None if it can."""
     G = parse_group(group)
     registry = current_registry() if registry is None else registry
-    if G.order % 2 == 0:
-        return (
-            f"chain needs a group of odd order (the doubling map k ↦ 2k must permute the orbits {{k, −k}}); "
-            f"{G.spec} has order {G.order}, with real characters that doubling sends to 0 — use f46 or auto"
-        )
-    if CHAIN not in registry or registry[CHAIN].builds != "linked":
+    if doubling_cycles(G) and (CHAIN not in registry or registry[CHAIN].builds != "linked"):
         return f"the registry has no linked generator {CHAIN!r}, which chain needs"
+    if not doubling_cycles(G) and not _sign_mode(G, registry):
+        return (
+            f"{G.spec} has no character of odd order besides 0, so chain has no doubling cycle to build on "
+            "and nothing to add to the registry's compositions — use f46 or auto"
+        )
+    try:
+        _rest_layout(G, registry)
+    except ValueError as e:
+        return str(e)
     return None
 
 
@@ -62,7 +118,7 @@ def chain_order(group, *, registry: Registry | None = None, tri3: bool = True) -
     why = chain_refusal(G, registry)
     if why:
         raise ValueError(why)
-    total = 0
+    total = _rest_layout(G, registry)[1]
     for cyc in doubling_cycles(G):
         if _uses_tri3(G, cyc, registry, tri3):
             total += registry[TRI3].order
@@ -71,8 +127,35 @@ def chain_order(group, *, registry: Registry | None = None, tri3: bool = True) -
     return total
 
 
+def _row(G, gen, params, b, cycle, coords) -> dict:
+    if b.k == 0:
+        return {"k": 0, "neg": 0, "kind": "dc", "coords": [0] * len(G.moduli), "role": gen.name, "name": gen.name,
+                "generators": [gen.name], "leaves": [{"generator": gen.name, "params": {}}], "order": int(b.order), "dc_inputs": True}
+    o = G.orbit_of(b.k)
+    row = {
+        "k": o.k,
+        "neg": o.neg,
+        "kind": o.kind,
+        "coords": [int(x) for x in coords[b.k]],
+        "character": int(b.k),
+        "role": "chain" if gen.name == CHAIN else gen.name,
+        "name": gen.name,
+        "generators": [gen.name],
+        "leaves": [{"generator": gen.name, "params": {**params, **{p: v for p, v in b.params.items() if p in ("S",)}}}],
+        "order": int(b.order),
+        "cycle": cycle,
+        "dc_inputs": bool(b.has_dc),
+    }
+    if b.link is not None and b.link.kind == "gamma":
+        row.update(type=b.params["type"], links_to=int(G.orbit_of(b.link.k).k), link_character=int(b.link.k), S=b.params["S"], s=[b.params["s1"], b.params["s2"]])
+    elif b.link is not None:
+        row.update(links_to=0, type="unit")
+    return row
+
+
 def chain_blocks(group, *, registry: Registry | None = None, phi: float = DEFAULT_PHI, tri3: bool = True):
-    """The linked blocks of the chain construction and one certificate row per orbit."""
+    """The linked blocks of the chain construction (odd-order orbits; on Z_2^n × odd also the
+    sign nodes and the unit node) and one certificate row per block."""
     G = parse_group(group)
     registry = current_registry() if registry is None else registry
     why = chain_refusal(G, registry)
@@ -93,40 +176,31 @@ def chain_blocks(group, *, registry: Registry | None = None, phi: float = DEFAUL
             built = [gen.build_linked(G, k, {"phi": phi}, link_sign=s, S=asks[i - 1]) for i, (k, s) in enumerate(zip(cyc.ks, signs))]
             gens = [(gen, {"phi": phi})] * len(built)
         for (gen, params), b in zip(gens, built):
-            o = G.orbit_of(b.k)
-            row = {
-                "k": o.k,
-                "neg": o.neg,
-                "kind": o.kind,
-                "coords": [int(x) for x in coords[b.k]],
-                "character": int(b.k),
-                "role": "chain" if gen.name == CHAIN else gen.name,
-                "name": gen.name,
-                "generators": [gen.name],
-                "leaves": [{"generator": gen.name, "params": {**params, **{p: v for p, v in b.params.items() if p in ("S",)}}}],
-                "order": int(b.order),
-                "cycle": ci,
-                "dc_inputs": bool(b.has_dc),
-            }
-            if b.link is not None:
-                row.update(type=b.params["type"], links_to=int(G.orbit_of(b.link.k).k), link_character=int(b.link.k), S=b.params["S"], s=[b.params["s1"], b.params["s2"]])
             blocks.append(b)
-            rows.append(row)
+            rows.append(_row(G, gen, params, b, ci, coords))
+    if _sign_mode(G, registry):
+        for o in _even_parts(G)[1]:
+            blocks.append(registry[SIGN].build_linked(G, o.k))
+            rows.append(_row(G, registry[SIGN], {}, blocks[-1], None, coords))
+        blocks.append(registry[UNIT].build_linked(G, 0))
+        rows.append(_row(G, registry[UNIT], {}, blocks[-1], None, coords))
     order = np.argsort([r["k"] for r in rows], kind="stable")
     return [blocks[i] for i in order], [rows[i] for i in order]
 
 
-def chain_weights(group, *, registry: Registry | None = None, phi: float = DEFAULT_PHI, tri3: bool = True):
-    """(W_a, W_b, W_c, rows) of the chain construction (float64, exact up to rounding)."""
+def chain_weights(group, *, registry: Registry | None = None, phi: float = DEFAULT_PHI, tri3: bool = True, seed: int = 0):
+    """(W_a, W_b, W_c, rows) of the chain construction (float64, exact up to rounding); on an
+    even group the orbits the chain does not cover get the registry's compositions (random
+    parameter values from ``seed``), placed after the chain's nodes."""
     G = parse_group(group)
+    registry = current_registry() if registry is None else registry
     blocks, rows = chain_blocks(G, registry=registry, phi=phi, tri3=tri3)
     W_a, W_b, W_c, _ = assemble_linked(G, blocks)
+    layout, _ = _rest_layout(G, registry)
+    if layout is not None:
+        even_cx, real = _even_parts(G)
+        helper_k = even_cx[0].k if (layout.cancel and even_cx) else None
+        A, B, C, more = compose_orbits(G, layout, even_cx + real, helper_k, registry, np.random.default_rng(seed))
+        W_a, W_b, W_c = np.vstack([W_a, A]), np.vstack([W_b, B]), np.hstack([W_c, C])
+        rows = sorted(rows + more, key=lambda r: r["k"])
     return W_a, W_b, W_c, rows
-
-
-def predicted_chain_order(d: int, n3: int, tri3: bool = True) -> int:
-    """2(d − 1) − n3 with the 3-node blocks, 2(d − 1) without (built-in registry)."""
-    return 2 * (d - 1) - (n3 if tri3 else 0)
-
-
-_ = math  # (kept for docstring formulas)

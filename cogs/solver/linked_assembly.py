@@ -7,7 +7,9 @@ after wiring: own nodes, plus the linked Γ-pair's two nodes with coefficients
 
     W_c[g, j] = (2/d) Σ_b (cos θ_b(g) α_b[j] + sin θ_b(g) β_b[j]),   θ_b(g) = 2π⟨k_b, g⟩,
 
-so that P o(a, b) = Σ_b (2/d) cos(θ_b − X_b) = P e_{a+b} exactly (docs/beyond.md).
+so that P o(a, b) = Σ_b (2/d) cos(θ_b − X_b) = P e_{a+b} exactly (docs/beyond.md). A block
+on a real character contributes (1/d) cos θ_b(g) α_b[j] (there sin θ_b = 0 and the orbit is a
+single character); a block at k = 0 (the shared unit node) contributes no output of its own.
 """
 
 from __future__ import annotations
@@ -30,7 +32,12 @@ def _wire(blocks: list[LinkedBlock], offsets: list[int], n: int):
     for i, b in enumerate(blocks):
         ab = np.zeros((2, n))
         ab[:, offsets[i] : offsets[i] + b.order] = b.readout
-        if b.link is not None:
+        if b.link is not None and b.link.kind == "unit":
+            j = next((i for i, c in enumerate(blocks) if c.export is not None and c.export.kind == "unit"), None)
+            if j is None:
+                raise LinkError(f"the block at k={b.k} reads the unit node, which no block exports")
+            ab[:, offsets[j] + blocks[j].export.nodes[0]] += np.asarray(b.link.coef)  # h ≡ 1
+        elif b.link is not None:
             j = by_k.get(b.link.k)
             if j is None or blocks[j].export is None:
                 raise LinkError(f"the block at k={b.k} links to a Γ-pair at k={b.link.k}, which no block exports")
@@ -58,7 +65,10 @@ def assemble_linked(group, blocks: list[LinkedBlock]):
     W_b = np.vstack([b.W_b for b in blocks]) if blocks else np.zeros((0, d))
     W_c = np.zeros((d, n))
     for b, ab in zip(blocks, _wire(blocks, offsets, n)):
+        if b.k == 0:
+            continue  # shared nodes: P removes the trivial character
         theta = orbit_phases(group, b.k)
-        W_c += (2.0 / d) * (np.outer(np.cos(theta), ab[0]) + np.outer(np.sin(theta), ab[1]))
+        weight = (1.0 if group.is_real_character(b.k) else 2.0) / d
+        W_c += weight * (np.outer(np.cos(theta), ab[0]) + np.outer(np.sin(theta), ab[1]))
     col_block = np.repeat(np.arange(len(blocks)), [b.order for b in blocks])
     return W_a, W_b, W_c, col_block

@@ -51,11 +51,11 @@ from cogs.generators.builtin import memorization_direct, memorization_element
 from cogs.generators.registry import Registry, current_registry
 from cogs.solver.assemble import balance as balance_weights
 from cogs.solver.assemble import gauge_fix
-from cogs.solver.assemble import block_rn_residuals, cancel_rn_weights, normalize_blocks, weights_from_blocks
 from cogs.solver.certificate import Certificate, certify
 from cogs.solver.chain import DEFAULT_PHI, chain_order, chain_refusal, chain_weights
-from cogs.solver.search import CoverageError, OrbitPlan, requirement, search, sp_vector
-from groups import FiniteAbelianGroup, Orbit, parse_group
+from cogs.solver.layout import Layout, compose_orbits, plan_layout
+from cogs.solver.search import CoverageError, sp_vector
+from groups import FiniteAbelianGroup, parse_group
 from models.element import NetworkElement
 
 __all__ = ["Construction", "Layout", "MEMORIZE_MAX_D", "STRATEGIES", "construct", "plan_layout", "reference_orders"]
@@ -75,125 +75,10 @@ def reference_orders(group) -> dict:
     if d % 2 == 1:
         n3 = sum(1 for o in G.orbits() if int(G.element_orders()[o.k]) == 3)
         out["chain"] = 2 * (d - 1) - n3
+    elif chain_refusal(G) is None:
+        out["chain"] = chain_order(G)
     out["memorize"] = d * d
     return out
-
-
-@typing.final
-@attrs.frozen
-class Layout:
-    """Which plan goes where: ``helper`` on the first complex orbit (when cancelling), then
-    ``complex_plan``/``real_plan`` (roles 'full' or 'partial') on every other orbit."""
-
-    strategy: str
-    requested: str
-    complex_plan: OrbitPlan | None
-    complex_role: str
-    real_plan: OrbitPlan | None
-    real_role: str
-    helper: OrbitPlan | None = None
-    note: str = ""
-
-    @property
-    def cancel(self) -> bool:
-        return self.helper is not None
-
-    def order(self, group) -> int:
-        cx, rl = len(group.complex_orbits()), len(group.real_orbits())
-        total = 0
-        if self.helper is not None:
-            total += self.helper.order
-            cx -= 1
-        if cx:
-            total += cx * self.complex_plan.order
-        if rl:
-            total += rl * self.real_plan.order
-        return total
-
-    def assignment(self, group, orbit: Orbit, helper_k: int | None) -> tuple[str, OrbitPlan]:
-        if self.helper is not None and orbit.k == helper_k:
-            return "helper", self.helper
-        if orbit.is_real:
-            return self.real_role, self.real_plan
-        return self.complex_role, self.complex_plan
-
-
-def _orbit_error(group, orbit: Orbit, err: CoverageError) -> CoverageError:
-    coords = tuple(int(x) for x in group.coords(orbit.k))
-    members = "{" + ", ".join(str(m) for m in orbit.members) + "}"
-    return CoverageError(
-        f"orbit k={orbit.k} of {group.spec} ({orbit.kind} orbit {members}, k = {coords}) cannot be covered: {err}",
-        kind=orbit.kind,
-        missing=err.missing,
-        best=err.best,
-        orbit=orbit,
-    )
-
-
-def plan_layout(group, strategy: str = "auto", *, registry: Registry | None = None, polynomial: bool = True, sums: bool = True, max_factors: int = 3) -> Layout:
-    """Choose the per-orbit plans for ``strategy`` (see the module docstring)."""
-    G = parse_group(group)
-    registry = current_registry() if registry is None else registry
-    if strategy not in ("f6", "f46", "auto"):
-        raise ValueError(f"unknown strategy {strategy!r}; choose from {', '.join(STRATEGIES)}")
-    cx, rl = G.complex_orbits(), G.real_orbits()
-
-    def get(kind, cancel=False, helper=False):
-        try:
-            return search(kind, requirement(kind, cancel), registry=registry, polynomial=polynomial, sums=sums, max_factors=max_factors, helper=helper)
-        except CoverageError as e:
-            return e
-
-    full_c = get("complex") if cx else None
-    full_r = get("real") if rl else None
-
-    def f6_layout(note=""):
-        for orbits, plan in ((cx, full_c), (rl, full_r)):
-            if isinstance(plan, CoverageError):
-                raise _orbit_error(G, orbits[0], plan)
-        return Layout("f6", strategy, full_c, "full", full_r, "full", None, note)
-
-    if strategy == "f6":
-        return f6_layout()
-    if not cx:
-        return f6_layout(f"{G.spec} has no complex orbit, so no helper orbit for R_n cancellation: {strategy} falls back to f6")
-    helper = get("complex", helper=True)
-    if isinstance(helper, CoverageError):
-        note = f"no helper orbit can be built from the registry ({helper}); {strategy} falls back to f6"
-        return f6_layout(note)
-    part_c = get("complex", cancel=True) if len(cx) > 1 else None
-    part_r = get("real", cancel=True) if rl else None
-
-    def pick(full, part, prefer_partial):
-        ok_f, ok_p = isinstance(full, OrbitPlan), isinstance(part, OrbitPlan)
-        if ok_f and ok_p:
-            if part.order < full.order or (prefer_partial and part.order == full.order):
-                return part, "partial"
-            return full, "full"
-        if ok_p:
-            return part, "partial"
-        if ok_f:
-            return full, "full"
-        return (full if full is not None else part), "none"
-
-    c_plan, c_role = pick(full_c, part_c, True) if len(cx) > 1 else (None, "full")
-    if strategy == "f46":
-        r_plan, r_role = (full_r, "full") if isinstance(full_r, OrbitPlan) else (part_r, "partial")
-    else:
-        r_plan, r_role = pick(full_r, part_r, False) if rl else (None, "full")
-    if isinstance(c_plan, CoverageError):
-        raise _orbit_error(G, cx[1], c_plan)
-    if isinstance(r_plan, CoverageError):
-        raise _orbit_error(G, rl[0], r_plan)
-    cancel_layout = Layout(strategy, strategy, c_plan, c_role, r_plan, r_role, helper)
-    if strategy == "auto":
-        try:
-            plain = f6_layout()
-        except CoverageError:
-            plain = None
-        if plain is not None and plain.order(G) <= cancel_layout.order(G):
-            return attrs.evolve(plain, strategy="auto", requested="auto")
-    return cancel_layout
 
 
 @typing.final
@@ -281,50 +166,9 @@ def construct(
             note = f"auto: chain (order {q_chain}) is below the lowest per-orbit composition ({layout.strategy} layout, order {layout.order(G)})"
             return _chain(G, int(seed), registry, balance, brute_force_max_d, t0, phi=phi, tri3=tri3, requested="auto", note=note)
     rng = np.random.default_rng(seed)
-    orbits = G.orbits()
     cx = G.complex_orbits()
     helper_k = cx[0].k if (layout.cancel and cx) else None
-    raw, kinds, rows = [], [], []
-    coords = G.elements()
-    for o in orbits:
-        role, plan = layout.assignment(G, o, helper_k)
-        try:
-            block, rec = plan.instantiate(registry, rng)
-        except CoverageError as e:
-            raise _orbit_error(G, o, e) from None
-        raw.append(block.v)
-        kinds.append(o.kind)
-        rows.append(
-            {
-                "k": o.k,
-                "neg": o.neg,
-                "kind": o.kind,
-                "coords": [int(x) for x in coords[o.k]],
-                "role": role,
-                "name": plan.name,
-                "generators": list(plan.factors),
-                "leaves": rec,
-                "order": int(block.order),
-            }
-        )
-    blocks = normalize_blocks(raw, kinds)
-    for row, v, kind in zip(rows, blocks, kinds):
-        row["block_sps"] = sp_vector(v, kind)
-    ks = np.array([o.k for o in orbits], dtype=np.int64)
-    negs = np.array([o.neg for o in orbits], dtype=np.int64)
-    W_a, W_b, W_c, col_orbit = weights_from_blocks(G, ks, negs, blocks)
-    gamma_of = {}
-    if layout.cancel:
-        rho = block_rn_residuals(blocks, ks == negs)
-        i0 = int(np.flatnonzero(ks == helper_k)[0])
-        targets = np.array([i for i, r in enumerate(rows) if r["role"] == "partial"], dtype=np.int64)
-        hcols = np.flatnonzero(col_orbit == i0)
-        if len(targets):
-            gamma = cancel_rn_weights(G, W_c, hcols, blocks[i0], ks[targets], negs[targets], rho[targets])
-            gamma_of = {int(i): g for i, g in zip(targets, gamma)}
-        for i, row in enumerate(rows):
-            row["rn_residual"] = complex(rho[i])
-            row["gamma"] = complex(gamma_of[i]) if i in gamma_of else None
+    W_a, W_b, W_c, rows = compose_orbits(G, layout, G.orbits(), helper_k, registry, rng)
     W = (W_a, W_b, W_c)
     norm2 = float(sum(np.sum(w**2) for w in W))
     Wb = balance_weights(*W)[:3]
@@ -413,14 +257,19 @@ def _memorize(G, seed, registry, balance, brute_force_max_d, t0) -> Construction
 
 def _chain(G, seed, registry, balance, brute_force_max_d, t0, *, phi, tri3, requested, note) -> Construction:
     phi = DEFAULT_PHI if phi is None else phi
-    W_a, W_b, W_c, rows = chain_weights(G, registry=registry, phi=phi, tri3=tri3)
+    W_a, W_b, W_c, rows = chain_weights(G, registry=registry, phi=phi, tri3=tri3, seed=seed)
     W = gauge_fix(W_a, W_b, W_c)
     norm2 = float(sum(np.sum(w**2) for w in W))
     Wb = balance_weights(*W)[:3]
     bal2 = float(sum(np.sum(w**2) for w in Wb))
     final = Wb if balance else W
     header = _header(G, "chain", requested, note, seed, int(W_a.shape[0]), chain_order(G, registry=registry, tri3=tri3), balance)
-    header["chain"] = {"phi": float(phi), "tri3": bool(tri3), "cycles": sorted({r["cycle"] for r in rows}).__len__()}
+    header["chain"] = {
+        "phi": float(phi),
+        "tri3": bool(tri3),
+        "cycles": len({r["cycle"] for r in rows if r.get("cycle") is not None}),
+        "composed_orbits": sum(1 for r in rows if r["role"] in ("helper", "partial", "full")),
+    }
     header["time_build_s"] = time.perf_counter() - t0
     cert = certify(G, *final, header=header, orbit_rows=rows, brute_force_max_d=brute_force_max_d, extra_norms={"weight_norm2": norm2, "balanced_weight_norm2": bal2})
     cert.data["time_total_s"] = time.perf_counter() - t0

@@ -1,0 +1,65 @@
+"""How many hidden nodes a group needs: the lower bound 3c + r (Alder–Strassen on the bilinear
+part of a zero-loss network), the paper's orders (z_F6 6c + 2r, z_F4/6 2d), the lowest order
+CoGS constructs (and by which strategy) and, with --results, the lowest order a discovery run
+converged at. One row per group; --group takes a comma-separated list (Z3,Z5,Z8).
+
+--results PATH: a discovery output (scan.json, a folder with certificate.json, q*/certificate.json
+or best.npz files, or a JSON list of {q, best_loss, converged}); it applies to the group it
+names (to the single --group when it names none).
+
+Example: cogs bounds --group Z3,Z5,Z8 --json
+"""
+
+from __future__ import annotations
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--group", required=True, help="group spec or comma-separated list, e.g. Z23 or Z3,Z5,Z2xZ4")
+    p.add_argument("--results", default=None, help="discovery output (file or folder) for one of the groups")
+    p.add_argument("--json", action="store_true", help="print {\"groups\": [...]} as JSON")
+
+
+def _fmt(x) -> str:
+    return "—" if x is None else str(x)
+
+
+def run(args) -> int:
+    from cogs.bounds import bounds, read_results, results_groups
+    from groups import parse_group
+
+    specs = [s.strip() for s in str(args.group).split(",")]
+    if not all(specs):
+        raise ValueError(f"--group {args.group!r}: empty group spec in the list")
+    groups = [parse_group(s) for s in specs]
+    target = None
+    if args.results is not None:
+        if len(groups) == 1:
+            target = groups[0]
+        else:  # the group the results name
+            named = {parse_group(n) for n in results_groups(args.results)}
+            matches = [g for g in groups if g in named]
+            if not matches:
+                raise ValueError(f"--results {args.results}: names none of the groups {', '.join(g.spec for g in groups)}")
+            target = matches[0]
+        read_results(args.results, target)  # fail early, one line
+    rows = [bounds(g, results=args.results if g == target else None) for g in groups]
+    if args.json:
+        from cogs.cli.main import print_json
+
+        print_json({"groups": rows})
+        return 0
+    head = ("group", "d", "c", "r", "q bound", "paper f6", "paper f46", "CoGS best (strategy)", "discovered (loss)", "gap")
+    table = [head]
+    for b in rows:
+        cons = b["cogs_construction"]
+        best = "—" if cons["order"] is None else f"{cons['order']} ({cons['strategy']}{'' if cons['built'] else ', planned'})"
+        disc = b["discovered"]
+        found = "—" if disc is None else ("none converged" if disc["order"] is None else f"{disc['order']} ({disc['loss']:.1e})")
+        table.append((b["group"], str(b["d"]), str(b["c"]), str(b["r"]), str(b["lower_bound"]), _fmt(b["paper"].get("f6")), _fmt(b["paper"].get("f46")), best, found, _fmt(b["gap"])))
+    widths = [max(len(r[i]) for r in table) for i in range(len(head))]
+    for r in table:
+        print("  ".join(v.rjust(w) if i else v.ljust(w) for i, (v, w) in enumerate(zip(r, widths))).rstrip())
+    notes = [n for b in rows for n in b["notes"][2:]]
+    for n in dict.fromkeys(notes):
+        print(f"note: {n}")
+    return 0
