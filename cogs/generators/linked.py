@@ -46,12 +46,13 @@ True
 
 from __future__ import annotations
 
-import ast
 import math
 import typing
 
 import attrs
 import numpy as np
+
+from cogs.generators._literal import parse_call
 
 __all__ = [
     "Export",
@@ -228,13 +229,8 @@ class LinkSignature:
     @classmethod
     def parse(cls, text: str) -> "LinkSignature":
         """Parse ``repr(signature)`` back without ``eval`` (literals only)."""
-        try:
-            node = ast.parse(text.strip(), mode="eval").body
-        except SyntaxError as e:
-            raise ValueError(f"not a LinkSignature(...) expression: {text!r}") from e
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "LinkSignature"):
-            raise ValueError(f"not a LinkSignature(...) expression: {text!r}")
-        return cls(*[ast.literal_eval(a) for a in node.args], **{kw.arg: ast.literal_eval(kw.value) for kw in node.keywords})
+        args, kwargs = parse_call(text, "LinkSignature")
+        return cls(*args, **kwargs)
 
     def applies(self, group, k: int) -> bool:
         """Whether this block may sit on the orbit of character k of ``group``."""

@@ -46,7 +46,6 @@ Neural Nets", NeurIPS 2025, arXiv:2410.01779.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import contextvars
 import functools
@@ -60,6 +59,7 @@ from collections.abc import Callable, Iterable, Mapping
 import attrs
 import numpy as np
 
+from cogs.generators._literal import parse_call
 from cogs.jsonable import jsonable
 from cogs.potentials import BLOCK_TARGET, BlockPotential, block_potentials
 from models.element import Block, NetworkElement
@@ -160,14 +160,7 @@ class Signature:
     @classmethod
     def parse(cls, text: str) -> "Signature":
         """Parse ``repr(signature)`` back without ``eval`` (literals only)."""
-        try:
-            node = ast.parse(text.strip(), mode="eval").body
-        except SyntaxError as e:
-            raise ValueError(f"not a Signature(...) expression: {text!r}") from e
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Signature"):
-            raise ValueError(f"not a Signature(...) expression: {text!r}")
-        args = [ast.literal_eval(a) for a in node.args]
-        kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords}
+        args, kwargs = parse_call(text, "Signature")
         return cls(*args, **kwargs)
 
     @classmethod
