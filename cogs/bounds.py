@@ -48,6 +48,8 @@ with a converged run and its loss.
 
 from __future__ import annotations
 
+import math
+
 import json
 from pathlib import Path
 
@@ -95,13 +97,15 @@ def cogs_construction(group, *, build_max_d: int = BUILD_MAX_D, seed: int = 0) -
                 entry = {"order": c.order, "loss": c.certificate.loss, "passed": c.certificate.passed, "built": True}
             else:
                 try:
-                    order = plan_layout(G, s).order(G)
-                except ValueError as e:
+                    order = reference_orders(G)["chain"] if s == "chain" else plan_layout(G, s).order(G)
+                    if s == "auto" and "chain" in reference_orders(G):
+                        order = min(order, reference_orders(G)["chain"])  # auto picks the chain when lower
+                except (ValueError, KeyError) as e:
                     if s not in reference_orders(G):
                         raise ValueError(f"not built above d = {build_max_d}, and neither planned nor a reference order for {G.spec} ({e})") from None
                     order = reference_orders(G)[s]
                 entry = {"order": int(order), "loss": None, "passed": None, "built": False}
-        except (ValueError, NotImplementedError) as e:
+        except (ValueError, NotImplementedError, TypeError) as e:
             tried[s] = {"error": str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}
             continue
         tried[s] = entry
@@ -139,6 +143,10 @@ def _rows_from_json(data, source: str):
             loss = loss.get("re")
         if q is None or loss is None:
             raise ValueError(f"results {source}: row {i} lacks q or best_loss")
+        if isinstance(q, bool) or not isinstance(q, (int, float)) or not math.isfinite(q) or q != int(q) or q < 1:
+            raise ValueError(f"results {source}: row {i} has q = {q!r}; an order is an integer ≥ 1")
+        if isinstance(loss, bool) or not isinstance(loss, (int, float)) or not math.isfinite(loss) or loss < 0:
+            raise ValueError(f"results {source}: row {i} has loss {loss!r}; a loss is a finite number ≥ 0")
         conv = row.get("converged", row.get("passed"))
         conv = float(loss) < CONVERGED_LOSS if conv is None else bool(conv)
         out.append({"q": int(q), "loss": float(loss), "converged": conv, "group": row.get("group"), "source": source})
@@ -229,6 +237,11 @@ def bounds(group, *, results=None, build_max_d: int = BUILD_MAX_D, seed: int = 0
         paper["f46"] = 2 * d
     cons = cogs_construction(G, build_max_d=build_max_d, seed=seed)
     disc = _discovered(read_results(results, G)) if results is not None else None
+    if disc is not None and disc["order"] is not None and disc["order"] < lb:
+        raise ValueError(
+            f"results claim a converged order {disc['order']} for {G.spec}, below the proved lower bound {lb} "
+            f"(loss {disc['loss']:.3g} from {disc['source']}): a corrupted file, or a loss that only tends to 0"
+        )
     cands = []
     if cons["order"] is not None:
         cands.append((cons["order"], f"cogs {cons['strategy']}"))

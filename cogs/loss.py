@@ -153,14 +153,18 @@ def kappa_terms(W_a, W_b, W_c, group, *, max_d: int = 256) -> torch.Tensor:
     A, B, C = coefficients(W_a, W_b, W_c, group)
     Sa, Sb = rp_sums(A, C, group), rp_sums(B, C, group)  # (..., m, k)
     out = torch.zeros(W_a.shape[:-2] + (d,), dtype=W_a.dtype, device=W_a.device)
-    for k in range(1, d):
-        rk = torch.einsum("...xj,...yj,...j->...xy", A, B, C[..., k, :])
-        kappa = 2 * rk
-        kappa = kappa.clone()
-        kappa[..., k, k] = kappa[..., k, k] - 1.0 / d
-        kappa[..., :, 0] = kappa[..., :, 0] + Sa[..., :, k]
-        kappa[..., 0, :] = kappa[..., 0, :] + Sb[..., :, k]
-        out[..., k] = d * (kappa.abs() ** 2).sum((-1, -2))
+    q = A.shape[-1]
+    step = max(1, (1 << 22) // max(1, d * (d + q)))  # k per batched product
+    Bt = B.transpose(-1, -2).unsqueeze(-3)  # (..., 1, q, d)
+    for k0 in range(1, d, step):
+        ks = torch.arange(k0, min(d, k0 + step), device=A.device)
+        # r_{m1 m2 k} = Σ_j A_{m1 j} C_{k j} B_{m2 j}: one (d × q)(q × d) product per k
+        kappa = 2 * torch.matmul(A.unsqueeze(-3) * C[..., ks, :].unsqueeze(-2), Bt)  # (..., nk, m1, m2)
+        i = torch.arange(len(ks), device=A.device)
+        kappa[..., i, ks, ks] -= 1.0 / d
+        kappa[..., :, :, 0] += Sa[..., :, ks].transpose(-1, -2)
+        kappa[..., :, 0, :] += Sb[..., :, ks].transpose(-1, -2)
+        out[..., ks] = d * (kappa.abs() ** 2).sum((-1, -2))
     return out
 
 

@@ -159,6 +159,12 @@ def test_chain_refuses_2_groups_and_bad_phi():
         construct("Z5", "chain", phi=math.pi / 6)
     with pytest.raises(ValueError, match="finite"):
         construct("Z5", "chain", phi=float("nan"))
+    # near a forbidden angle the read-out divides by ~0: refused, not built inexactly
+    for phi in (math.pi / 2 - 2e-6, math.pi / 6 + 2e-6, 1e-5):
+        with pytest.raises(ValueError, match="needs"):
+            construct("Z9", "chain", phi=phi)
+    with pytest.raises(ValueError, match="CHAIN_MAX_D"):
+        chain_order("Z4099")
 
 
 @pytest.mark.parametrize("phi", [0.2, 1.0, 2.0, -0.7])
@@ -263,7 +269,10 @@ def test_construct_cli_chain(tmp_path, capsys):
     [
         (["--group", "Z8", "--strategy", "chain"], "no character of odd order"),
         (["--group", "Z5", "--strategy", "chain", "--phi", "0"], "sin 2φ"),
-        (["--group", "Z5", "--strategy", "f46", "--phi", "0.3"], "--phi applies"),
+        (["--group", "Z5", "--strategy", "f46", "--phi", "0.3"], "apply to --strategy chain"),
+        (["--group", "Z5", "--strategy", "f6", "--no-tri3"], "apply to --strategy chain"),
+        (["--group", "Z4", "--strategy", "auto", "--phi", "nan"], "finite"),
+        (["--group", "Z7", "--strategy", "chain", "--phi=-inf"], "finite"),
     ],
 )
 def test_construct_cli_chain_errors(args, needle, tmp_path, capsys):
@@ -273,3 +282,50 @@ def test_construct_cli_chain_errors(args, needle, tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and needle in err[0]
     assert not (tmp_path / "x.npz").exists()
+
+
+def test_phi_is_reduced_mod_2pi():
+    a = construct("Z7", "chain", phi=0.3 + 40 * math.pi)
+    assert a.certificate.data["chain"]["phi"] == pytest.approx(0.3, abs=1e-12)
+    assert loss_ref("Z7", a.W_a, a.W_b, a.W_c) <= 1e-20
+
+
+def test_the_solver_picks_linked_generators_by_signature():
+    """A registered linked generator with the fitting signature and fewer nodes is used; one
+    without a φ parameter is called without it."""
+    calls = []
+
+    def my_tri(group, k):
+        calls.append(k)
+        return tri3(group, k)
+
+    with scoped_registry() as reg:
+        reg.unregister("tri3")
+        assert chain_order("Z9") == 16  # no 3-node block registered: four nodes on {3, 6}
+        reg.register(make_generator(my_tri, name="my_tri", order=3, signature=LinkSignature("order3", 3, dc_inputs=True), builds="linked"))
+        calls.clear()
+        c = construct("Z9", "chain")
+        assert c.order == 15 and calls == [3] and c.certificate.passed
+        assert {r["name"] for r in c.certificate.data["orbits"]} == {"chain_link", "my_tri"}
+
+
+def test_trimmed_registries_give_the_real_reason():
+    base = default_registry()
+    no_unit = base.subset([n for n in base.names() if n != "unit"])
+    with pytest.raises(ValueError, match="lacks"):
+        construct("Z2xZ2", "chain", registry=no_unit)
+    assert construct("Z2xZ2", "auto", registry=no_unit).order == 6  # falls back to z_real
+    no_link = base.subset([n for n in base.names() if n != "chain_link"])
+    assert construct("Z3xZ3", "chain", registry=no_link).order == 12  # tri3 covers every orbit
+    with pytest.raises(ValueError, match="Γ-pairs"):
+        construct("Z5", "chain", registry=no_link)
+
+
+def test_certificate_passes_on_exact_evidence_only():
+    from cogs.solver.certificate import certify
+
+    c = construct("Z5", "chain")
+    W = [w.copy() for w in c.weights]
+    W[2] = W[2] * (1 + 1e-4)  # a slightly wrong network
+    cert = certify(c.group, *W, header={}, orbit_rows=[])
+    assert not cert.passed and cert.data["brute_force_loss"] > 1e-12

@@ -16,10 +16,14 @@ from __future__ import annotations
 import sys
 
 
+def _number(text: str) -> float:
+    return float(text)
+
+
 def add_arguments(p) -> None:
     p.add_argument("--group", required=True, help="group spec, e.g. Z23, Z2xZ4, 3x3x3")
     p.add_argument("--strategy", default="auto", help="f6 | f46 | chain | memorize | auto (default auto)")
-    p.add_argument("--phi", type=float, default=None, help="chain: the angle φ (cos φ, cos 3φ, sin 2φ, sin 6φ ≠ 0; default π/8)")
+    p.add_argument("--phi", type=_number, default=None, help="chain: the angle φ (cos φ, cos 3φ, sin 2φ, sin 6φ ≠ 0; default π/8)")
     p.add_argument("--no-tri3", action="store_true", help="chain: four-node blocks on orbits with 3k = 0 too (order 2(d − 1))")
     p.add_argument("--seed", type=int, default=0, help="seed of the random parameter values (default 0)")
     p.add_argument("--out", required=True, help="weights file to write (.npz)")
@@ -40,8 +44,13 @@ def run(args) -> int:
     if not str(args.out).endswith(".npz"):
         raise ValueError(f"--out must name a .npz file, got {args.out!r}")
     G = parse_group(args.group)
-    if args.phi is not None and args.strategy not in ("chain", "auto"):
-        raise ValueError(f"--phi applies to --strategy chain (or auto), not {args.strategy}")
+    if args.phi is not None or args.no_tri3:
+        if args.strategy not in ("chain", "auto"):
+            raise ValueError(f"--phi and --no-tri3 apply to --strategy chain (or auto), not {args.strategy}")
+    if args.phi is not None:
+        from cogs.generators.chain import valid_phi
+
+        valid_phi(args.phi)
     c = construct(G, args.strategy, seed=args.seed, balance=not args.no_balance, phi=args.phi, tri3=not args.no_tri3)
     path = c.save(args.out)
     cert = c.certificate

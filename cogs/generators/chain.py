@@ -44,14 +44,16 @@ __all__ = ["chain_link", "required_sum", "sign_node", "tri3", "unit", "valid_phi
 DEFAULT_PHI = math.pi / 8
 
 
-def valid_phi(phi: float, *, atol: float = 1e-6) -> float:
-    """φ with cos φ, cos 3φ, sin 2φ, sin 6φ all non-zero (else ValueError)."""
-    phi = float(phi)
-    if not math.isfinite(phi):
-        raise ValueError(f"φ must be finite, got {phi!r}")
+def valid_phi(phi: float, *, atol: float = 1e-2) -> float:
+    """φ reduced to (−π, π], with |cos φ|, |cos 3φ|, |sin 2φ|, |sin 6φ| ≥ ``atol`` (else
+    ValueError): the read-out divides by these, so angles near their zeros build networks whose
+    rounding error swamps the construction."""
+    if isinstance(phi, bool) or not isinstance(phi, (int, float, np.integer, np.floating)) or not math.isfinite(float(phi)):
+        raise ValueError(f"φ must be a finite number, got {phi!r}")
+    phi = math.remainder(float(phi), 2 * math.pi)
     for name, v in (("cos φ", math.cos(phi)), ("cos 3φ", math.cos(3 * phi)), ("sin 2φ", math.sin(2 * phi)), ("sin 6φ", math.sin(6 * phi))):
         if abs(v) < atol:
-            raise ValueError(f"φ = {phi:g} makes {name} = 0; the chain needs cos φ, cos 3φ, sin 2φ, sin 6φ ≠ 0 (e.g. φ = π/8)")
+            raise ValueError(f"φ = {phi:g} makes {name} = {v:.2g}; the chain needs |cos φ|, |cos 3φ|, |sin 2φ|, |sin 6φ| ≥ {atol:g} (e.g. φ = π/8)")
     return phi
 
 
@@ -59,7 +61,7 @@ def _sample_phi(rng: np.random.Generator) -> float:
     while True:
         phi = float(rng.uniform(0.05, math.pi / 2 - 0.05))
         try:
-            return valid_phi(phi, atol=0.05)
+            return valid_phi(phi, atol=0.1)
         except ValueError:
             continue
 

@@ -44,10 +44,28 @@ from groups import doubling_cycles, parse_group
 
 __all__ = ["chain_blocks", "chain_order", "chain_refusal", "chain_weights"]
 
-CHAIN = "chain_link"
-TRI3 = "tri3"
-SIGN = "sign_node"
-UNIT = "unit"
+#: above this order the chain is refused (weights d × 2(d − 1) floats, certificate O(q²d))
+CHAIN_MAX_D = 4096
+
+# the roles of linked generators in the chain, by what their signature declares
+ROLES = {
+    "link": dict(orbits="complex", links="gamma", exports="gamma"),  # a doubling-cycle block
+    "order3": dict(orbits="order3", links="", exports=""),  # a stand-alone block on 3k = 0
+    "real": dict(orbits="real", links="unit", exports=""),  # a real character reading the unit node
+    "unit": dict(orbits="dc", links="", exports="unit"),  # the shared unit node
+}
+
+
+def pick(registry: Registry, role: str):
+    """The registered linked generator with the fewest nodes whose signature fits ``role``
+    (registration order breaks ties), or None."""
+    want = ROLES[role]
+    fits = [g for g in registry.linked_generators() if all(getattr(g.signatures["complex"], k) == v for k, v in want.items())]
+    return min(fits, key=lambda g: g.order) if fits else None
+
+
+def _phi_params(gen, phi) -> dict:
+    return {"phi": phi} if "phi" in gen.defaults() else {}
 
 
 def _even_parts(G):
@@ -58,7 +76,7 @@ def _even_parts(G):
 
 def _sign_mode(G, registry) -> bool:
     even_cx, real = _even_parts(G)
-    return bool(real) and not even_cx and SIGN in registry and UNIT in registry
+    return bool(real) and not even_cx and pick(registry, "real") is not None and pick(registry, "unit") is not None
 
 
 def _rest_layout(G, registry) -> tuple[Layout | None, int]:
@@ -67,7 +85,7 @@ def _rest_layout(G, registry) -> tuple[Layout | None, int]:
     if not even_cx and not real:
         return None, 0
     if _sign_mode(G, registry):
-        return None, len(real) * registry[SIGN].order + registry[UNIT].order
+        return None, len(real) * pick(registry, "real").order + pick(registry, "unit").order
     best = None
     for strategy in ("auto", "f6"):
         try:
@@ -89,17 +107,25 @@ def _rest_layout(G, registry) -> tuple[Layout | None, int]:
     return best
 
 
-def chain_refusal(group, registry: Registry | None = None) -> str | None:
+def chain_refusal(group, registry: Registry | None = None, *, tri3: bool = True) -> str | None:
     """Why ``chain`` cannot build a solution for ``group`` (one line), or None if it can."""
     G = parse_group(group)
     registry = current_registry() if registry is None else registry
-    if doubling_cycles(G) and (CHAIN not in registry or registry[CHAIN].builds != "linked"):
-        return f"the registry has no linked generator {CHAIN!r}, which chain needs"
-    if not doubling_cycles(G) and not _sign_mode(G, registry):
-        return (
-            f"{G.spec} has no character of odd order besides 0, so chain has no doubling cycle to build on "
-            "and nothing to add to the registry's compositions — use f46 or auto"
-        )
+    if G.order > CHAIN_MAX_D:
+        q = 2 * (G.order - 1)
+        return f"chain builds about {q} nodes for {G.spec} (weights ≈ {3 * q * G.order * 8 / 1e9:.1f} GB); refusing |G| = {G.order} > {CHAIN_MAX_D} (CHAIN_MAX_D)"
+    cycles = doubling_cycles(G)
+    if any(not _uses_tri3(G, c, registry, tri3) for c in cycles) and pick(registry, "link") is None:
+        return "the registry has no linked generator that links and exports Γ-pairs on complex orbits (like chain_link), which chain needs"
+    even_cx, real = _even_parts(G)
+    if not cycles:
+        if even_cx or not real:
+            return (
+                f"{G.spec} has no character of odd order besides 0, so chain has no doubling cycle to build on "
+                "and nothing to add to the registry's compositions — use f46 or auto"
+            )
+        if not _sign_mode(G, registry):
+            return f"{G.spec} has only real characters, and the registry lacks a linked generator for them (sign_node) or the shared unit node (unit)"
     try:
         _rest_layout(G, registry)
     except ValueError as e:
@@ -108,22 +134,23 @@ def chain_refusal(group, registry: Registry | None = None) -> str | None:
 
 
 def _uses_tri3(G, cycle, registry, tri3: bool) -> bool:
-    return tri3 and TRI3 in registry and len(cycle) == 1 and cycle.closing_sign < 0 and registry[TRI3].signatures["complex"].applies(G, cycle.ks[0])
+    gen = pick(registry, "order3")
+    return tri3 and gen is not None and len(cycle) == 1 and cycle.closing_sign < 0 and gen.signatures["complex"].applies(G, cycle.ks[0])
 
 
 def chain_order(group, *, registry: Registry | None = None, tri3: bool = True) -> int:
     """The order ``chain`` builds (ValueError with :func:`chain_refusal`'s reason if it can't)."""
     G = parse_group(group)
     registry = current_registry() if registry is None else registry
-    why = chain_refusal(G, registry)
+    why = chain_refusal(G, registry, tri3=tri3)
     if why:
         raise ValueError(why)
     total = _rest_layout(G, registry)[1]
     for cyc in doubling_cycles(G):
         if _uses_tri3(G, cyc, registry, tri3):
-            total += registry[TRI3].order
+            total += pick(registry, "order3").order
         else:
-            total += len(cyc) * registry[CHAIN].order
+            total += len(cyc) * pick(registry, "link").order
     return total
 
 
@@ -138,7 +165,7 @@ def _row(G, gen, params, b, cycle, coords) -> dict:
         "kind": o.kind,
         "coords": [int(x) for x in coords[b.k]],
         "character": int(b.k),
-        "role": "chain" if gen.name == CHAIN else gen.name,
+        "role": "chain" if b.link is not None and b.link.kind == "gamma" else gen.name,
         "name": gen.name,
         "generators": [gen.name],
         "leaves": [{"generator": gen.name, "params": {**params, **{p: v for p, v in b.params.items() if p in ("S",)}}}],
@@ -158,7 +185,7 @@ def chain_blocks(group, *, registry: Registry | None = None, phi: float = DEFAUL
     sign nodes and the unit node) and one certificate row per block."""
     G = parse_group(group)
     registry = current_registry() if registry is None else registry
-    why = chain_refusal(G, registry)
+    why = chain_refusal(G, registry, tri3=tri3)
     if why:
         raise ValueError(why)
     phi = valid_phi(phi)
@@ -166,24 +193,27 @@ def chain_blocks(group, *, registry: Registry | None = None, phi: float = DEFAUL
     blocks, rows = [], []
     for ci, cyc in enumerate(doubling_cycles(G)):
         if _uses_tri3(G, cyc, registry, tri3):
-            gens = [(registry[TRI3], {})]
-            built = [registry[TRI3].build_linked(G, cyc.ks[0])]
+            gen = pick(registry, "order3")
+            gens = [(gen, _phi_params(gen, phi))]
+            built = [gen.build_linked(G, cyc.ks[0], gens[0][1])]
         else:
-            gen = registry[CHAIN]
+            gen = pick(registry, "link")
+            params = _phi_params(gen, phi)
             signs = [cyc.next(i)[1] for i in range(len(cyc))]
             # pass 1: what sum does each block ask of the pair it reads? pass 2: wire it
-            asks = [gen.build_linked(G, k, {"phi": phi}, link_sign=s).link.S for k, s in zip(cyc.ks, signs)]
-            built = [gen.build_linked(G, k, {"phi": phi}, link_sign=s, S=asks[i - 1]) for i, (k, s) in enumerate(zip(cyc.ks, signs))]
-            gens = [(gen, {"phi": phi})] * len(built)
+            asks = [gen.build_linked(G, k, params, link_sign=s).link.S for k, s in zip(cyc.ks, signs)]
+            built = [gen.build_linked(G, k, params, link_sign=s, S=asks[i - 1]) for i, (k, s) in enumerate(zip(cyc.ks, signs))]
+            gens = [(gen, params)] * len(built)
         for (gen, params), b in zip(gens, built):
             blocks.append(b)
             rows.append(_row(G, gen, params, b, ci, coords))
     if _sign_mode(G, registry):
+        sign, unit = pick(registry, "real"), pick(registry, "unit")
         for o in _even_parts(G)[1]:
-            blocks.append(registry[SIGN].build_linked(G, o.k))
-            rows.append(_row(G, registry[SIGN], {}, blocks[-1], None, coords))
-        blocks.append(registry[UNIT].build_linked(G, 0))
-        rows.append(_row(G, registry[UNIT], {}, blocks[-1], None, coords))
+            blocks.append(sign.build_linked(G, o.k))
+            rows.append(_row(G, sign, {}, blocks[-1], None, coords))
+        blocks.append(unit.build_linked(G, 0))
+        rows.append(_row(G, unit, {}, blocks[-1], None, coords))
     order = np.argsort([r["k"] for r in rows], kind="stable")
     return [blocks[i] for i in order], [rows[i] for i in order]
 

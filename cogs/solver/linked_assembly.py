@@ -69,6 +69,7 @@ def assemble_linked(group, blocks: list[LinkedBlock]):
             continue  # shared nodes: P removes the trivial character
         theta = orbit_phases(group, b.k)
         weight = (1.0 if group.is_real_character(b.k) else 2.0) / d
-        W_c += weight * (np.outer(np.cos(theta), ab[0]) + np.outer(np.sin(theta), ab[1]))
+        cols = np.flatnonzero(np.any(ab != 0, axis=0))  # own nodes and the linked pair: O(d) columns
+        W_c[:, cols] += weight * (np.outer(np.cos(theta), ab[0, cols]) + np.outer(np.sin(theta), ab[1, cols]))
     col_block = np.repeat(np.arange(len(blocks)), [b.order for b in blocks])
     return W_a, W_b, W_c, col_block

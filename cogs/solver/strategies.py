@@ -52,6 +52,7 @@ from cogs.generators.registry import Registry, current_registry
 from cogs.solver.assemble import balance as balance_weights
 from cogs.solver.assemble import gauge_fix
 from cogs.solver.certificate import Certificate, certify
+from cogs.generators.chain import valid_phi
 from cogs.solver.chain import DEFAULT_PHI, chain_order, chain_refusal, chain_weights
 from cogs.solver.layout import Layout, compose_orbits, plan_layout
 from cogs.solver.search import CoverageError, sp_vector
@@ -160,7 +161,7 @@ def construct(
     if strategy == "chain":
         return _chain(G, int(seed), registry, balance, brute_force_max_d, t0, phi=phi, tri3=tri3, requested="chain", note="")
     layout = plan_layout(G, strategy, registry=registry, polynomial=polynomial, sums=sums, max_factors=max_factors)
-    if strategy == "auto" and chain_refusal(G, registry) is None:
+    if strategy == "auto" and chain_refusal(G, registry, tri3=tri3) is None:
         q_chain = chain_order(G, registry=registry, tri3=tri3)
         if q_chain < layout.order(G):
             note = f"auto: chain (order {q_chain}) is below the lowest per-orbit composition ({layout.strategy} layout, order {layout.order(G)})"
@@ -256,7 +257,7 @@ def _memorize(G, seed, registry, balance, brute_force_max_d, t0) -> Construction
 
 
 def _chain(G, seed, registry, balance, brute_force_max_d, t0, *, phi, tri3, requested, note) -> Construction:
-    phi = DEFAULT_PHI if phi is None else phi
+    phi = valid_phi(DEFAULT_PHI if phi is None else phi)
     W_a, W_b, W_c, rows = chain_weights(G, registry=registry, phi=phi, tri3=tri3, seed=seed)
     W = gauge_fix(W_a, W_b, W_c)
     norm2 = float(sum(np.sum(w**2) for w in W))

@@ -1,0 +1,287 @@
+"""The discovery engine: rounds of batched Adam, then Levenberg–Marquardt on the best.
+
+All R restarts live in one float64 tensor θ (R, 3qd). Each round
+
+1. advances every restart not yet polished (the *pool*) by ``adam_epochs`` Adam steps on
+   the exact loss (:mod:`cogs.discover.adam`);
+2. takes the ``lm_top`` pool restarts of lowest loss and polishes them with up to
+   ``lm_iters`` batched Levenberg–Marquardt steps (:mod:`cogs.discover.lm`), in chunks of
+   restarts that fit the memory budget; a restart stops at ℓ ≤ tol;
+3. removes the polished restarts from the pool.
+
+The run ends at the first restart with ℓ ≤ tol, when every restart has been polished
+(⌈R / lm_top⌉ rounds), or at the time limit. Measured on Z5 q = 8, Z8 q = 12 and
+Z3×Z3 q = 12 (``benchmarks/discover.py``): LM alone from random starts mostly creeps towards
+border-rank points (ℓ → 0 only as the weights grow), while the restarts that Adam brings
+lowest converge quadratically to exact zeros within ~5–40 LM steps. One Adam step costs
+O(qd³) a restart, one LM step O(q²d³ + (3qd)³), 50–300 times more at these sizes, so Adam
+does the sorting and LM only sees the few best.
+
+Everything is deterministic for a given seed (one ``torch.Generator``), except where a time
+limit cuts a run short.
+"""
+
+from __future__ import annotations
+
+import typing
+
+import math
+import time
+
+import attrs
+import numpy as np
+import torch
+
+from cogs.discover.adam import AdamState, adam_epochs
+from cogs.discover.init import initial_thetas, strategies
+from cogs.discover.lm import LMState, lm_step
+from groups import parse_group
+from models.residuals import unpack
+
+__all__ = ["EngineConfig", "MAX_BYTES", "discover", "memory_estimate"]
+
+#: default refusal limit for the memory a run would hold at once (bytes)
+MAX_BYTES = 8 << 30
+
+
+@typing.final
+@attrs.frozen
+class EngineConfig:
+    """Engine settings (all recorded in the saved metadata).
+
+    init_scale: random entries are N(0, (init_scale·d^{-1/3})²); adam_epochs / adam_lr: Adam
+    steps per round and step size; lm_top: restarts polished per round; lm_iters: LM steps per
+    polished restart; mu0: initial LM damping; pad_scale: size of nodes added to a too-small
+    construction, relative to its rms weight; normal: "structured" (block formulas for JᵀJ) or
+    "dense" (through the full Jacobian); max_bytes: refuse runs that would hold more memory at
+    once; chunk_bytes: LM works on chunks of restarts of about this size; max_rounds: stop
+    after this many rounds (None: until every restart is polished)."""
+
+    init_scale: float = 0.4
+    adam_epochs: int = 1000
+    adam_lr: float = 0.01
+    lm_top: int = 16
+    lm_iters: int = 40
+    mu0: float = 1e-3
+    pad_scale: float = 0.1
+    normal: str = attrs.field(default="structured", validator=attrs.validators.in_(("structured", "dense")))
+    max_bytes: int = MAX_BYTES
+    chunk_bytes: int = 256 << 20
+    max_rounds: int | None = None
+
+    def to_dict(self) -> dict:
+        return attrs.asdict(self)
+
+
+def memory_estimate(d: int, q: int, restarts: int, config: EngineConfig | None = None) -> dict:
+    """Bytes the run holds at once. ``adam``: the whole pool (θ, two moments, activations,
+    residuals); ``lm_per_restart``: one restart's LM step (JᵀJ, its damped copy and Cholesky
+    factor, block temporaries; with ``normal="dense"`` also the d³ × 3qd Jacobian and its
+    intermediates); ``lm_chunk``: restarts per LM chunk; ``dense_jacobian``: R·d³·3qd·8, what
+    holding every restart's dense Jacobian at once would take (never done)."""
+    config = config or EngineConfig()
+    n = 3 * q * d
+    per_adam = 8 * (8 * n + 6 * q * d * d + 4 * d**3)
+    per_lm = 8 * (4 * n * n + 8 * q * d * d + 6 * d**3)
+    if config.normal == "dense":
+        per_lm += 8 * 4 * d**3 * n
+    chunk = max(1, min(restarts, config.lm_top, config.chunk_bytes // max(1, per_lm)))
+    return {
+        "adam": restarts * per_adam,
+        "lm_per_restart": per_lm,
+        "lm_chunk": chunk,
+        "lm": chunk * per_lm,
+        "total": restarts * per_adam + chunk * per_lm,
+        "dense_jacobian": restarts * d**3 * n * 8,
+    }
+
+
+def _gib(b: float) -> str:
+    return f"{b / (1 << 30):.2f} GiB"
+
+
+def _check_int(name: str, x, lo: int) -> int:
+    if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < lo:
+        raise ValueError(f"{name} must be an integer ≥ {lo}, got {x!r}")
+    return int(x)
+
+
+def _check_args(group, q, restarts, seed, time_limit, tol, init_from, init_noise, threads, config):
+    G = parse_group(group)
+    q = _check_int("q (order)", q, 1)
+    restarts = _check_int("restarts", restarts, 1)
+    seed = _check_int("seed", seed, 0)
+    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.floating)) or not math.isfinite(tol) or tol <= 0:
+        raise ValueError(f"tol must be a finite number > 0, got {tol!r}")
+    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(time_limit, (int, float, np.floating)) or not (time_limit > 0) or math.isnan(time_limit)):
+        raise ValueError(f"time_limit must be a number of seconds > 0 (or None), got {time_limit!r}")
+    if isinstance(init_noise, bool) or not isinstance(init_noise, (int, float, np.floating)) or not math.isfinite(init_noise) or init_noise < 0:
+        raise ValueError(f"init_noise must be a finite number ≥ 0, got {init_noise!r}")
+    if init_from is not None and init_from not in strategies():
+        raise ValueError(f"unknown init_from strategy {init_from!r}; choose from {', '.join(strategies())}")
+    if threads is not None:
+        threads = _check_int("threads", threads, 1)
+    for name in ("adam_epochs", "lm_iters"):
+        _check_int(f"config.{name}", getattr(config, name), 0)
+    _check_int("config.lm_top", config.lm_top, 1)
+    if config.max_rounds is not None:
+        _check_int("config.max_rounds", config.max_rounds, 1)
+    mem = memory_estimate(G.order, q, restarts, config)
+    if mem["total"] > config.max_bytes:
+        raise ValueError(
+            f"{G.spec} at q = {q} with {restarts} restarts needs ≈ {_gib(mem['total'])} at once "
+            f"(Adam pool {_gib(mem['adam'])}, LM {_gib(mem['lm_per_restart'])} a restart), over the "
+            f"limit of {_gib(config.max_bytes)}; use fewer restarts or a smaller order"
+        )
+    return G, q, restarts, seed, float(tol), (None if time_limit is None else float(time_limit)), float(init_noise), threads
+
+
+def discover(
+    group,
+    q: int,
+    *,
+    restarts: int = 64,
+    seed: int = 0,
+    time_limit: float | None = None,
+    tol: float = 1e-24,
+    init_from: str | None = None,
+    init_noise: float = 0.1,
+    threads: int | None = None,
+    progress=None,
+    config: EngineConfig | None = None,
+):
+    """Search for weights of order q with all-pairs loss ℓ ≤ ``tol``; see the module docstring.
+
+    ``init_from``: a strategy name of ``cogs.solver.construct`` (start from its weights, fitted
+    to q nodes and perturbed by relative noise ``init_noise``); ``threads``: torch threads for
+    the call; ``progress``: called with a dict (phase, round, rounds, best_loss, converged,
+    polished, restarts, elapsed) after every 50 Adam steps and every LM step.
+
+    >>> r = discover("Z3", 3, restarts=8, seed=0)
+    >>> r.converged, r.loss <= 1e-24, r.W_a.shape
+    (True, True, (3, 3))
+    """
+    from cogs.discover.result import DiscoveryResult
+
+    config = config or EngineConfig()
+    if not isinstance(config, EngineConfig):
+        raise ValueError(f"config must be an EngineConfig, got {type(config).__name__}")
+    G, q, restarts, seed, tol, time_limit, init_noise, threads = _check_args(group, q, restarts, seed, time_limit, tol, init_from, init_noise, threads, config)
+    old_threads = torch.get_num_threads()
+    if threads is not None:
+        torch.set_num_threads(threads)
+    try:
+        t0 = time.monotonic()
+        out = _run(G, q, restarts, seed, time_limit, tol, init_from, init_noise, progress, config, t0)
+        seconds = time.monotonic() - t0
+    finally:
+        if threads is not None:
+            torch.set_num_threads(old_threads)
+    theta, losses, info = out
+    best = int(np.argmin(losses))
+    W_a, W_b, W_c = (w.numpy().copy() for w in unpack(theta[best], q, G.order))
+    return DiscoveryResult.build(
+        G, q, W_a, W_b, W_c, losses=losses, tol=tol, restarts=restarts, seed=seed, seconds=seconds, init_from=init_from, init_noise=init_noise, time_limit=time_limit, config=config, **info
+    )
+
+
+def _run(G, q, R, seed, time_limit, tol, init_from, init_noise, progress, config, t0):
+    d = G.order
+    gen = torch.Generator().manual_seed(seed)
+    theta0 = initial_thetas(G, q, R, gen, init_scale=config.init_scale, init_from=init_from, init_noise=init_noise, pad_scale=config.pad_scale, seed=seed)
+    final = theta0.clone()
+    losses = torch.full((R,), float("inf"), dtype=torch.float64)
+    pool_idx = torch.arange(R)
+    pool = AdamState.start(theta0, q, G)
+    losses[:] = pool.loss
+    mem = memory_estimate(d, q, R, config)
+    chunk = mem["lm_chunk"]
+    rounds_total = math.ceil(R / config.lm_top)
+    if config.max_rounds is not None:
+        rounds_total = min(rounds_total, config.max_rounds)
+    state = {"round": 0, "phase": "init", "stopped": "exhausted", "adam_steps": 0, "lm_steps": 0}
+
+    def timed_out():
+        return time_limit is not None and time.monotonic() - t0 > time_limit
+
+    def report(phase):
+        if progress is not None:
+            progress(
+                {
+                    "phase": phase,
+                    "round": state["round"],
+                    "rounds": rounds_total,
+                    "best_loss": float(losses.min()),
+                    "converged": int((losses <= tol).sum()),
+                    "polished": R - len(pool_idx),
+                    "restarts": R,
+                    "elapsed": time.monotonic() - t0,
+                }
+            )
+
+    if bool((losses <= tol).any()):
+        state["stopped"] = "converged"
+        return final, losses.numpy(), _info(state, losses, tol, R - len(pool_idx))
+    for rnd in range(1, rounds_total + 1):
+        state["round"] = rnd
+        # phase 1: Adam on the pool
+        if config.adam_epochs:
+            done = 0
+            while done < config.adam_epochs and not timed_out():
+                step = min(50, config.adam_epochs - done)
+                done += adam_epochs(pool, q, G, step, lr=config.adam_lr)
+                state["adam_steps"] += step
+                losses[pool_idx] = pool.loss
+                final[pool_idx] = pool.theta
+                report("adam")
+        if timed_out():
+            state["stopped"] = "time_limit"
+            break
+        # phase 2: LM on the lm_top best of the pool, in memory-sized chunks
+        k = min(config.lm_top, len(pool_idx))
+        order = torch.argsort(pool.loss, stable=True)
+        pick, rest = order[:k], order[k:]
+        for c0 in range(0, k, chunk):
+            sel = pick[c0 : c0 + chunk]
+            lm = LMState.start(pool.theta[sel], q, G, mu0=config.mu0)
+            for _ in range(config.lm_iters):
+                active = (lm.loss > tol).nonzero().squeeze(-1)
+                if active.numel() == 0 or timed_out():
+                    break
+                th, lo, mu, nu, _ = lm_step(lm.theta[active], lm.loss[active], lm.mu[active], lm.nu[active], q, G, normal=config.normal)
+                lm.theta[active], lm.loss[active], lm.mu[active], lm.nu[active] = th, lo, mu, nu
+                state["lm_steps"] += 1
+                gidx = pool_idx[sel]
+                losses[gidx] = lm.loss
+                final[gidx] = lm.theta
+                report("lm")
+                if bool((lm.loss <= tol).any()):
+                    break
+            if bool((losses <= tol).any()) or timed_out():
+                break
+        pool = pool.select(rest)
+        pool_idx = pool_idx[rest]
+        if bool((losses <= tol).any()):
+            state["stopped"] = "converged"
+            break
+        if timed_out():
+            state["stopped"] = "time_limit"
+            break
+        if len(pool_idx) == 0:
+            break
+    else:
+        if len(pool_idx):
+            state["stopped"] = "max_rounds"
+    report("done")
+    return final, losses.numpy(), _info(state, losses, tol, R - len(pool_idx))
+
+
+def _info(state, losses, tol, polished) -> dict:
+    return {
+        "rounds": state["round"],
+        "polished": polished,
+        "n_converged": int((losses <= tol).sum()),
+        "stopped": state["stopped"],
+        "adam_steps": state["adam_steps"],
+        "lm_steps": state["lm_steps"],
+    }
