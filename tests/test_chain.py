@@ -19,7 +19,7 @@ from cogs.solver import construct
 from cogs.solver.chain import chain_blocks, chain_order, chain_weights
 from cogs.solver.linked_assembly import LinkError, assemble_linked
 from groups import doubling_cycles, parse_group
-from tests.helpers import loss_ref
+from helpers import loss_ref
 
 # (group, order with 3-node blocks, order without) — by hand: 2(d − 1) − n3 and 2(d − 1),
 # n3 = (number of elements g ≠ 0 with 3g = 0)/2

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from groups import parse_group
 from models.residuals import jacobian, pack, residual_loss, residuals, unpack
-from tests.helpers import loss_ref, random_weights
+from helpers import loss_ref, random_weights
 
 SPECS = ["Z3", "Z4", "Z5", "Z2xZ3", "Z2xZ2", "Z3xZ3"]
 

@@ -9,8 +9,9 @@ All R restarts live in one float64 tensor θ (R, 3qd). Each round
    restarts that fit the memory budget; a restart stops at ℓ ≤ tol;
 3. removes the polished restarts from the pool.
 
-The run ends at the first restart with ℓ ≤ tol, when every restart has been polished
-(⌈R / lm_top⌉ rounds), or at the time limit. Measured on Z5 q = 8, Z8 q = 12 and
+The run ends at the first restart with ℓ ≤ tol, or when every restart has been polished
+(⌈R / lm_top⌉ rounds) — unless a time limit is given: then fresh batches of R restarts
+(further draws from the same generator) follow until a restart converges or the time is up. Measured on Z5 q = 8, Z8 q = 12 and
 Z3×Z3 q = 12 (``benchmarks/discover.py``): LM alone from random starts mostly creeps towards
 border-rank points (ℓ → 0 only as the weights grow), while the restarts that Adam brings
 lowest converge quadratically to exact zeros within ~5–40 LM steps. One Adam step costs
@@ -33,7 +34,7 @@ import numpy as np
 import torch
 
 from cogs.discover.adam import AdamState, adam_epochs
-from cogs.discover.init import initial_thetas, strategies
+from cogs.discover.init import construction_weights, initial_thetas, strategies
 from cogs.discover.lm import LMState, lm_step
 from groups import parse_group
 from models.residuals import unpack
@@ -51,7 +52,8 @@ class EngineConfig:
 
     init_scale: random entries are N(0, (init_scale·d^{-1/3})²); adam_epochs / adam_lr: Adam
     steps per round and step size; lm_top: restarts polished per round; lm_iters: LM steps per
-    polished restart; mu0: initial LM damping; pad_scale: size of nodes added to a too-small
+    polished restart; mu0: initial LM damping; polish_steps: extra LM steps on the best
+    restart once it has converged (quadratic convergence takes ℓ from ~tol to ~1e-30); pad_scale: size of nodes added to a too-small
     construction, relative to its rms weight; normal: "structured" (block formulas for JᵀJ) or
     "dense" (through the full Jacobian); max_bytes: refuse runs that would hold more memory at
     once; chunk_bytes: LM works on chunks of restarts of about this size; max_rounds: stop
@@ -59,10 +61,11 @@ class EngineConfig:
 
     init_scale: float = 0.4
     adam_epochs: int = 1000
-    adam_lr: float = 0.01
+    adam_lr: float = 0.03
     lm_top: int = 16
-    lm_iters: int = 40
+    lm_iters: int = 50
     mu0: float = 1e-3
+    polish_steps: int = 3
     pad_scale: float = 0.1
     normal: str = attrs.field(default="structured", validator=attrs.validators.in_(("structured", "dense")))
     max_bytes: int = MAX_BYTES
@@ -121,7 +124,7 @@ def _check_args(group, q, restarts, seed, time_limit, tol, init_from, init_noise
         raise ValueError(f"unknown init_from strategy {init_from!r}; choose from {', '.join(strategies())}")
     if threads is not None:
         threads = _check_int("threads", threads, 1)
-    for name in ("adam_epochs", "lm_iters"):
+    for name in ("adam_epochs", "lm_iters", "polish_steps"):
         _check_int(f"config.{name}", getattr(config, name), 0)
     _check_int("config.lm_top", config.lm_top, 1)
     if config.max_rounds is not None:
@@ -131,7 +134,8 @@ def _check_args(group, q, restarts, seed, time_limit, tol, init_from, init_noise
         raise ValueError(
             f"{G.spec} at q = {q} with {restarts} restarts needs ≈ {_gib(mem['total'])} at once "
             f"(Adam pool {_gib(mem['adam'])}, LM {_gib(mem['lm_per_restart'])} a restart), over the "
-            f"limit of {_gib(config.max_bytes)}; use fewer restarts or a smaller order"
+            f"limit of {_gib(config.max_bytes)}; "
+            + ("use a smaller order (one restart's LM step alone is over the limit)" if mem["lm_per_restart"] > config.max_bytes else "use fewer restarts")
         )
     return G, q, restarts, seed, float(tol), (None if time_limit is None else float(time_limit)), float(init_noise), threads
 
@@ -155,7 +159,9 @@ def discover(
     ``init_from``: a strategy name of ``cogs.solver.construct`` (start from its weights, fitted
     to q nodes and perturbed by relative noise ``init_noise``); ``threads``: torch threads for
     the call; ``progress``: called with a dict (phase, round, rounds, best_loss, converged,
-    polished, restarts, elapsed) after every 50 Adam steps and every LM step.
+    polished, restarts, batch, elapsed) after every 50 Adam steps and every LM step.
+    Without ``time_limit`` one batch of ``restarts`` runs; with it, batches follow one another
+    until a restart converges or the time is up (``DiscoveryResult.batches``).
 
     >>> r = discover("Z3", 3, restarts=8, seed=0)
     >>> r.converged, r.loss <= 1e-24, r.W_a.shape
@@ -178,62 +184,105 @@ def discover(
         if threads is not None:
             torch.set_num_threads(old_threads)
     theta, losses, info = out
-    best = int(np.argmin(losses))
-    W_a, W_b, W_c = (w.numpy().copy() for w in unpack(theta[best], q, G.order))
+    W_a, W_b, W_c = (w.numpy().copy() for w in unpack(theta, q, G.order))
     return DiscoveryResult.build(
         G, q, W_a, W_b, W_c, losses=losses, tol=tol, restarts=restarts, seed=seed, seconds=seconds, init_from=init_from, init_noise=init_noise, time_limit=time_limit, config=config, **info
     )
 
 
 def _run(G, q, R, seed, time_limit, tol, init_from, init_noise, progress, config, t0):
-    d = G.order
+    """Batches of R restarts: one batch without a time limit; with one, fresh batches (the
+    same generator, so new draws) until a restart converges or the time is up. Returns
+    (best θ (n,), every restart's final loss, info)."""
     gen = torch.Generator().manual_seed(seed)
-    theta0 = initial_thetas(G, q, R, gen, init_scale=config.init_scale, init_from=init_from, init_noise=init_noise, pad_scale=config.pad_scale, seed=seed)
-    final = theta0.clone()
-    losses = torch.full((R,), float("inf"), dtype=torch.float64)
-    pool_idx = torch.arange(R)
-    pool = AdamState.start(theta0, q, G)
-    losses[:] = pool.loss
-    mem = memory_estimate(d, q, R, config)
-    chunk = mem["lm_chunk"]
-    rounds_total = math.ceil(R / config.lm_top)
-    if config.max_rounds is not None:
-        rounds_total = min(rounds_total, config.max_rounds)
-    state = {"round": 0, "phase": "init", "stopped": "exhausted", "adam_steps": 0, "lm_steps": 0}
+    base = None if init_from is None else construction_weights(G, init_from, seed)
+    state = {"round": 0, "rounds_run": 0, "batch": 0, "stopped": "exhausted", "adam_steps": 0, "lm_steps": 0, "polished": 0}
+    all_losses, best_theta, best_loss = [], None, math.inf
 
     def timed_out():
         return time_limit is not None and time.monotonic() - t0 > time_limit
 
+    while True:
+        state["batch"] += 1
+        theta0 = initial_thetas(G, q, R, gen, init_scale=config.init_scale, init_from=init_from, init_noise=init_noise, pad_scale=config.pad_scale, base=base)
+        final, losses = _run_batch(G, q, R, theta0, tol, config, state, timed_out, progress, t0, best_loss)
+        all_losses.append(losses)
+        b = int(torch.argmin(losses))
+        if float(losses[b]) < best_loss or best_theta is None:
+            best_loss, best_theta = float(losses[b]), final[b].clone()
+        if state["stopped"] != "exhausted" or time_limit is None or timed_out():
+            if state["stopped"] == "exhausted" and timed_out():
+                state["stopped"] = "time_limit"
+            break
+    if state["stopped"] == "converged" and config.polish_steps:
+        lm = LMState.start(best_theta[None], q, G, mu0=1e-12)
+        for _ in range(config.polish_steps):  # LM never accepts an increase
+            lm.theta, lm.loss, lm.mu, lm.nu, _ = lm_step(lm.theta, lm.loss, lm.mu, lm.nu, q, G, normal=config.normal)
+            state["lm_steps"] += 1
+        best_theta = lm.theta[0]
+        all_losses[-1][int(torch.argmin(all_losses[-1]))] = lm.loss[0]
+    losses = torch.cat(all_losses)
+    info = {
+        "rounds": state["rounds_run"],
+        "batches": state["batch"],
+        "polished": state["polished"],
+        "n_converged": int((losses <= tol).sum()),
+        "stopped": state["stopped"],
+        "adam_steps": state["adam_steps"],
+        "lm_steps": state["lm_steps"],
+    }
+    if progress is not None:
+        progress(_progress_info("done", state, float(losses.min()), info["n_converged"], R, 0, t0))
+    return best_theta, losses.numpy(), info
+
+
+def _progress_info(phase, state, best, converged, R, pool_left, t0) -> dict:
+    return {
+        "phase": phase,
+        "batch": state["batch"],
+        "round": state["round"],
+        "rounds": state.get("rounds", 0),
+        "best_loss": best,
+        "converged": converged,
+        "polished": R - pool_left,
+        "restarts": R,
+        "elapsed": time.monotonic() - t0,
+    }
+
+
+def _run_batch(G, q, R, theta0, tol, config, state, timed_out, progress, t0, best_before):
+    """One batch: rounds of Adam on the pool, LM on its lm_top best. Updates ``state``
+    (round, stopped, step counts); returns (final θ (R, n), final losses (R,))."""
+    final = theta0.clone()
+    pool_idx = torch.arange(R)
+    pool = AdamState.start(theta0, q, G)
+    losses = pool.loss.clone()
+    chunk = memory_estimate(G.order, q, R, config)["lm_chunk"]
+    rounds_total = math.ceil(R / config.lm_top)
+    if config.max_rounds is not None:
+        rounds_total = min(rounds_total, config.max_rounds)
+    state["rounds"], state["round"], state["stopped"] = rounds_total, 0, "exhausted"
+
     def report(phase):
         if progress is not None:
-            progress(
-                {
-                    "phase": phase,
-                    "round": state["round"],
-                    "rounds": rounds_total,
-                    "best_loss": float(losses.min()),
-                    "converged": int((losses <= tol).sum()),
-                    "polished": R - len(pool_idx),
-                    "restarts": R,
-                    "elapsed": time.monotonic() - t0,
-                }
-            )
+            best = min(best_before, float(losses.min()))
+            progress(_progress_info(phase, state, best, int((losses <= tol).sum()), R, len(pool_idx), t0))
 
     if bool((losses <= tol).any()):
         state["stopped"] = "converged"
-        return final, losses.numpy(), _info(state, losses, tol, R - len(pool_idx))
+        return final, losses
     for rnd in range(1, rounds_total + 1):
         state["round"] = rnd
+        state["rounds_run"] += 1
         # phase 1: Adam on the pool
-        if config.adam_epochs:
-            done = 0
-            while done < config.adam_epochs and not timed_out():
-                step = min(50, config.adam_epochs - done)
-                done += adam_epochs(pool, q, G, step, lr=config.adam_lr)
-                state["adam_steps"] += step
-                losses[pool_idx] = pool.loss
-                final[pool_idx] = pool.theta
-                report("adam")
+        done = 0
+        while done < config.adam_epochs and not timed_out():
+            step = min(50, config.adam_epochs - done)
+            done += adam_epochs(pool, q, G, step, lr=config.adam_lr)
+            state["adam_steps"] += step
+            losses[pool_idx] = pool.loss
+            final[pool_idx] = pool.theta
+            report("adam")
         if timed_out():
             state["stopped"] = "time_limit"
             break
@@ -243,7 +292,9 @@ def _run(G, q, R, seed, time_limit, tol, init_from, init_noise, progress, config
         pick, rest = order[:k], order[k:]
         for c0 in range(0, k, chunk):
             sel = pick[c0 : c0 + chunk]
+            gidx = pool_idx[sel]
             lm = LMState.start(pool.theta[sel], q, G, mu0=config.mu0)
+            state["polished"] += len(sel)
             for _ in range(config.lm_iters):
                 active = (lm.loss > tol).nonzero().squeeze(-1)
                 if active.numel() == 0 or timed_out():
@@ -251,7 +302,6 @@ def _run(G, q, R, seed, time_limit, tol, init_from, init_noise, progress, config
                 th, lo, mu, nu, _ = lm_step(lm.theta[active], lm.loss[active], lm.mu[active], lm.nu[active], q, G, normal=config.normal)
                 lm.theta[active], lm.loss[active], lm.mu[active], lm.nu[active] = th, lo, mu, nu
                 state["lm_steps"] += 1
-                gidx = pool_idx[sel]
                 losses[gidx] = lm.loss
                 final[gidx] = lm.theta
                 report("lm")
@@ -272,16 +322,4 @@ def _run(G, q, R, seed, time_limit, tol, init_from, init_noise, progress, config
     else:
         if len(pool_idx):
             state["stopped"] = "max_rounds"
-    report("done")
-    return final, losses.numpy(), _info(state, losses, tol, R - len(pool_idx))
-
-
-def _info(state, losses, tol, polished) -> dict:
-    return {
-        "rounds": state["round"],
-        "polished": polished,
-        "n_converged": int((losses <= tol).sum()),
-        "stopped": state["stopped"],
-        "adam_steps": state["adam_steps"],
-        "lm_steps": state["lm_steps"],
-    }
+    return final, losses

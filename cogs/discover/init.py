@@ -70,13 +70,14 @@ def _fit_nodes(W_a, W_b, W_c, q: int, gen: torch.Generator, pad_scale: float):
     return W_a, W_b, W_c
 
 
-def initial_thetas(group, q: int, restarts: int, gen: torch.Generator, *, init_scale: float, init_from=None, init_noise: float = 0.0, pad_scale: float = 0.1, seed: int = 0) -> torch.Tensor:
-    """θ (restarts, 3qd) float64: random (``init_from=None``) or a perturbed construction."""
+def initial_thetas(group, q: int, restarts: int, gen: torch.Generator, *, init_scale: float, init_from=None, init_noise: float = 0.0, pad_scale: float = 0.1, seed: int = 0, base=None) -> torch.Tensor:
+    """θ (restarts, 3qd) float64: random (``init_from=None``) or a perturbed construction
+    (``base``: its weights when already built, else built here with ``seed``)."""
     d = parse_group(group).order
     n = 3 * q * d
     if init_from is None:
         return torch.randn(restarts, n, generator=gen, dtype=torch.float64) * (init_scale * d ** (-1.0 / 3.0))
-    W0 = construction_weights(group, init_from, seed)
+    W0 = construction_weights(group, init_from, seed) if base is None else base
     W_a, W_b, W_c = _fit_nodes(*W0, q, gen, pad_scale)
     out = []
     for w in (W_a, W_b, W_c):

@@ -46,9 +46,9 @@ import attrs
 import torch
 
 from groups import parse_group
-from models.residuals import jacobian, pack, residuals, unpack
+from models.residuals import jacobian, residuals, unpack
 
-__all__ = ["LMState", "dense_normal_equations", "lm_iterations", "lm_step", "loss_and_grad", "normal_equations"]
+__all__ = ["LMState", "dense_normal_equations", "lm_step", "loss_and_grad", "normal_equations"]
 
 MU_MIN, MU_MAX = 1e-15, 1e12
 
@@ -170,21 +170,3 @@ def lm_step(theta: torch.Tensor, loss: torch.Tensor, mu: torch.Tensor, nu: torch
     theta = torch.where(ok[:, None], trial, theta)
     loss = torch.where(ok, new_loss, loss)
     return theta, loss, mu, nu, ok
-
-
-def lm_iterations(state: LMState, q: int, group, iters: int, tol: float, *, normal: str = "structured", should_stop=None) -> int:
-    """Run up to ``iters`` LM steps on the restarts of ``state`` whose loss is above ``tol``
-    (a restart stops at ℓ ≤ tol), in place; stops early when all are done or when
-    ``should_stop()`` is true (checked every step, e.g. a time limit). Returns steps taken."""
-    for it in range(iters):
-        active = (state.loss > tol).nonzero().squeeze(-1)
-        if active.numel() == 0 or (should_stop is not None and should_stop()):
-            return it
-        th, lo, mu, nu, _ = lm_step(state.theta[active], state.loss[active], state.mu[active], state.nu[active], q, group, normal=normal)
-        state.theta[active], state.loss[active], state.mu[active], state.nu[active] = th, lo, mu, nu
-    return iters
-
-
-def theta_of(W_a, W_b, W_c) -> torch.Tensor:
-    """θ of weights with a batch axis (alias of :func:`models.residuals.pack`)."""
-    return pack(W_a, W_b, W_c)

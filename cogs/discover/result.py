@@ -51,7 +51,8 @@ class DiscoveryResult:
 
     ``loss``: ‖ρ‖² of the best (the engine's objective); ``brute_force_loss``: per-sample brute
     force; ``residual_loss``: residual-form enumeration; ``converged``: loss ≤ tol;
-    ``losses``: final loss of every restart (Adam's for the ones never polished);
+    ``losses``: final loss of every restart of every batch (Adam's for the ones never
+    polished); ``batches``: batches of ``restarts`` run (more than one only with a time limit);
     ``stopped``: "converged", "exhausted" (every restart polished), "time_limit" or
     "max_rounds"."""
 
@@ -75,6 +76,7 @@ class DiscoveryResult:
     config: typing.Any
     rounds: int
     polished: int
+    batches: int
     n_converged: int
     stopped: str
     adam_steps: int = 0
@@ -130,6 +132,7 @@ class DiscoveryResult:
                 "n_converged": self.n_converged,
                 "stopped": self.stopped,
                 "rounds": self.rounds,
+                "batches": self.batches,
                 "polished": self.polished,
                 "adam_steps": self.adam_steps,
                 "lm_steps": self.lm_steps,
@@ -175,7 +178,8 @@ class DiscoveryResult:
         if str(out_dir) == "":
             raise ValueError("output folder must not be empty")
         out.mkdir(parents=True, exist_ok=True)
-        w = save_weights(out / "best.npz", self.group, self.W_a, self.W_b, self.W_c, **self.meta())
+        meta = {k: v for k, v in self.meta().items() if k != "group"}  # the file stores the group itself
+        w = save_weights(out / "best.npz", self.group, self.W_a, self.W_b, self.W_c, **meta)
         c = out / "certificate.json"
         with atomic_open(c, "w") as f:
             f.write(json.dumps(self.certificate(), indent=2, allow_nan=False) + "\n")

@@ -1,0 +1,222 @@
+"""Search for an exact global minimiser (loss ≤ --tol) at a fixed order.
+
+All --restarts run as one batched float64 tensor program: rounds of Adam on the exact
+all-pairs loss, then Levenberg–Marquardt on the d³ residuals for the lowest few, until one
+restart reaches the tolerance or every restart has been polished; with --time-limit, fresh
+batches of --restarts follow one another until one converges or the time is up.
+--init-from STRATEGY starts every restart from that construction (cogs construct's
+strategies), fitted to the order and perturbed by relative noise --init-noise.
+--scan Q1-Q2 walks the orders from the larger down to the smaller (either order is accepted)
+and prints a table q | restarts | best loss | converged | seconds, then the lowest converged
+order; --order is then not needed.
+
+Writes to --out DIR: best.npz (the best network; its metadata reproduces the run) and
+certificate.json (its loss by brute force and by the general κ form); for a scan one such
+pair per order under DIR/q{Q}/, plus DIR/scan.json. --json prints a JSON object instead of
+the text summary. Progress goes to stderr.
+
+Exit status: 0 when a network with loss ≤ --tol was found (for --scan: at some order), 1 when
+none was, 2 on bad input.
+
+Example: cogs discover --group Z5 --order 8 --out runs/z5-q8
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--group", required=True, help="group spec, e.g. Z5, Z3xZ3")
+    p.add_argument("--order", type=int, default=None, help="number of hidden nodes q (not with --scan)")
+    p.add_argument("--restarts", type=int, default=64, help="restarts per batch, all in one tensor program (default 64)")
+    p.add_argument("--seed", type=int, default=0, help="seed of every random number (default 0)")
+    p.add_argument("--time-limit", type=float, default=None, metavar="SEC", help="give up after SEC seconds; until then batch follows batch (per order with --scan)")
+    p.add_argument("--tol", type=float, default=1e-24, help="loss counted as an exact solution (default 1e-24)")
+    p.add_argument("--init-from", default=None, metavar="STRATEGY", help="start from this construction (a cogs construct strategy)")
+    p.add_argument("--init-noise", type=float, default=0.1, help="relative noise on --init-from weights (default 0.1)")
+    p.add_argument("--scan", default=None, metavar="Q1-Q2", help="walk orders from max(Q1,Q2) down to min(Q1,Q2)")
+    p.add_argument("--stop-early", action="store_true", help="with --scan: stop at the first failed order below a converged one")
+    p.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--json", action="store_true", help="print a JSON object")
+
+
+def parse_scan(text: str) -> tuple[int, int]:
+    """'16-12' or '12-16' → (16, 12) (high, low)."""
+    m = re.fullmatch(r"\s*(\d+)\s*-\s*(\d+)\s*", text or "")
+    if not m:
+        raise ValueError(f"--scan must look like Q1-Q2 (e.g. 16-12), got {text!r}")
+    a, b = int(m.group(1)), int(m.group(2))
+    if min(a, b) < 1:
+        raise ValueError(f"--scan orders must be ≥ 1, got {text!r}")
+    return max(a, b), min(a, b)
+
+
+class _Progress:
+    """A live line on a terminal; otherwise one line every ``every`` seconds."""
+
+    def __init__(self, label: str, stream=None, every: float = 5.0):
+        self.stream = stream or sys.stderr
+        try:
+            self.tty = self.stream.isatty()
+        except (AttributeError, ValueError):
+            self.tty = False
+        self.label, self.every = label, (0.2 if self.tty else every)
+        self.last = time.monotonic()
+        self.drawn = False
+
+    def __call__(self, info: dict) -> None:
+        now = time.monotonic()
+        final = info["phase"] == "done"
+        if not final and now - self.last < self.every:
+            return
+        if final and not self.drawn:
+            return
+        self.last = now
+        line = (
+            f"{self.label}: {info['phase']:<4} " + (f"batch {info['batch']} " if info.get("batch", 1) > 1 else "")
+            + f"round {info['round']}/{info['rounds']}  best loss {info['best_loss']:.3e}  "
+            f"converged {info['converged']}  polished {info['polished']}/{info['restarts']}  {info['elapsed']:.1f}s"
+        )
+        if self.tty:
+            self.stream.write("\r" + line + ("\n" if final else ""))
+        elif not final:
+            self.stream.write(line + "\n")
+        self.drawn = not final
+        self.stream.flush()
+
+
+def _explain_lines(result) -> list[str] | None:
+    try:
+        from cogs.analysis.explain import explain
+    except ImportError:
+        return None
+    try:
+        e = explain(result.W_a, result.W_b, result.W_c, result.group)
+        lines = e.summary_lines() if hasattr(e, "summary_lines") else [str(e)]
+        return [str(x) for x in lines]
+    except Exception as err:  # the explanation is a bonus: never fail the search for it
+        return [f"(no explanation: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''})"]
+
+
+def _check(args) -> None:
+    if args.out is None or str(args.out).strip() == "":
+        raise ValueError("--out must name a folder, got an empty string")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {args.out!r} exists and is not a folder")
+    if args.scan is None and args.order is None:
+        raise ValueError("give --order Q (or --scan Q1-Q2)")
+    if args.scan is not None and args.order is not None:
+        raise ValueError("give either --order or --scan, not both")
+
+
+def _summary(r, files) -> list[str]:
+    cert = files.get("_cert", {})
+    kappa = cert.get("loss_kappa")
+    return [
+        f"group        {r.group.spec}  (d = {r.group.order})",
+        f"order        {r.q} hidden nodes",
+        f"restarts     {r.restarts}  (seed {r.seed}" + (f", from {r.init_from} with noise {r.init_noise:g}" if r.init_from else ", random") + ")",
+        f"best loss    {r.loss:.3e}  (‖ρ‖²);  brute force {r.residual_loss:.3e} (residual form), {r.brute_force_loss:.3e} (per-sample)"
+        + (f";  κ form {kappa:.3e}" if kappa is not None else ""),
+        f"converged    {'yes' if r.converged else 'no'}  (tol {r.tol:g}; {r.n_converged} restart(s); stopped: {r.stopped})",
+        f"seconds      {r.seconds:.1f}  ({r.batches} batch(es), {r.rounds} round(s), {r.adam_steps} Adam and {r.lm_steps} LM steps)",
+        f"written      {files['weights']}, {files['certificate']}",
+    ]
+
+
+def run(args) -> int:
+    import json
+
+    from cogs.discover import discover, scan
+    from cogs.jsonable import jsonable
+    from models.atomic import atomic_open
+
+    _check(args)
+    common = dict(
+        restarts=args.restarts,
+        seed=args.seed,
+        time_limit=args.time_limit,
+        tol=args.tol,
+        init_from=args.init_from,
+        init_noise=args.init_noise,
+        threads=args.threads,
+    )
+    out = Path(args.out)
+    if args.scan is None:
+        result = discover(args.group, args.order, progress=_Progress(f"discover q={args.order}"), **common)
+        files = result.save(out)
+        cert = json.loads(Path(files["certificate"]).read_text())
+        explanation = _explain_lines(result)
+        if args.json:
+            doc = {
+                "group": result.group.spec,
+                "q": result.q,
+                "best_loss": result.loss,
+                "brute_force_loss": result.brute_force_loss,
+                "residual_loss": result.residual_loss,
+                "kappa_loss": cert.get("loss_kappa"),
+                "converged": result.converged,
+                "seconds": result.seconds,
+                "restarts": result.restarts,
+                "seed": result.seed,
+                "stopped": result.stopped,
+                "files": files,
+            }
+            if explanation is not None:
+                doc["explanation"] = explanation
+            print(json.dumps(jsonable(doc), indent=2, allow_nan=False))
+        else:
+            print("\n".join(_summary(result, {**files, "_cert": cert})))
+            if explanation:
+                print("\n" + "\n".join(explanation))
+        return 0 if result.converged else 1
+
+    hi, lo = parse_scan(args.scan)
+    from groups import parse_group
+
+    G = parse_group(args.group)  # bad specs fail before any work
+    files: dict = {}
+
+    def on_row(row):
+        files[row.q] = row.result.save(out / f"q{row.q}")
+        if not args.json:
+            print(f"  q = {row.q}: best loss {row.best_loss:.3e}, {'converged' if row.converged else 'not converged'}, {row.seconds:.1f}s", file=sys.stderr)
+
+    prog = _Progress(f"scan {G.spec}")
+    res = scan(G, hi, lo, stop_early=args.stop_early, on_row=on_row, progress=prog, **common)
+    doc = res.to_dict()
+    doc.update({"tol": args.tol, "seed": args.seed, "restarts": args.restarts, "init_from": args.init_from})
+    scan_path = out / "scan.json"
+    with atomic_open(scan_path, "w") as f:
+        f.write(json.dumps(jsonable(doc), indent=2, allow_nan=False) + "\n")
+    best = min(res.rows, key=lambda r: r.best_loss)
+    converged = res.lowest_converged is not None
+    if args.json:
+        low = [r for r in res.rows if r.q == res.lowest_converged]
+        doc_out = {
+            "group": G.spec,
+            "rows": doc["rows"],
+            "lowest_converged": res.lowest_converged,
+            "best_loss": best.best_loss,
+            "brute_force_loss": (low[0] if low else best).result.brute_force_loss,
+            "converged": converged,
+            "seconds": sum(r.seconds for r in res.rows),
+            "stopped_early": res.stopped_early,
+            "files": {"scan": str(scan_path), **{f"q{q}": v for q, v in files.items()}},
+        }
+        print(json.dumps(jsonable(doc_out), indent=2, allow_nan=False))
+    else:
+        print(f"cogs discover --scan {hi}-{lo} on {G.spec} (d = {G.order}), {args.restarts} restarts per order")
+        print(res.table())
+        print(f"written      {scan_path} and q{{Q}}/best.npz, q{{Q}}/certificate.json under {out}")
+        if converged:
+            lines = _explain_lines([r for r in res.rows if r.q == res.lowest_converged][0].result)
+            if lines:
+                print(f"\nlowest converged network (q = {res.lowest_converged}):\n" + "\n".join(lines))
+    return 0 if converged else 1
