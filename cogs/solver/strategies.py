@@ -12,10 +12,12 @@ Strategies (SPEC §7; c = complex orbits, r = real characters, d = |G| = 1 + 2c 
               output components γ_k = −ρ_k/N on the helper's nodes; real orbits carry
               z_real. Order 6 + 4(c−1) + 2r = 2d. A group without complex orbits (Z_2^n)
               has no helper: f46 falls back to f6 and says so in the certificate.
-``chain``     (groups of odd order) the doubling chain of :mod:`cogs.solver.chain`: four
-              nodes with DC inputs per orbit, linked along the cycles of k ↦ 2k, three on
-              orbits with 3k = 0: order 2(d − 1) − n3 (``tri3=False``: 2(d − 1)). Even
-              groups are refused with the reason. Certified by the κ form and brute force.
+``chain``     the doubling chain of :mod:`cogs.solver.chain`: four nodes with DC inputs per
+              orbit of odd-order characters, linked along the cycles of k ↦ 2k, three on
+              orbits with 3k = 0: order 2(d − 1) − n3 for odd d (``tri3=False``: 2(d − 1)).
+              On even groups the other orbits get registry compositions (or sign nodes on
+              Z_2^n × odd); groups without odd-order characters are refused with the reason.
+              Certified by the κ form and brute force.
 ``memorize``  z_M = y_1*y_2 (SPEC §7), order d²: one node per pair (g, h). Refused above
               |G| = MEMORIZE_MAX_D (d² nodes and an O(q²d) certificate).
 ``auto``      the lowest total order over the strategies: chain where it applies (odd d),
@@ -171,17 +173,9 @@ def construct(
     helper_k = cx[0].k if (layout.cancel and cx) else None
     W_a, W_b, W_c, rows = compose_orbits(G, layout, G.orbits(), helper_k, registry, rng)
     W = (W_a, W_b, W_c)
-    norm2 = float(sum(np.sum(w**2) for w in W))
-    Wb = balance_weights(*W)[:3]
-    bal2 = float(sum(np.sum(w**2) for w in Wb))
-    final = Wb if balance else W
-    t_build = time.perf_counter() - t0
     header = _header(G, layout.strategy, strategy, layout.note, seed, int(W_a.shape[0]), layout.order(G), balance)
     header["helper_orbit"] = helper_k
-    header["time_build_s"] = t_build
-    cert = certify(G, *final, header=header, orbit_rows=rows, brute_force_max_d=brute_force_max_d, extra_norms={"weight_norm2": norm2, "balanced_weight_norm2": bal2})
-    cert.data["time_total_s"] = time.perf_counter() - t0
-    return Construction(G, layout.strategy, int(seed), *final, cert)
+    return _certified(G, layout.strategy, seed, W, balance, header, rows, brute_force_max_d, t0)
 
 
 def _header(G, strategy, requested, note, seed, order, predicted, balanced) -> dict:
@@ -222,10 +216,6 @@ def _memorize(G, seed, registry, balance, brute_force_max_d, t0) -> Construction
     scales = [complex(np.vdot(raw[p], direct[p]) / np.vdot(raw[p], raw[p])) for p in range(3)]
     dev = float(max(np.abs(scales[p] * raw[p] - direct[p]).max() for p in range(3)))
     W = el.to_weights()
-    norm2 = float(sum(np.sum(w**2) for w in W))
-    Wb = balance_weights(*W)[:3]
-    bal2 = float(sum(np.sum(w**2) for w in Wb))
-    final = Wb if balance else W
     rows = []
     coords = G.elements()
     for o in G.orbits():
@@ -250,20 +240,13 @@ def _memorize(G, seed, registry, balance, brute_force_max_d, t0) -> Construction
         "expected_row_scales": [(2 * d) ** (1 / 3) / d, (2 * d) ** (1 / 3) / d, (2 * d) ** (1 / 3) / (2 * d)],
         "max_abs_deviation_from_direct_form": dev,
     }
-    header["time_build_s"] = time.perf_counter() - t0
-    cert = certify(G, *final, header=header, orbit_rows=rows, brute_force_max_d=brute_force_max_d, extra_norms={"weight_norm2": norm2, "balanced_weight_norm2": bal2})
-    cert.data["time_total_s"] = time.perf_counter() - t0
-    return Construction(G, "memorize", seed, *final, cert)
+    return _certified(G, "memorize", seed, W, balance, header, rows, brute_force_max_d, t0)
 
 
 def _chain(G, seed, registry, balance, brute_force_max_d, t0, *, phi, tri3, requested, note) -> Construction:
     phi = valid_phi(DEFAULT_PHI if phi is None else phi)
     W_a, W_b, W_c, rows = chain_weights(G, registry=registry, phi=phi, tri3=tri3, seed=seed)
     W = gauge_fix(W_a, W_b, W_c)
-    norm2 = float(sum(np.sum(w**2) for w in W))
-    Wb = balance_weights(*W)[:3]
-    bal2 = float(sum(np.sum(w**2) for w in Wb))
-    final = Wb if balance else W
     header = _header(G, "chain", requested, note, seed, int(W_a.shape[0]), chain_order(G, registry=registry, tri3=tri3), balance)
     header["chain"] = {
         "phi": float(phi),
@@ -271,7 +254,16 @@ def _chain(G, seed, registry, balance, brute_force_max_d, t0, *, phi, tri3, requ
         "cycles": len({r["cycle"] for r in rows if r.get("cycle") is not None}),
         "composed_orbits": sum(1 for r in rows if r["role"] in ("helper", "partial", "full")),
     }
+    return _certified(G, "chain", seed, W, balance, header, rows, brute_force_max_d, t0)
+
+
+def _certified(G, strategy, seed, W, balance, header, rows, brute_force_max_d, t0) -> Construction:
+    """Balance (or keep) the weights, record both norms and the build time, certify."""
+    norm2 = float(sum(np.sum(w**2) for w in W))
+    Wb = balance_weights(*W)[:3]
+    bal2 = float(sum(np.sum(w**2) for w in Wb))
+    final = Wb if balance else W
     header["time_build_s"] = time.perf_counter() - t0
     cert = certify(G, *final, header=header, orbit_rows=rows, brute_force_max_d=brute_force_max_d, extra_norms={"weight_norm2": norm2, "balanced_weight_norm2": bal2})
     cert.data["time_total_s"] = time.perf_counter() - t0
-    return Construction(G, "chain", int(seed), *final, cert)
+    return Construction(G, strategy, int(seed), *final, cert)
