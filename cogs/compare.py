@@ -7,8 +7,9 @@ For a group G it
    the balanced weight norm ‖W‖² (what weight decay sees);
 2. trains the seeds in one batch (SPEC §9 setup: Adam, coupled L2 weight decay, full batch,
    90/10 split, reference-compatible seeding by default) recording the SP dynamics;
-3. analyses every trained network (SPEC §8: orders per orbit by both rules, exact pairing
-   search, naming of the factors against the generator registry);
+3. analyses every trained network (orders per orbit by both activity rules, the exact
+   pairing search, the paper's reading of each factorable orbit, CoGS's registry reading
+   beside it) and computes the paper's Table 2 (mean ± standard error over seeds);
 4. writes DIR/report.json (every number), DIR/report.md (tables) and PNG figures, and
    returns the report.
 
@@ -25,15 +26,8 @@ from pathlib import Path
 import attrs
 import numpy as np
 
+from cogs.analysis.table2 import PAPER_TABLE2, network_row, table2
 from groups import parse_group
-
-# SPEC §9: q = 512, wd = 5e-5, seeds 1–5; share of factorable orbits by family (percent).
-REFERENCE_FIGURES = {
-    23: {"z_nu_i*z_xi": 47.1, "z_nu*z_syn": 39.8, "others": 1.8},
-    71: {"z_nu_i*z_xi": 72.6, "z_nu*z_syn": 21.1, "others": 2.3},
-    127: {"z_nu_i*z_xi": 83.0, "z_nu*z_syn": 14.1, "others": 0.7, "non-factorable": 1.5},
-}
-MAIN_FAMILIES = ("z_nu_i*z_xi", "z_nu*z_syn")
 
 
 @typing.final
@@ -53,17 +47,6 @@ class CompareConfig:
     train_frac: float = 0.9
     strategies: tuple[str, ...] = ("f6", "f46", "auto", "memorize")
     threshold: float = 0.05
-
-
-def family_group(family: str | None) -> str:
-    """Fold a product name into the reference table's rows (SPEC §9)."""
-    if family is None:
-        return "unnamed"
-    if family in MAIN_FAMILIES:
-        return family
-    if family in ("z_nu*z_syn_ab", "z_nu_i*z_syn", "z_nu_i*z_syn_ab"):
-        return "z_nu*z_syn"  # z_{ν=i}*z_{syn,αβ} is the same global family (SPEC §6)
-    return "others"
 
 
 def construct_all(G, strategies, *, seed: int, out: Path, log=print) -> tuple[list[dict], dict]:
@@ -134,7 +117,8 @@ def run_rows(G, result, analyses) -> list[dict]:
             row["active_nodes"] = int(sum(o.order for o in an.orbits))
             row["orbits"] = [
                 {"k": o.k, "kind": o.kind, "order": o.order, "order_rel": o.order_rel,
-                 "factorable": o.factorable, "family": o.family, "conjugated": o.name.conjugated}
+                 "factorable": o.factorable, "error": o.error, "family": o.family,
+                 "factorable_exact": o.factorable_exact, "registry_family": o.registry_family}
                 for o in an.orbits
             ]
             row["stats"] = {k: v for k, v in an.stats().items() if k != "order_histogram_by_rule"}
@@ -143,27 +127,20 @@ def run_rows(G, result, analyses) -> list[dict]:
 
 
 def shares_of_all(analyses) -> dict:
-    """Family shares as a fraction of ALL orbits (the other reading of SPEC §9's table)."""
+    """How ALL orbits split: each factorable order-4/6 orbit under its paper family ('unnamed'
+    when it has none), 'non-factorable' order-4/6 orbits, and 'order n' for the rest."""
     orbits = [o for a in analyses if a is not None for o in a.orbits]
     n = len(orbits)
     out: dict = {}
     for o in orbits:
         if o.is_factor_orbit and o.factorable:
-            key = family_group(o.family)
+            key = o.family or "unnamed"
         elif o.is_factor_orbit:
             key = "non-factorable"
         else:
             key = f"order {o.order}"
         out[key] = out.get(key, 0) + 1
     return {k: v / n for k, v in sorted(out.items())} if n else {}
-
-
-def grouped_shares(family_shares: dict) -> dict:
-    out: dict = {}
-    for fam, s in family_shares.items():
-        key = family_group(fam)
-        out[key] = out.get(key, 0.0) + s
-    return out
 
 
 def frequency_map(G, W_a, threshold: float = 0.05, max_nodes: int = 400) -> np.ndarray:
@@ -230,8 +207,10 @@ def run_compare(cfg: CompareConfig, out, *, progress=None, log=print) -> dict:
         "config": attrs.asdict(cfg) | {"device": str(device)},
         "constructed": constructed,
         "runs": runs,
+        "table2": table2(ok),
+        "table2_per_network": [{"seed": a.meta.get("seed"), **network_row(a)} for a in ok],
+        "table2_paper_percent": PAPER_TABLE2.get(G.order) if len(G.moduli) == 1 else None,
         "family_shares": agg.get("family_shares", {}),
-        "family_shares_grouped": grouped_shares(agg.get("family_shares", {})),
         "shares_of_all_orbits": shares_of_all(analyses),
         "nonfactorable_share": agg.get("nonfactorable_share"),
         "unnamed_share": agg.get("unnamed_share"),
@@ -243,11 +222,11 @@ def run_compare(cfg: CompareConfig, out, *, progress=None, log=print) -> dict:
         "n_orbits": agg.get("n_orbits"),
         "n_factor_orbits": agg.get("n_factor_orbits"),
         "n_factorable": agg.get("n_factorable"),
-        "reference": {"d": G.order, "figures_percent": REFERENCE_FIGURES.get(G.order)},
+        "registry": agg.get("registry", {}),
         "lsq_factors": {
-            "note": "order-m factor read off both halves by least squares instead of the first half (SPEC §8)",
+            "note": "the order-m factor read off both halves of the pairing by least squares instead of the first half",
+            "table2": table2(lsq),
             "family_shares": agg_lsq.get("family_shares", {}),
-            "family_shares_grouped": grouped_shares(agg_lsq.get("family_shares", {})),
             "unnamed_share": agg_lsq.get("unnamed_share"),
             "match_rate": agg_lsq.get("match_rate"),
         },
@@ -297,15 +276,20 @@ def _figures(G, report, result, analyses, constructed_weights: dict, out: Path, 
             made["frequency_maps"] = p.name
     dyn = report.get("dynamics") or {}
     if dyn.get("epochs"):
-        series = {}
-        labels = {"sum_re_rkkk": "Σ_k Re r_kkk", "off_diag": "off-diagonal Σ|r_{k1k2k}|²", "rn_aac": "per-orbit |Σ ā a c|"}
-        for key, label in labels.items():
+        series, ylabels, groups_ = {}, {}, {}
+        labels = {"sum_re_rkkk": ("Σ_k Re r_kkk", "Σ_{k≠0} Re r_kkk (global optimum: d − 1)"),
+                  "off_diag": ("off-diagonal Σ|r_{k1k2k}|²", "Σ_k Σ_{(k1,k2)≠(k,k)} |r_{k1k2k}|² (optimum 0)"),
+                  "rn_aac": ("per-orbit |Σ_j ā a c|", "|Σ_j conj(z_a) z_a z_c| at each orbit's k")}
+        for key, (label, ylabel) in labels.items():
             if key in dyn:
                 arr = np.asarray(dyn[key], dtype=float)  # (R, E) or (R, E, n)
                 series[label] = arr[0] if arr.ndim >= 2 else arr
+                ylabels[label] = ylabel
+        if "rn_aac" in dyn and analyses and analyses[0] is not None:  # the panel shows run 0
+            groups_[labels["rn_aac"][0]] = [f"order {o.order}" for o in analyses[0].orbits]
         if series:
             p = figures.sp_dynamics(out / "sp_dynamics.png", np.asarray(dyn["epochs"]), series,
-                                    f"{G.spec}: SP dynamics (seed {dyn['seeds'][0]})")
+                                    f"{G.spec}: SP dynamics (seed {dyn['seeds'][0]})", ylabels=ylabels, line_groups=groups_)
             if p:
                 made["sp_dynamics"] = p.name
     return made

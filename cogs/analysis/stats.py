@@ -1,6 +1,6 @@
 """Reading trained networks: per-orbit analysis of one network and aggregate statistics.
 
-:func:`analyze_network` runs, for one network (SPEC §8):
+:func:`analyze_network` runs, for one network:
 
 1. the Fourier decomposition and the orders of every orbit by both activity rules
    (:mod:`cogs.analysis.orders`: ``abs`` = |A| ≥ 0.05 in coefficient units, the reference's
@@ -8,31 +8,40 @@
 2. for every non-trivial orbit, its block F (3×n, paper units, the n active nodes of the
    orbit under the rule ``rule`` — ``abs`` by default, like the reference);
 3. orbits with n ∈ {4, 6}: the exact pairing search (:mod:`cogs.analysis.factorize`) and,
-   when factorable, the naming of both factors against the registry
-   (:mod:`cogs.analysis.classify`); other orbits with n equal to the order of a registered
-   family are named as a single family (informative only; not part of the statistics below).
+   when factorable, two readings of the best pairing: the **paper's reading**
+   (:mod:`cogs.analysis.paper`: factors normalised to a·b·c = 1 per node and named by the
+   paper's tolerance rules — the headline ``family``) and **CoGS's registry reading**
+   (:mod:`cogs.analysis.classify`: every registered family, over all candidate pairings —
+   ``registry_family``); other orbits with n equal to the order of a registered family are
+   named as a single family by the registry (informative only; not in the statistics below).
 
 Statistics (:meth:`NetworkAnalysis.stats`, :func:`aggregate`). Over a set of orbits —
 the non-trivial orbits {k, −k} of the network(s); k = 0 is never an orbit here —
 
 * ``n_orbits``: number of orbits; ``n_factor_orbits``: those of order 4 or 6 (under ``rule``);
   ``n_factorable``: those of them whose pairing error is ≤ 0.1·√(3n);
-  ``n_named``: factorable ones whose two factors are both named by the registry;
+  ``n_named``: factorable ones that the paper's reading names;
 * ``family_shares[f]`` = #(factorable order-4/6 orbits named f) / n_factorable, for each
   product name f (e.g. ``z_nu_i*z_xi``); ``unnamed_share`` = the rest of n_factorable, so
   Σ family_shares + unnamed_share = 1 (both 0 when n_factorable = 0);
 * ``nonfactorable_share`` = (n_factor_orbits − n_factorable) / n_factor_orbits (0 if none);
 * ``match_rate`` = n_named / n_orbits: the share of ALL orbits that are of order 4 or 6,
-  factorable and in a registered family (SPEC §9's "about 95 % match the constructions");
+  factorable and named (the paper's "about 95 % of trained solutions match the
+  constructions"). This is the only definition of match_rate in CoGS;
+* ``registry``: ``family_shares``, ``unnamed_share`` and ``match_rate`` by CoGS's registry
+  reading instead of the paper's (an extra column, never the headline);
 * ``order_histogram[kind][n]`` = number of orbits of that kind ('complex' or 'real') with
   order n under ``rule``; ``order_histogram_by_rule`` gives it for both rules;
-* ``conjugated`` = #named orbits whose names hold only for the conjugated block.
+* ``conjugated`` = #named orbits whose registry names hold only for the conjugated block.
+
+Table 2 of the paper (per-network shares, then mean ± standard error) is
+:mod:`cogs.analysis.table2`.
 
 :func:`aggregate` pools the orbits of several networks (e.g. seeds): every orbit of every
 network counts once (micro-average), plus ``per_network`` (each network's own statistics)
 and the mean and standard deviation of ``match_rate`` over networks.
 
-Reference: Y. Tian, NeurIPS 2025, arXiv 2410.01779 (SPEC §8, §9).
+Reference: Y. Tian, NeurIPS 2025, arXiv 2410.01779; the reading is described in docs/reading.md.
 """
 
 from __future__ import annotations
@@ -48,6 +57,7 @@ from cogs.analysis.classify import BlockName, name_product, name_single
 from cogs.jsonable import jsonable
 from cogs.analysis.factorize import FACTOR_TOLERANCE, factorize_batch
 from cogs.analysis.orders import DEFAULT_TAU, DEFAULT_THRESHOLD, decompose
+from cogs.analysis.paper import PaperReading, read_block
 from groups import parse_group
 
 FACTOR_ORDERS = (4, 6)
@@ -70,6 +80,7 @@ class OrbitAnalysis:
     block: np.ndarray
     factorization: object
     name: BlockName
+    paper: PaperReading | None = None
 
     @property
     def is_factor_orbit(self) -> bool:
@@ -77,16 +88,34 @@ class OrbitAnalysis:
 
     @property
     def factorable(self) -> bool | None:
+        """The paper's reading: is the order-4/6 orbit factorable (None for other orders)."""
+        return None if self.paper is None else bool(self.paper.factorable)
+
+    @property
+    def error(self) -> float | None:
+        """The paper's pairing error (None for orbits not of order 4/6)."""
+        return None if self.paper is None or not np.isfinite(self.paper.error) else float(self.paper.error)
+
+    @property
+    def factorable_exact(self) -> bool | None:
+        """CoGS's exact pairing search (every split, matching and sign pattern)."""
         return None if self.factorization is None else bool(self.factorization.factorable)
 
     @property
     def family(self) -> str | None:
+        """The headline name: the paper's reading (:mod:`cogs.analysis.paper`) of a factorable
+        order-4/6 orbit; None otherwise."""
+        return None if self.paper is None else self.paper.family
+
+    @property
+    def registry_family(self) -> str | None:
+        """CoGS's own reading: the registry matchers' name (:mod:`cogs.analysis.classify`)."""
         return self.name.family
 
     @property
     def matched(self) -> bool:
-        """Order 4/6, factorable and named (counts towards ``match_rate``)."""
-        return bool(self.factorable) and self.name.family is not None
+        """Order 4/6, factorable and named by the paper's rules (counts towards ``match_rate``)."""
+        return bool(self.factorable) and self.family is not None
 
     def to_dict(self) -> dict:
         return {
@@ -98,9 +127,13 @@ class OrbitAnalysis:
             "order_rel": self.order_rel,
             "nodes": list(self.nodes),
             "factorable": self.factorable,
-            "error": (None if self.factorization is None or not np.isfinite(self.factorization.error) else float(self.factorization.error)),
-            "threshold": None if self.factorization is None else float(self.factorization.threshold),
+            "error": self.error,
+            "threshold": None if self.paper is None else float(self.paper.threshold),
             "family": self.family,
+            "factorable_exact": self.factorable_exact,
+            "error_exact": (None if self.factorization is None or not np.isfinite(self.factorization.error) else float(self.factorization.error)),
+            "paper_factors": [] if self.paper is None else [f.to_dict() for f in self.paper.factors],
+            "registry_family": self.registry_family,
             "conjugated": self.name.conjugated,
             "factors": [f.to_dict() for f in self.name.factors],
         }
@@ -112,6 +145,9 @@ def _stats(orbits, rule: str) -> dict:
     fact = [o for o in factor if o.factorable]
     named = [o for o in fact if o.family is not None]
     counts = collections.Counter(o.family for o in named)
+    reg_named = [o for o in factor if o.factorable_exact and o.registry_family is not None]
+    n_exact = sum(1 for o in factor if o.factorable_exact)
+    reg_counts = collections.Counter(o.registry_family for o in reg_named)
     nf = len(fact)
     hist = {}
     for r in ("abs", "rel"):
@@ -129,7 +165,13 @@ def _stats(orbits, rule: str) -> dict:
         "unnamed_share": (nf - len(named)) / nf if nf else 0.0,
         "nonfactorable_share": (len(factor) - nf) / len(factor) if factor else 0.0,
         "match_rate": len(named) / n_orbits if n_orbits else 0.0,
-        "conjugated": sum(1 for o in named if o.name.conjugated),
+        "registry": {
+            "n_factorable": n_exact,
+            "family_shares": {f: c / n_exact for f, c in sorted(reg_counts.items())} if n_exact else {},
+            "unnamed_share": (n_exact - len(reg_named)) / n_exact if n_exact else 0.0,
+            "match_rate": len(reg_named) / n_orbits if n_orbits else 0.0,
+        },
+        "conjugated": sum(1 for o in reg_named if o.name.conjugated),
         "rule": rule,
         "order_histogram": hist[rule],
         "order_histogram_by_rule": hist,
@@ -235,8 +277,10 @@ def analyze_network(
     out = []
     for i, F in enumerate(blocks):
         fact = facts.get(i)
+        paper = None
         if fact is not None:
             name = name_product(fact, F, kinds[i], mts, name_tol) if fact.factorable else BlockName(None, (), False, None)
+            paper = read_block(F, kinds[i], name_tol)
         elif F.shape[1] in single_orders:
             name = name_single(F, kinds[i], mts, name_tol)
         else:
@@ -245,7 +289,7 @@ def analyze_network(
         out.append(
             OrbitAnalysis(
                 o.k, o.neg, o.kind, int(ord_abs[i + 1]), int(ord_rel[i + 1]),
-                int(F.shape[1]), nodes[i], F, fact, name,
+                int(F.shape[1]), nodes[i], F, fact, name, paper,
             )
         )
     return NetworkAnalysis(

@@ -27,6 +27,7 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("sweep", "cogs.cli.sweep_cmd", "reproduce the paper's experiments"),
     ("discover", "cogs.cli.discover_cmd", "search for an exact global minimiser at a fixed order"),
     ("bounds", "cogs.cli.bounds_cmd", "lower bound, paper orders and CoGS's best order for a group"),
+    ("analyze", "cogs.cli.analyze_cmd", "read trained networks as the paper does: orbits, families, Table 2"),
 ]
 
 

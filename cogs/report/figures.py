@@ -42,8 +42,10 @@ def order_histogram(path, histograms: dict[str, dict[int, int]], title: str) -> 
     for i, (label, h) in enumerate(histograms.items()):
         xs = np.arange(len(orders)) + i * width
         ax.bar(xs, [h.get(o, 0) for o in orders], width=width, label=label)
-    ax.set_xticks(np.arange(len(orders)) + width * (len(histograms) - 1) / 2)
-    ax.set_xticklabels([str(o) for o in orders])
+    centres = np.arange(len(orders)) + width * (len(histograms) - 1) / 2
+    step = max(1, int(np.ceil(len(orders) / 16)))  # at most ~16 labelled ticks
+    ax.set_xticks(centres[::step])
+    ax.set_xticklabels([str(o) for o in orders[::step]], rotation=0 if step == 1 and len(orders) <= 16 else 45)
     ax.set_xlabel("order of the orbit (number of active nodes)")
     ax.set_ylabel("number of orbits")
     ax.set_title(title)
@@ -69,7 +71,8 @@ def frequency_maps(path, panels: list[tuple[str, np.ndarray]], title: str) -> Pa
         ax.set_title(label, fontsize=10)
         ax.set_xlabel("frequency k")
         ax.set_ylabel("hidden node (sorted by dominant frequency)")
-        fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+        cb = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+        cb.set_label("|A_kj| (coefficient units: (1/d)·Σ_g W_a[j,g]·conj χ_k(g))", fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
     out = _save(fig, path)
@@ -77,23 +80,40 @@ def frequency_maps(path, panels: list[tuple[str, np.ndarray]], title: str) -> Pa
     return out
 
 
-def sp_dynamics(path, epochs: np.ndarray, series: dict[str, np.ndarray], title: str) -> Path | None:
-    """SP trajectories over training (like the paper's Fig. 3). ``series`` maps a label to
-    an array of shape (len(epochs),) or (len(epochs), n) (n thin lines, e.g. per orbit)."""
+def sp_dynamics(path, epochs: np.ndarray, series: dict[str, np.ndarray], title: str,
+                ylabels: dict[str, str] | None = None, line_groups: dict[str, list] | None = None) -> Path | None:
+    """SP trajectories over training (like the paper's Fig. 3). ``series`` maps a panel title
+    to an array of shape (len(epochs),) or (len(epochs), n) (n thin lines, e.g. per orbit);
+    ``ylabels`` gives each panel's y-axis label; ``line_groups[title]`` gives, per line, a
+    group label (e.g. the orbit's final order): lines are coloured by group, with a legend.
+    The x axis is symmetric-log, linear below 1, so that epoch 0 is drawn at 0."""
     plt = _plt()
     if plt is None:
         return None
     n = len(series)
-    fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 3.4), squeeze=False)
-    ep = np.maximum(np.asarray(epochs, dtype=float), 1)
+    fig, axes = plt.subplots(1, n, figsize=(4.4 * n, 3.6), squeeze=False)
+    ep = np.asarray(epochs, dtype=float)
+    ylabels = ylabels or {}
+    line_groups = line_groups or {}
     for ax, (label, ys) in zip(axes[0], series.items()):
         ys = np.asarray(ys, dtype=float)
         if ys.ndim == 1:
             ax.plot(ep, ys, lw=1.6)
+        elif label in line_groups:
+            groups = list(line_groups[label])
+            names = sorted(set(groups), key=str)
+            cmap = plt.get_cmap("tab10")
+            for gi, g in enumerate(names):
+                idx = [i for i, x in enumerate(groups) if x == g]
+                for j, i in enumerate(idx):
+                    ax.plot(ep, ys[:, i], lw=0.8, alpha=0.8, color=cmap(gi % 10), label=str(g) if j == 0 else None)
+            ax.legend(fontsize=7, title="final order", title_fontsize=7)
         else:
             ax.plot(ep, ys, lw=0.7, alpha=0.7)
-        ax.set_xscale("log")
-        ax.set_xlabel("epoch")
+        ax.set_xscale("symlog", linthresh=1)
+        ax.set_xlim(left=0)
+        ax.set_xlabel("epoch (log scale above 1)")
+        ax.set_ylabel(ylabels.get(label, label), fontsize=9)
         ax.set_title(label, fontsize=10)
     fig.suptitle(title)
     fig.tight_layout()

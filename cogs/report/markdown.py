@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SHORT = {"z_nu_i*z_xi": "νi*ξ", "z_nu*z_syn": "ν*syn", "z_nu_i*z_syn_ab": "νi*synαβ", "z_nu*z_syn_ab": "ν*synαβ"}
+from cogs.report import table2_text
+
+#: short labels of the orbit table's cells, defined in every report that uses them
+SHORT = {"z_nu_i*z_xi": "νi*ξ", "z_nu*z_syn": "ν*syn", "z_nu_i*z_syn_ab": "νi*synαβ", "z_nu_i*z_syn": "νi*syn",
+         "z_nu*z_syn_ab": "ν*synαβ"}
 
 
 def _pct(x) -> str:
@@ -28,33 +32,50 @@ def _table(header: list[str], rows: list[list]) -> str:
 def cell(o: dict) -> str:
     fam = o.get("family")
     if fam:
-        return f"{o['order']} {SHORT.get(fam, fam)}" + ("*" if o.get("conjugated") else "")
+        return f"{o['order']} {SHORT.get(fam, fam)}"
     if o["order"] in (4, 6) and o.get("factorable") is False:
         return f"{o['order']} nf"
     return str(o["order"])
 
 
 def share_rows(report: dict) -> list[list]:
-    ref = (report.get("reference") or {}).get("figures_percent") or {}
-    grouped = report.get("family_shares_grouped") or {}
-    of_all = report.get("shares_of_all_orbits") or {}
-    lsq = report.get("lsq_factors") or {}
-    lsq_g = lsq.get("family_shares_grouped") or {}
-    keys = ["z_nu_i*z_xi", "z_nu*z_syn", "others"]
-    rows = []
-    for k in keys:
-        rows.append([k, _pct(grouped.get(k, 0.0)), _pct(of_all.get(k, 0.0)), _pct(lsq_g.get(k, 0.0)),
-                     f"{ref[k]:.1f} %" if k in ref else "-"])
-    rows.append(["factorable, no registered family", _pct(report.get("unnamed_share")), _pct(of_all.get("unnamed", 0.0)),
-                 _pct(lsq.get("unnamed_share")), "-"])
-    rows.append(["non-factorable (of order-4/6 orbits)", _pct(report.get("nonfactorable_share")),
-                 _pct(of_all.get("non-factorable", 0.0)), _pct(report.get("nonfactorable_share")),
-                 f"{ref['non-factorable']:.1f} %" if "non-factorable" in ref else "-"])
-    rows.append(["match_rate (of all orbits)", "", _pct(report.get("match_rate")), _pct(lsq.get("match_rate")), "≈ 95 %"])
+    """Pooled shares (every orbit of every seed counted once), three readings side by side."""
+    fam = report.get("family_shares") or {}
+    reg = (report.get("registry") or {}).get("family_shares") or {}
+    lsq = (report.get("lsq_factors") or {}).get("family_shares") or {}
+    names = sorted(set(fam) | set(reg) | set(lsq), key=lambda f: (-fam.get(f, 0.0), f))
+    rows = [[f, _pct(fam.get(f, 0.0)), _pct(reg.get(f, 0.0)), _pct(lsq.get(f, 0.0))] for f in names]
+    rows.append(["factorable, unnamed", _pct(report.get("unnamed_share")), _pct((report.get("registry") or {}).get("unnamed_share")),
+                 _pct((report.get("lsq_factors") or {}).get("unnamed_share"))])
+    rows.append(["match_rate", _pct(report.get("match_rate")), _pct((report.get("registry") or {}).get("match_rate")),
+                 _pct((report.get("lsq_factors") or {}).get("match_rate"))])
     return rows
 
 
-SHARE_HEADER = ["family", "of factorable 4/6", "of all orbits", "of factorable 4/6, lsq factors"]
+SHARE_HEADER = ["family", "paper's reading", "CoGS registry reading", "paper's rules, lsq factors"]
+
+SHARE_LEGEND = [
+    "- paper's reading: the paper's pairing, factors normalised to a·b·c = 1 per node and named by the paper's "
+    "tolerance rules (the headline, used in Table 2).",
+    "- CoGS registry reading: CoGS's exact pairing search (every split, matching and sign pattern) and every registered "
+    "family, scale-free tolerances; shares of the orbits that search finds factorable.",
+    "- lsq factors: the paper's rules, with the order-3 (or 2) factor read from both halves of the pairing by least squares "
+    "instead of the first half.",
+    "- Shares: of the factorable order-4/6 orbits, all seeds pooled.",
+    "- match_rate = share of ALL orbits that are of order 4 or 6, factorable and named (the paper's "
+    "\"about 95 % of trained solutions match the constructions\").",
+]
+
+
+def table2_section(report: dict) -> list[str]:
+    """Table 2 (mean ± sem over seeds) beside the paper's row, and its legend."""
+    t2 = report.get("table2") or {}
+    n = len(report.get("table2_per_network") or [])
+    paper = report.get("table2_paper_percent")
+    rows = [[f"CoGS, {n} seed(s)"] + table2_text.cells(t2)]
+    if paper:
+        rows.append([f"paper, d = {report['d']}"] + table2_text.paper_cells(report["d"]))
+    return [_table(table2_text.header("networks"), rows), ""] + table2_text.legend()
 
 
 def orbit_table(report: dict) -> tuple[list[str], list[list]]:
@@ -82,22 +103,33 @@ def loss_norm_rows(report: dict) -> list[list]:
     return rows
 
 
+CELL_LEGEND = ("Cells: order (active nodes, |A_kj| ≥ the threshold) and the paper's family: νi*ξ = z_nu_i*z_xi, "
+               "ν*syn = z_nu*z_syn, νi*synαβ = z_nu_i*z_syn_ab, νi*syn = z_nu_i*z_syn; nf = order 4/6 but not "
+               "factorable; a bare number = an orbit of that order that is not named (not of order 4/6, or a factor unnamed).")
+
+
 def summary_text(report: dict) -> str:
     """The short terminal summary printed by ``cogs compare``."""
-    out = []
+    cfg = report["config"]
+    out = [f"Per seed and orbit ({CELL_LEGEND})"]
     header, rows = orbit_table(report)
-    out.append(f"Per seed and orbit: order and family (νi*ξ = z_nu_i*z_xi, ν*syn = z_nu*z_syn, nf = non-factorable, * = conjugated)")
-    out.append(_plain(header, rows))
+    out.append(plain_table(header, rows))
     out.append("")
-    out.append(f"Family shares (q={report['config']['hidden']}, wd={report['config']['wd']:g}, seeds {','.join(str(s) for s in report['config']['seeds'])})")
-    out.append(_plain(SHARE_HEADER + [f"reference d={report['d']}"], share_rows(report)))
+    out.append(f"Table 2 (q = {cfg['hidden']}, wd = {cfg['wd']:g}, seeds {','.join(str(s) for s in cfg['seeds'])}, {cfg['epochs']} epochs)")
+    t2 = report.get("table2") or {}
+    rows = [[f"CoGS, {len(report.get('table2_per_network') or [])} seed(s)"] + table2_text.cells(t2)]
+    if report.get("table2_paper_percent"):
+        rows.append([f"paper, d = {report['d']}"] + table2_text.paper_cells(report["d"]))
+    out.append(plain_table(table2_text.header("networks"), rows))
+    out.extend(table2_text.legend())
     out.append("")
     out.append("Constructed vs trained")
-    out.append(_plain(["network", "nodes", "loss", "‖W‖²", "note"], loss_norm_rows(report)))
+    out.append(plain_table(["network", "nodes", "loss", "‖W‖²", "note"], loss_norm_rows(report)))
     return "\n".join(out)
 
 
-def _plain(header, rows) -> str:
+def plain_table(header, rows) -> str:
+    """A fixed-width text table (terminal output)."""
     cols = [header] + [[str(c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in cols) for i in range(len(header))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(header, widths))]
@@ -124,23 +156,25 @@ def write_markdown(path, report: dict) -> Path:
         "Constructed networks are certified global minimisers (loss ≈ 0 up to rounding); ‖W‖² is the",
         "balanced norm that weight decay sees. Trained 'nodes' counts active nodes (|A| ≥ threshold).",
         "",
-        "## Family shares",
+        "## Table 2",
         "",
-        _table(SHARE_HEADER + [f"reference (SPEC §9, d = {report['d']})"], share_rows(report)),
+        *table2_section(report),
         "",
-        "'lsq factors': the order-3 (or 2) factor read off both halves of the pairing by least squares",
-        "instead of the first half alone (SPEC §8, the reference's way); less noise, so more orbits of a",
-        "not fully converged network are named.",
+        "## Family shares, three readings",
+        "",
+        _table(SHARE_HEADER, share_rows(report)),
+        "",
+        *SHARE_LEGEND,
         "",
         f"Orbits analysed: {report.get('n_orbits')}; of order 4 or 6: {report.get('n_factor_orbits')}; factorable: "
-        f"{report.get('n_factorable')}. match_rate = share of all orbits that are order 4 or 6, factorable and in a "
-        f"registered family = {_pct(report.get('match_rate'))} (mean over seeds {_pct(report.get('match_rate_mean'))}).",
+        f"{report.get('n_factorable')}. match_rate = {_pct(report.get('match_rate'))} pooled, "
+        f"{_pct(report.get('match_rate_mean'))} mean over seeds.",
         "",
         "## Per seed and orbit",
         "",
         _table(*orbit_table(report)),
         "",
-        "Cells: order (active nodes, absolute threshold) and family; `nf` = order 4/6 but not factorable; `*` = named up to conjugation.",
+        CELL_LEGEND,
         "",
         "## Order histogram",
         "",

@@ -1,0 +1,127 @@
+"""`cogs analyze`: CoGS .npz files, the paper scripts' torch checkpoints, foreign state dicts
+with --keys, and refusals (pickled objects, malformed files, FIFOs, group mismatches)."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+import torch
+
+from cogs.cli.main import main
+from cogs.solver import construct
+from groups import parse_group
+from models.io import WeightsFileError, save_weights
+from models.state_dict import load_any_weights
+
+G = parse_group("Z7")
+
+
+@pytest.fixture(scope="module")
+def f46():
+    return construct(G, "f46", seed=0).weights
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def reference_checkpoint(path, W, epoch=9900):
+    W_a, W_b, W_c = (torch.tensor(np.asarray(w), dtype=torch.float32) for w in W)
+    torch.save({"model": {"layera.weight": W_a, "layerb.weight": W_b, "layerc.weight": W_c},
+                "results": [{"epoch": epoch}]}, path)
+
+
+def test_reference_layout_checkpoint_loads(tmp_path, f46):
+    p = tmp_path / "model09900.pt"
+    reference_checkpoint(p, f46)
+    w = load_any_weights(p, group="Z7")
+    assert w.group == G and w.q == f46[0].shape[0] and w.meta["epoch"] == 9900
+    np.testing.assert_allclose(w.W_c, np.asarray(f46[2], dtype=np.float32), rtol=0, atol=0)
+
+
+def test_analyze_json_on_reference_checkpoint(tmp_path, f46, capsys):
+    p = tmp_path / "model.pt"
+    reference_checkpoint(p, f46)
+    code, out, err = run(capsys, "analyze", "--weights", str(p), "--group", "Z7", "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    (net,) = doc["networks"]
+    assert net["file"] == str(p) and net["group"] == "Z7"
+    assert [o["k"] for o in net["orbits"]] == [1, 2, 3]
+    assert sorted(o["order"] for o in net["orbits"]) == [4, 4, 6]
+    fams = sorted(o["family"] for o in net["orbits"])
+    assert fams.count("z_nu_i*z_xi") == 2
+    for o in net["orbits"]:
+        assert set(o) >= {"k", "order", "factorable", "family", "error"}
+        assert o["factorable"] is True and o["error"] < 1e-3
+    assert doc["table2"]["z_nu_i*z_xi"]["mean"] == pytest.approx(2 / 3)
+    assert doc["table2"]["z_nu_i*z_xi"]["sem"] is None  # one network
+
+
+def test_foreign_state_dict_with_keys(tmp_path, f46, capsys):
+    p = tmp_path / "foreign.pth"
+    torch.save({"enc.in1": torch.tensor(f46[0]), "enc.in2": torch.tensor(f46[1]), "dec.out": torch.tensor(f46[2])}, p)
+    code, out, err = run(capsys, "analyze", "--weights", str(p), "--group", "Z7", "--json")
+    assert code == 2 and "--keys" in err and len(err.strip().splitlines()) == 1
+    code, out, err = run(capsys, "analyze", "--weights", str(p), "--group", "Z7", "--keys", "enc.in1,enc.in2,dec.out", "--json")
+    assert code == 0, err
+    assert sorted(o["order"] for o in json.loads(out)["networks"][0]["orbits"]) == [4, 4, 6]
+
+
+def test_npz_and_table2_over_two_networks(tmp_path, f46, capsys):
+    a, b = tmp_path / "a.npz", tmp_path / "b.npz"
+    save_weights(a, G, *f46)
+    save_weights(b, G, *f46)
+    code, out, err = run(capsys, "analyze", "--weights", str(a), str(b))
+    assert code == 0, err
+    assert "Table 2 over 2 network(s)" in out and "νi*ξ" in out and "νi*ξ: z_{ν=i} * z_ξ" in out
+    code, out, err = run(capsys, "analyze", "--weights", str(a), "--group", "Z2xZ3", "--json")  # mismatch
+    assert code == 2 and "Z7" in err and len(err.strip().splitlines()) == 1
+
+
+class Payload:
+    def __reduce__(self):
+        return (os.system, ("echo pwned > /dev/null",))
+
+
+@pytest.mark.parametrize("kind", ["pickle", "garbage", "list", "fifo", "directory", "no-group"])
+def test_bad_files_are_refused_in_one_line(tmp_path, f46, capsys, kind):
+    p = tmp_path / "bad.pt"
+    extra = ["--group", "Z7"]
+    if kind == "pickle":
+        torch.save({"model": Payload()}, p)
+    elif kind == "garbage":
+        p.write_bytes(b"\x80\x04not really a pickle" + bytes(range(200)))
+    elif kind == "list":
+        torch.save([torch.zeros(2)], p)
+    elif kind == "fifo":
+        os.mkfifo(p)
+    elif kind == "directory":
+        p.mkdir()
+    else:
+        reference_checkpoint(p, f46)
+        extra = []
+    code, out, err = run(capsys, "analyze", "--weights", str(p), *extra)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert str(p) in err
+
+
+def test_fifo_is_not_opened(tmp_path):
+    p = tmp_path / "pipe"
+    os.mkfifo(p)
+    with pytest.raises(WeightsFileError, match="not a regular file"):
+        load_any_weights(p, group="Z7")  # would block forever if it were opened
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0", "-1"])
+def test_threshold_must_be_finite_and_positive(tmp_path, f46, capsys, value):
+    a = tmp_path / "a.npz"
+    save_weights(a, G, *f46)
+    code, out, err = run(capsys, "analyze", "--weights", str(a), "--threshold", value)
+    assert code == 2 and "--threshold" in err
