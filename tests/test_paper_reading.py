@@ -219,3 +219,20 @@ def test_constructed_f46_reads_as_the_paper_construction():
     assert len({"z_nu*z_syn", "z_nu_i*z_syn", "z_nu_i*z_syn_ab"} & set(fams)) == 1
     row = network_row(an)
     assert row["z_nu_i*z_xi"] == pytest.approx(4 / 5) and row["others"] == 0.0
+
+
+def test_lsq_estimate_halves_the_noise_of_y():
+    rng = np.random.default_rng(3)
+    F0 = kron_rows(z_nu(0.7 * np.exp(0.3j)), syn_ab(1, 1))
+    from cogs.analysis.paper import paper_pairing
+
+    errs = {"first": [], "lsq": []}
+    for _ in range(40):
+        F = F0 + 0.02 * (rng.standard_normal(F0.shape) + 1j * rng.standard_normal(F0.shape))
+        for est in errs:
+            p = paper_pairing(F, estimate=est)
+            assert p.factorable
+            y0 = F0[:, list(p.first)].copy()  # the noiseless first half, signs as the pairing set them
+            y0[:2, list(p.flipped)] *= -1
+            errs[est].append(np.linalg.norm(p.y - y0))
+    assert np.mean(errs["lsq"]) < 0.85 * np.mean(errs["first"])

@@ -206,8 +206,14 @@ class PaperPairing:
     y: np.ndarray
 
 
-def paper_pairing(F, tol: float = PAPER_TOLERANCE) -> PaperPairing:
-    """The paper's pairing of a block F (3×n, n even ≥ 2) — step 0 of the module doc."""
+def paper_pairing(F, tol: float = PAPER_TOLERANCE, estimate: str = "first") -> PaperPairing:
+    """The paper's pairing of a block F (3×n, n even ≥ 2) — step 0 of the module doc.
+
+    ``estimate``: how y is read — ``'first'`` (the paper: y = the first half) or ``'lsq'``
+    (CoGS's variant: least squares from both halves under sec2 = ρ∘sec1, y = (sec1 +
+    conj(ρ)∘sec2)/(1 + |ρ|²) per row; half the noise)."""
+    if estimate not in ("first", "lsq"):
+        raise ValueError(f"estimate must be 'first' or 'lsq', got {estimate!r}")
     F = np.asarray(F, dtype=np.complex128)
     n = F.shape[1]
     if F.ndim != 2 or F.shape[0] != 3 or n < 2 or n % 2:
@@ -233,6 +239,11 @@ def paper_pairing(F, tol: float = PAPER_TOLERANCE) -> PaperPairing:
         err = math.inf
     thr = tol * math.sqrt(3 * n)
     x = np.stack([np.ones(3, dtype=np.complex128), rho], axis=1)
+    if estimate == "lsq":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y = (sec1 + np.conj(rho)[:, None] * sec2) / (1 + np.abs(rho) ** 2)[:, None]
+        if np.all(np.isfinite(y)):
+            sec1 = y
     return PaperPairing(tuple(int(v) for v in first), tuple(int(v) for v in second), tuple(int(v) for v in flipped),
                         err, thr, bool(err <= thr), x, sec1)
 
@@ -264,10 +275,10 @@ def read_pairing(pairing, kind: str = "complex", tol: float = PAPER_TOLERANCE) -
     return PaperReading(product_name(factors), factors)
 
 
-def read_block(F, kind: str = "complex", tol: float = PAPER_TOLERANCE) -> PaperReading:
+def read_block(F, kind: str = "complex", tol: float = PAPER_TOLERANCE, estimate: str = "first") -> PaperReading:
     """The paper's reading of an order-4/6 block F (3×n): its pairing (step 0), and when it is
-    factorable, the names of its factors (steps 1–4)."""
-    p = paper_pairing(F, tol)
+    factorable, the names of its factors (steps 1–4). ``estimate``: see :func:`paper_pairing`."""
+    p = paper_pairing(F, tol, estimate)
     if not p.factorable:
         return PaperReading(None, (), False, p.error, p.threshold)
     r = read_pairing(p, kind, tol)

@@ -280,7 +280,7 @@ def analyze_network(
         paper = None
         if fact is not None:
             name = name_product(fact, F, kinds[i], mts, name_tol) if fact.factorable else BlockName(None, (), False, None)
-            paper = read_block(F, kinds[i], name_tol)
+            paper = read_block(F, kinds[i], name_tol, factor_estimate)
         elif F.shape[1] in single_orders:
             name = name_single(F, kinds[i], mts, name_tol)
         else:

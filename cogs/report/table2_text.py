@@ -35,7 +35,7 @@ def paper_cells(d: int | None) -> list[str] | None:
 
 def legend() -> list[str]:
     """Definitions of the columns, one line each."""
-    lines = [f"- {LABELS[k][0]}: {LABELS[k][1]}" for k in KEYS]
+    lines = [f"- {LABELS[k][0]}: {LABELS[k][1]} (JSON key `{k}`)" for k in KEYS]
     lines.append("- Cells: mean ± standard error over networks (sample standard deviation / √N); "
                  "shares are taken per network, then averaged. Orders count active nodes (|A_kj| ≥ the threshold).")
     lines.append("- Family names are the paper's reading (factors normalised to a·b·c = 1 per node, the paper's "
