@@ -28,12 +28,25 @@ from models.network import brute_force_loss as _brute_force_loss
 TERMS = ("target", "R_c", "R_n", "R_*")
 
 
-def _tensors(W_a, W_b, W_c, dtype=torch.float64):
+def _tensors(W_a, W_b, W_c, dtype=torch.float64, group=None):
+    """Real tensors (numpy input converted to ``dtype``); with ``group``, shapes checked:
+    W_a, W_b (..., q, d), W_c (..., d, q). Complex or non-numeric weights are refused (a
+    conversion would drop the imaginary part)."""
     out = []
-    for w in (W_a, W_b, W_c):
+    for name, w in zip(("W_a", "W_b", "W_c"), (W_a, W_b, W_c)):
         if not isinstance(w, torch.Tensor):
-            w = torch.as_tensor(np.asarray(w), dtype=dtype)
+            arr = np.asarray(w)
+            if arr.dtype.kind not in "fiub":
+                what = "complex; weights must be real (the imaginary part would be dropped)" if arr.dtype.kind == "c" else f"of dtype {arr.dtype}, not real numbers"
+                raise ValueError(f"{name} is {what}")
+            w = torch.as_tensor(arr, dtype=dtype)
+        elif w.is_complex():
+            raise ValueError(f"{name} is complex; weights must be real (the imaginary part would be dropped)")
         out.append(w)
+    if group is not None:
+        from models.network import _check_shapes
+
+        _check_shapes(*out, parse_group(group).order)
     return out
 
 
@@ -43,10 +56,32 @@ def brute_force_loss(W_a, W_b, W_c, group, pairs=None, *, chunk=None) -> torch.T
     return _brute_force_loss(W_a, W_b, W_c, parse_group(group), pairs, chunk=chunk)
 
 
+def exact_loss_method(q: int, d: int) -> str:
+    """Which exact all-pairs evaluation :func:`exact_loss` uses for width q on a group of
+    order d: the weight-space form (O(q²d) work, q × q memory) while q < d², enumeration of
+    the d³ residuals (O(q·d³) work, chunked: no more than the weight-space form once q ≥ d²)
+    for wider networks. Enumeration sums squared residuals, so an exact network scores ~1e-30;
+    the weight-space form cancels terms of size ~q²/d and resolves ~1e-16·q²/d."""
+    return "fast (weight space, exact)" if q < d * d else "residuals (all d² pairs; q ≥ d², as cheap as weight space and exact to ~1e-30)"
+
+
+def exact_loss(W_a, W_b, W_c, group) -> torch.Tensor:
+    """The exact all-pairs loss by the cheaper exact method for these sizes (see
+    :func:`exact_loss_method`): :func:`fast_loss` for q < d², else the residual sum."""
+    group = parse_group(group)
+    W_a, W_b, W_c = _tensors(W_a, W_b, W_c, group=group)
+    d, q = group.order, W_a.shape[-2]
+    if q < d * d:
+        return fast_loss(W_a, W_b, W_c, group)
+    from models.residuals import residual_loss
+
+    return residual_loss(W_a, W_b, W_c, group)
+
+
 def fast_loss(W_a, W_b, W_c, group) -> torch.Tensor:
     """(c) the exact all-pairs loss without enumerating pairs (see module docstring)."""
     group = parse_group(group)
-    W_a, W_b, W_c = _tensors(W_a, W_b, W_c)
+    W_a, W_b, W_c = _tensors(W_a, W_b, W_c, group=group)
     d = group.order
     u, v = W_a, W_b  # (..., q, d)
     u2, v2 = u * u, v * v
@@ -101,7 +136,7 @@ def sp_terms_zero_mean(W_a, W_b, W_c, group) -> dict:
     """Per-k terms ℓ_k of SPEC §5 (paper units, zero-mean inputs assumed — the DC components
     A_0, B_0 are dropped, i.e. the inputs are projected to zero mean). Each (..., d), k=0 zeroed."""
     group = parse_group(group)
-    W_a, W_b, W_c = _tensors(W_a, W_b, W_c)
+    W_a, W_b, W_c = _tensors(W_a, W_b, W_c, group=group)
     a, b, c = _paper(W_a, W_b, W_c, group)
     a = torch.cat([torch.zeros_like(a[..., :1, :]), a[..., 1:, :]], dim=-2)
     b = torch.cat([torch.zeros_like(b[..., :1, :]), b[..., 1:, :]], dim=-2)
@@ -149,7 +184,7 @@ def kappa_terms(W_a, W_b, W_c, group, *, max_d: int = 256) -> torch.Tensor:
     d = group.order
     if d > max_d:
         raise ValueError(f"the κ form forms d³ terms; d = {d} exceeds max_d = {max_d}")
-    W_a, W_b, W_c = _tensors(W_a, W_b, W_c)
+    W_a, W_b, W_c = _tensors(W_a, W_b, W_c, group=group)
     A, B, C = coefficients(W_a, W_b, W_c, group)
     Sa, Sb = rp_sums(A, C, group), rp_sums(B, C, group)  # (..., m, k)
     out = torch.zeros(W_a.shape[:-2] + (d,), dtype=W_a.dtype, device=W_a.device)
@@ -179,7 +214,7 @@ def constraint_report(W_a, W_b, W_c, group) -> dict:
     square root of a difference Σ|r|² − |r_kkk|², so it resolves violations down to about
     sqrt(machine eps)·|r_kkk|, not below.)"""
     group = parse_group(group)
-    W_a, W_b, W_c = (w.detach() for w in _tensors(W_a, W_b, W_c))
+    W_a, W_b, W_c = (w.detach() for w in _tensors(W_a, W_b, W_c, group=group))
     if W_a.ndim != 2:
         raise ValueError(f"constraint_report takes one network (q, d) weights, got W_a of shape {tuple(W_a.shape)}")
     d, q = group.order, W_a.shape[0]

@@ -8,12 +8,17 @@ weights file's meta records everything needed to rebuild the run's train/test sp
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 
 from cogs.jsonable import jsonable
 from models.atomic import atomic_open
+
+# what `cogs train` writes at the top of its --out (cogs.outdir): the runs, the summary and the
+# checkpoints; run folders are named by models.training.RunSpec.name
+TRAIN_OUTPUTS = ("summary.json", "checkpoints", re.compile(r"seed[0-9]+_lr[^_/]+_wd[^_/]+"))
 
 
 def write_json(path, obj) -> Path:
@@ -26,6 +31,10 @@ def write_runs(out, group, config, result, extra_config: dict | None = None) -> 
     from models.io import save_weights
 
     out = Path(out)
+    names = [r.name for r in result.runs]
+    if len(set(names)) != len(names):  # refuse before anything is written over
+        dup = sorted({n for n in names if names.count(n) > 1})
+        raise ValueError(f"runs would share a folder: {', '.join(dup)}")
     out.mkdir(parents=True, exist_ok=True)
     resolved = config.to_dict()
     resolved.update(device=result.device, **(extra_config or {}))

@@ -233,15 +233,19 @@ class FiniteAbelianGroup(abc.ABC):
         return idft(self, xhat, axis=axis, sign=sign)
 
     def summary(self) -> dict:
-        orbits = self.orbits()
+        """Order, invariant factors, orbit counts and exponent in closed form (O(#factors), no
+        per-element arrays): the real characters are the k ≠ 0 with 2k = 0, Π gcd(2, n_i) − 1
+        of them; the other d − 1 − r characters pair up into complex orbits {k, −k}; the
+        exponent is the lcm of the factor orders."""
+        r = math.prod(math.gcd(2, n) for n in self.moduli) - 1
         return {
             "group": self.spec,
             "order": self.order,
             "moduli": list(self.moduli),
             "invariant_factors": list(self.invariant_factors()),
-            "complex_orbits": sum(1 for o in orbits if not o.is_real),
-            "real_characters": sum(1 for o in orbits if o.is_real),
-            "exponent": int(self.element_orders().max()) if self.order else 1,
+            "complex_orbits": (self.order - 1 - r) // 2,
+            "real_characters": r,
+            "exponent": math.lcm(*self.moduli) if self.moduli else 1,
         }
 
 

@@ -9,7 +9,7 @@ import re
 from groups._base import FiniteAbelianGroup
 from groups._concrete import from_moduli
 
-_FACTOR = re.compile(r"^z?(\d+)$")
+_FACTOR = re.compile(r"^z?([0-9]+)$")  # ASCII digits only: int() would also read "٣" or "３"
 MAX_ORDER = 10**7
 
 
@@ -41,7 +41,9 @@ def parse_group(spec: "str | int | FiniteAbelianGroup") -> FiniteAbelianGroup:
             raise GroupSpecError(f"group spec {spec!r}: empty factor {i} (expected e.g. 'Z2xZ3')")
         m = _FACTOR.match(part)
         if m is None:
-            if re.match(r"^z?-\d+$", part):
+            if any(ch.isdigit() and not ch.isascii() for ch in part):
+                raise GroupSpecError(f"group spec {spec!r}: factor {part!r} has a non-ASCII digit (write 0-9)")
+            if re.match(r"^z?-[0-9]+$", part):
                 raise GroupSpecError(f"group spec {spec!r}: factor {part!r} has a negative order")
             raise GroupSpecError(
                 f"group spec {spec!r}: factor {part!r} is not of the form Zn or n (n ≥ 2)"

@@ -1,11 +1,57 @@
-"""Atomic file writes: write to a temporary file in the target folder, fsync, rename."""
+"""Atomic file writes: write to a temporary file in the target folder, fsync, rename.
+
+Temporary files are named ``.<name>.cogs-<pid>-<random><suffix>``. A write killed before its
+rename (SIGKILL, power loss) leaves one behind; the next atomic write into the same folder
+removes every such file whose writing process no longer exists (:func:`clean_stale_temps`).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
+
+_STALE = re.compile(r"^\..+\.cogs-(\d+)-[A-Za-z0-9_]+(\.[A-Za-z0-9]+)?$")
+
+
+def _prefix(path: Path) -> str:
+    return f".{path.name}.cogs-{os.getpid()}-"
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, OverflowError):
+        return True  # exists (another user's) or cannot tell: keep its file
+    return True
+
+
+def clean_stale_temps(directory) -> list[Path]:
+    """Remove the temporary files of atomic writes in ``directory`` whose writer process is
+    gone (a killed write); returns what was removed. Files of live processes are kept."""
+    removed: list[Path] = []
+    if os.name != "posix":
+        return removed
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _STALE.match(entry.name)
+        if m is None or not entry.is_file(follow_symlinks=False) or _alive(int(m.group(1))):
+            continue
+        try:
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:
+            pass
+    return removed
 
 
 @contextlib.contextmanager
@@ -14,7 +60,8 @@ def atomic_open(path, mode: str = "wb"):
     failure inside the block leaves the old file (if any) untouched and no temporary behind."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    clean_stale_temps(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_prefix(path), suffix=".tmp")
     try:
         with os.fdopen(fd, mode) as f:
             yield f
@@ -38,7 +85,8 @@ class _AtomicPath(contextlib.AbstractContextManager):
 
     def __enter__(self) -> str:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=self.path.suffix)
+        clean_stale_temps(self.path.parent)
+        fd, self.tmp = tempfile.mkstemp(dir=self.path.parent, prefix=_prefix(self.path), suffix=self.path.suffix)
         os.close(fd)
         return self.tmp
 

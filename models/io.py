@@ -10,6 +10,7 @@ import typing
 
 import json
 import zipfile
+import zlib
 from pathlib import Path
 
 import attrs
@@ -97,47 +98,78 @@ def save_weights(path, group, W_a, W_b, W_c, **meta) -> Path:
     return path
 
 
+#: the largest group spec and 'meta' JSON text (characters) a weights file may hold
+SPEC_MAX_CHARS = 1 << 12
+META_MAX_CHARS = 1 << 24
+
+
 def load_weights(path, group=None) -> Weights:
     """Load and validate a weights file. ``group`` (spec or group), when given, must match the
-    file's group (as the same factorisation)."""
+    file's group (as the same factorisation).
+
+    The file is judged before it is read (:mod:`models.safe_files`): it must be a regular file
+    (not a FIFO, device or directory) within the memory limit of :mod:`cogs.limits`, and each
+    member's dtype and shape are checked from its npy header — against the group and the memory
+    limit — before any array data is inflated. ``meta``, when present, must be a JSON object."""
+    from cogs.limits import SizeLimitError, check, max_memory
+    from models.safe_files import check_regular_file, npz_headers
+
     path = Path(path)
-    if not path.exists():
-        raise WeightsFileError(f"{path}: no such file")
-    if path.is_dir():
-        raise WeightsFileError(f"{path}: is a directory, not a weights file")
+    check_regular_file(path, max_memory(), what="weights file", error=WeightsFileError)
     if not zipfile.is_zipfile(path):
         raise WeightsFileError(f"{path}: not an .npz file")
+    heads = npz_headers(path, error=WeightsFileError)
+    missing = [n for n in ("W_a", "W_b", "W_c", "group") if n not in heads]
+    if missing:
+        raise WeightsFileError(f"{path}: missing array(s) {', '.join(missing)}")
+    g, m = heads["group"], heads.get("meta")
+    if g.dtype.kind != "U" or g.shape != () or g.nbytes > 4 * SPEC_MAX_CHARS:
+        raise WeightsFileError(f"{path}: 'group' must be a string spec")
+    if m is not None and (m.dtype.kind != "U" or m.shape != () or m.nbytes > 4 * META_MAX_CHARS):
+        raise WeightsFileError(f"{path}: 'meta' must be one JSON string of at most {META_MAX_CHARS} characters")
+    for name in ("W_a", "W_b", "W_c"):
+        h = heads[name]
+        if h.dtype.kind not in "fiu":
+            raise WeightsFileError(f"{path}: {name} must hold real numbers, got dtype {h.dtype}")
+        if len(h.shape) != 2:
+            raise WeightsFileError(f"{path}: {name} must be 2-D, got shape {h.shape}")
     try:
         with np.load(path, allow_pickle=False) as z:
-            names = set(z.files)
-            missing = [n for n in ("W_a", "W_b", "W_c", "group") if n not in names]
-            if missing:
-                raise WeightsFileError(f"{path}: missing array(s) {', '.join(missing)}")
-            data = {n: z[n] for n in ("W_a", "W_b", "W_c", "group")}
-            meta_raw = z["meta"] if "meta" in names else None
-    except WeightsFileError:
-        raise
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as e:
+            spec = str(z["group"])
+            file_group = parse_group(spec)
+            if group is not None:
+                want = parse_group(group)
+                if want != file_group:
+                    raise WeightsFileError(f"{path}: file is for group {file_group.spec}, not {want.spec}")
+            d, q = file_group.order, heads["W_a"].shape[0]
+            for name, shape in (("W_a", (q, d)), ("W_b", (q, d)), ("W_c", (d, q))):
+                if heads[name].shape != shape:
+                    raise WeightsFileError(f"{path}: {name} has shape {heads[name].shape}, expected {shape} for {file_group.spec}")
+            try:  # the arrays, their float64 copies and the evaluation that follows
+                check(f"loading {path} (q = {q}, d = {d})", memory=4 * 8 * 3 * q * d)
+            except SizeLimitError as e:
+                raise WeightsFileError(str(e)) from None
+            data = {n: z[n] for n in ("W_a", "W_b", "W_c")}
+            meta_raw = str(z["meta"]) if m is not None else None
+    except (WeightsFileError, GroupSpecError) as e:
+        raise WeightsFileError(str(e) if str(e).startswith(str(path)) else f"{path}: {e}") from None
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError, zlib.error) as e:
         raise WeightsFileError(f"{path}: unreadable npz ({e})") from None
-    spec = data["group"]
-    if spec.dtype.kind != "U" or spec.ndim != 0:
-        raise WeightsFileError(f"{path}: 'group' must be a string spec")
-    try:
-        file_group = parse_group(str(spec))
-    except GroupSpecError as e:
-        raise WeightsFileError(f"{path}: {e}") from None
-    if group is not None:
-        want = parse_group(group)
-        if want != file_group:
-            raise WeightsFileError(f"{path}: file is for group {file_group.spec}, not {want.spec}")
     w = validate_weights(file_group, data["W_a"], data["W_b"], data["W_c"], source=str(path))
-    meta = {}
-    if meta_raw is not None and meta_raw.dtype.kind == "U" and meta_raw.ndim == 0:
-        try:
-            meta = json.loads(str(meta_raw))
-        except json.JSONDecodeError:
-            meta = {}
-    return attrs.evolve(w, meta=meta if isinstance(meta, dict) else {})
+    return attrs.evolve(w, meta=_parse_meta(meta_raw, path))
+
+
+def _parse_meta(text: str | None, path) -> dict:
+    """The metadata dict: absent → {}; present, it must be a JSON object."""
+    if text is None:
+        return {}
+    try:
+        meta = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as e:
+        raise WeightsFileError(f"{path}: 'meta' is not valid JSON ({str(e).splitlines()[0] if str(e) else type(e).__name__})") from None
+    if not isinstance(meta, dict):
+        raise WeightsFileError(f"{path}: 'meta' must be a JSON object, got {type(meta).__name__}")
+    return meta
 
 
 def _np(w):

@@ -73,13 +73,13 @@ def loss_and_accuracy(
     group = parse_group(group)
     d = group.order
     _check_shapes(W_a, W_b, W_c, d)
-    pairs = all_pairs(d) if pairs is None else np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    if len(pairs) == 0:
-        raise ValueError("empty set of pairs")
+    pairs = all_pairs(d) if pairs is None else check_pairs(pairs, d)
+    if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1):
+        raise ValueError(f"chunk must be an integer ≥ 1 (pairs per step), got {chunk!r}")
     table = torch.tensor(group.cayley_table(), device=W_a.device)
     pt = torch.as_tensor(pairs, device=W_a.device)
     n = len(pairs)
-    step = chunk or _chunk_size(W_a, n)
+    step = int(chunk) if chunk is not None else _chunk_size(W_a, n)
     total = W_a.new_zeros(W_a.shape[:-2])
     correct = W_a.new_zeros(W_a.shape[:-2])
     for start in range(0, n, step):
@@ -96,7 +96,30 @@ def brute_force_loss(W_a, W_b, W_c, group, pairs=None, *, chunk=None) -> torch.T
     return loss_and_accuracy(W_a, W_b, W_c, group, pairs, chunk=chunk)[0]
 
 
+def check_pairs(pairs, d: int) -> np.ndarray:
+    """``pairs`` as an (N, 2) int64 array of (a, b) with 0 ≤ a, b < d; anything else (floats,
+    which would be truncated, out-of-range indices, which would wrap around, other shapes, an
+    empty set) is a ValueError."""
+    if isinstance(pairs, torch.Tensor):
+        pairs = pairs.detach().cpu().numpy()
+    arr = np.asarray(pairs)
+    if arr.size == 0:
+        raise ValueError("empty set of pairs")
+    if arr.dtype.kind not in "iu":
+        raise ValueError(f"pairs must be integer indices, got dtype {arr.dtype}")
+    if arr.ndim != 2 or arr.shape[1] != 2:
+        raise ValueError(f"pairs must have shape (N, 2), got {arr.shape}")
+    lo, hi = int(arr.min()), int(arr.max())
+    if lo < 0 or hi >= d:
+        raise ValueError(f"pairs must lie in [0, {d}), got entries from {lo} to {hi}")
+    return arr.astype(np.int64, copy=False)
+
+
 def _check_shapes(W_a, W_b, W_c, d: int) -> None:
+    for name, w in (("W_a", W_a), ("W_b", W_b), ("W_c", W_c)):
+        if not isinstance(w, torch.Tensor) or w.is_complex() or not w.is_floating_point():
+            kind = type(w).__name__ if not isinstance(w, torch.Tensor) else str(w.dtype)
+            raise ValueError(f"{name} must be a real floating-point tensor, got {kind}")
     if W_a.shape != W_b.shape:
         raise ValueError(f"W_a {tuple(W_a.shape)} and W_b {tuple(W_b.shape)} differ in shape")
     if W_a.ndim < 2 or W_a.shape[-1] != d:
@@ -183,6 +206,9 @@ class BatchedQuadraticNet(_NetBase):
 
 
 def _from_weights(cls, group, weights, dtype, device, ndim: int):
+    for name, w in zip(("W_a", "W_b", "W_c"), weights):
+        if (w.is_complex() if isinstance(w, torch.Tensor) else np.iscomplexobj(w)):
+            raise ValueError(f"{name} is complex; weights must be real (the imaginary part would be dropped)")
     W_a, W_b, W_c = (torch.as_tensor(np.asarray(w), dtype=dtype, device=device) for w in weights)
     group = parse_group(group)
     if W_a.ndim != ndim:

@@ -3,6 +3,9 @@
 Writes DIR/report.json (every number), DIR/report.md (tables), PNG figures (order histogram,
 node-by-frequency maps, SP dynamics), the constructed weights (DIR/constructed/) and the
 trained runs (DIR/train/). Prints a short summary beside the reference figures of SPEC §9.
+Training checkpoints go to DIR/train/checkpoints; a DIR holding an earlier comparison is
+refused unless --overwrite (start afresh) or --resume (continue its training from the newest
+checkpoint).
 
 Example: cogs compare --group Z23 --out runs/Z23
 """
@@ -25,6 +28,12 @@ def add_arguments(p) -> None:
     p.add_argument("--threshold", type=float, default=0.05, help="activity threshold on |A_kj| (SPEC §8, default 0.05)")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--json", action="store_true", help="print report.json to stdout instead of the summary")
+    from cogs.cli import _options
+
+    _options.add_resume(p, "the training")
+    _options.add_overwrite(p)
+    _options.add_keep_checkpoints(p)
+    _options.add_threads(p)
 
 
 def run(args) -> int:
@@ -42,15 +51,22 @@ def run(args) -> int:
     bad = [s for s in strategies if s not in STRATEGIES]
     if bad:
         raise ValueError(f"unknown strategy {bad[0]!r}; choose from {', '.join(STRATEGIES)}")
-    if args.threshold <= 0:
-        raise ValueError(f"--threshold must be > 0, got {args.threshold}")
+    if not (0 < args.threshold < float("inf")):  # also refuses nan
+        raise ValueError(f"--threshold must be a finite number > 0, got {args.threshold}")
     cfg = CompareConfig(
         group=G.spec, hidden=args.hidden, wd=args.wd, lr=args.lr, seeds=tuple(parse_seeds(args.seeds)),
         epochs=args.epochs, device=args.device, dtype=args.dtype, seeding=args.seeding,
         strategies=strategies, threshold=args.threshold,
     )
-    log = (lambda *a, **k: print(*a, file=sys.stderr, **k)) if args.json else print
-    report = run_compare(cfg, args.out, progress=terminal_progress(f"train {G.spec}"), log=log)
+    from cogs.cli import _options
+    from models.training import resolve_device
+
+    _options.apply_threads(args, resolve_device(cfg.device))
+    # flushed at once: under nohup stdout is a file, and the phases should show as they happen
+    log = (lambda *a, **k: print(*a, file=sys.stderr, flush=True, **k)) if args.json else (lambda *a, **k: print(*a, flush=True, **k))
+    report = run_compare(cfg, args.out, progress=terminal_progress(f"train {G.spec} q={cfg.hidden} R={len(cfg.seeds)}"), log=log, overwrite=args.overwrite,
+                         resume=args.resume, keep_checkpoints=_options.keep_checkpoints(args),
+                         checkpoint_every=_options.CHECKPOINT_EVERY_S, train_log=_options.stderr_note(f"compare {G.spec}"))
     if args.json:
         print_json(report)
     else:

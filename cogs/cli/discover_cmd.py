@@ -40,7 +40,9 @@ def add_arguments(p) -> None:
     p.add_argument("--init-noise", type=float, default=0.1, help="relative noise on --init-from weights (default 0.1)")
     p.add_argument("--scan", default=None, metavar="Q1-Q2", help="walk orders from max(Q1,Q2) down to min(Q1,Q2)")
     p.add_argument("--stop-early", action="store_true", help="with --scan: stop at the first failed order below a converged one")
-    p.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
+    from cogs.cli._options import add_threads
+
+    add_threads(p, training=False)
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     p.add_argument("--json", action="store_true", help="print a JSON object")
 
@@ -145,7 +147,7 @@ def run(args) -> int:
         tol=args.tol,
         init_from=args.init_from,
         init_noise=args.init_noise,
-        threads=args.threads,
+        threads=_threads_for(args),
     )
     out = Path(args.out)
     if args.scan is None:
@@ -220,3 +222,9 @@ def run(args) -> int:
             if lines:
                 print(f"\nlowest converged network (q = {res.lowest_converged}):\n" + "\n".join(lines))
     return 0 if converged else 1
+
+
+def _threads_for(args):
+    from cogs.cli._options import threads_for
+
+    return threads_for(args, "cpu")  # the search runs on the CPU

@@ -17,13 +17,17 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     from cogs.cli.main import print_json
 
+    from cogs.limits import check, orbit_listing_rows
+
     G = parse_group(args.spec)
-    s = G.summary()
+    s = G.summary()  # closed form: instant for any supported order
     if args.orbits or args.json:
-        s["orbits"] = [
-            {"k": o.k, "neg": o.neg, "kind": o.kind, "k_coords": [int(c) for c in G.coords(o.k)]}
-            for o in G.orbits()
-        ]
+        rows = orbit_listing_rows(G.order, s["real_characters"])
+        # ~1 kB a row (orbit object, coordinates, JSON text); the listing is the only O(d) part
+        check(f"listing the orbits of {G.spec} (--orbits/--json)", rows=rows, memory=1000.0 * rows + 64.0 * G.order)
+        orbits = G.orbits()
+        coords = G.coords([o.k for o in orbits]).tolist() if orbits else []
+        s["orbits"] = [{"k": o.k, "neg": o.neg, "kind": o.kind, "k_coords": c} for o, c in zip(orbits, coords)]
     if args.json:
         print_json(s)
         return 0

@@ -107,19 +107,24 @@ def evaluate(weights, pairs: str = "all", accuracy: bool | None = None, path: st
     """The report as a dict (what ``--json`` prints, before complex → {re, im})."""
     import torch
 
-    from cogs.loss import brute_force_loss, constraint_report, fast_loss
+    from cogs.limits import check, loss_estimate
+    from cogs.loss import brute_force_loss, constraint_report, exact_loss, exact_loss_method
     from models.network import loss_and_accuracy, pairs_from_index
 
     G = weights.group
     d, q = G.order, weights.q
-    W_a, W_b, W_c = weights.tensors(torch.float64)
     want_acc = accuracy if accuracy is not None else d <= ACCURACY_MAX_D
+    est = loss_estimate(d, q, pairs=None if pairs == "all" else d * d, accuracy=want_acc)
+    check(f"evaluating {path} (d = {d}, q = {q}{', with accuracy' if want_acc else ''})", memory=est["memory"], work=est["work"])
+    W_a, W_b, W_c = weights.tensors(torch.float64)
     out: dict = {"group": G.spec, "d": d, "order": q, "q": q, "pairs": pairs}
     with torch.no_grad():
         if pairs == "all":
+            # never the d² pairs one by one: weight space, O(q²d) (or the residual sum, O(q·d³),
+            # when q ≥ d² makes that the cheaper exact method)
             out["n_pairs"] = d * d
-            out["loss"] = float(fast_loss(W_a, W_b, W_c, G))
-            out["loss_method"] = "fast (weight space, exact)"
+            out["loss"] = float(exact_loss(W_a, W_b, W_c, G))
+            out["loss_method"] = exact_loss_method(q, d)
             if want_acc:
                 out["accuracy"] = float(loss_and_accuracy(W_a, W_b, W_c, G)[1])
         else:
@@ -138,7 +143,19 @@ def evaluate(weights, pairs: str = "all", accuracy: bool | None = None, path: st
         rep = constraint_report(W_a, W_b, W_c, G)
     out["dc_a"], out["dc_b"] = rep["dc_a"], rep["dc_b"]
     out["orbits"] = rep["orbits"]
+    _check_finite(out, weights, path)
     return out
+
+
+def _check_finite(out: dict, weights, path) -> None:
+    """Finite weights can still overflow float64 in the cubic network (|w| ≳ 1e100): report
+    that instead of printing a NaN loss with exit status 0."""
+    values = [out["loss"], out.get("accuracy", 0.0), out["dc_a"], out["dc_b"]]
+    for row in out["orbits"]:
+        values += [row["r_kkk"].real, row["r_kkk"].imag, row["R_c"], row["R_n"], row["R_*"]]
+    if not all(math.isfinite(v) for v in values):
+        big = max(float(abs(w).max()) for w in (weights.W_a, weights.W_b, weights.W_c))
+        raise ValueError(f"{path}: float64 overflow evaluating the network (max |weight| = {big:.3g}); the loss is not representable")
 
 
 def run(args) -> int:

@@ -72,16 +72,45 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _check_common(args)
         return int(args._run(args) or 0)
     except KeyboardInterrupt:
         print("cogs: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _broken_pipe()
+    except MemoryError as e:
+        if os.environ.get("COGS_DEBUG"):
+            raise
+        detail = str(e).strip().splitlines()[0] if str(e).strip() else "MemoryError"
+        print(f"cogs {args.command}: error: out of memory ({detail}); try smaller sizes "
+              "(size limits: COGS_MAX_MEMORY_GB, see README)", file=sys.stderr)
+        return 2
     except (CLIError, ValueError, OSError, KeyError, TypeError, RuntimeError) as e:
         if os.environ.get("COGS_DEBUG"):
             raise  # full traceback for developers
         msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         print(f"cogs {args.command}: error: {msg}", file=sys.stderr)
         return 2
+
+
+def _check_common(args) -> None:
+    """Checks shared by every subcommand: an output path, when there is one, is not empty."""
+    out = getattr(args, "out", None)
+    if out is not None and not str(out).strip():
+        raise CLIError("--out must not be empty")
+
+
+def _broken_pipe() -> int:
+    """The reader went away (``cogs groups Z6 --json | head -1``): stop quietly. stdout is
+    pointed at /dev/null so that the interpreter's final flush does not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return 0
 
 
 def print_json(obj) -> None:

@@ -5,7 +5,8 @@ A :class:`Certificate` records, per orbit {k, −k}: the generators and their pa
 SPEC §5 of the normalised block, the full-group constraint report of
 :func:`cogs.loss.constraint_report` computed from the final weights (r_kkk, and the R_c, R_n,
 R_* violations), and for cross-orbit cancellation the residual ρ_k and γ_k. Globally: the
-exact loss over all d² pairs (:func:`cogs.loss.fast_loss`; plus the brute-force loss of
+exact loss over all d² pairs (:func:`cogs.loss.exact_loss`: the weight-space form, or the
+residual sum when q ≥ d², as for memorize; plus the brute-force loss of
 :func:`models.residuals.residual_loss` when d ≤ 128: enumeration of all pairs, summing
 squared residuals so that exact solutions score ~1e-30 rather than the 1e-16 floor of the
 per-sample expansion), the total order and ‖W‖² (as built and
@@ -74,7 +75,7 @@ class Certificate:
             lines.append(f"note         {d['note']}")
         lines += [
             f"order        {d['order']} hidden nodes  (" + ", ".join(f"{k} = {v}" for k, v in d["reference_orders"].items()) + ")",
-            f"loss         {d['loss']:.3e}  (fast_loss, all d² pairs)"
+            f"loss         {d['loss']:.3e}  ({'fast_loss' if str(d.get('loss_method', 'fast')).startswith('fast') else 'residual sum'}, all d² pairs)"
             + (f";  brute force {d['brute_force_loss']:.3e}" if d.get("brute_force_loss") is not None else ""),
             f"certified    {d.get('certificate_form', '')}" + (f";  κ form {d['kappa_loss']:.3e}" if d.get("kappa_loss") is not None else ""),
             (
@@ -106,13 +107,16 @@ def certify(group, W_a, W_b, W_c, *, header: dict, orbit_rows: list[dict], brute
     """Compute the global evidence for weights (numpy float64) and merge it with the
     per-orbit rows (each with at least ``k``): the exact loss, the brute-force loss when
     d ≤ ``brute_force_max_d``, and the full-group constraint report per orbit."""
-    from cogs.loss import constraint_report, fast_loss
+    from cogs.loss import constraint_report, exact_loss, exact_loss_method
     from models.residuals import residual_loss
 
     d = group.order
     Wt = [torch.as_tensor(np.ascontiguousarray(w), dtype=torch.float64) for w in (W_a, W_b, W_c)]
     with torch.no_grad():
-        loss = float(fast_loss(*Wt, group))
+        # weight space for q < d²; for wider networks (memorize: q = d²) enumerating the
+        # residuals costs no more and is exact to ~1e-30, where the weight-space form's
+        # cancellation leaves ~1e-16·q²/d (1e-12 for Z3xZ9's 729 nodes)
+        loss = float(exact_loss(*Wt, group))
         brute = float(residual_loss(*Wt, group)) if d <= brute_force_max_d else None
         report = constraint_report(*Wt, group)
     by_k = {r["k"]: r for r in report["orbits"]}
@@ -154,6 +158,7 @@ def certify(group, W_a, W_b, W_c, *, header: dict, orbit_rows: list[dict], brute
     data = {
         **header,
         "loss": loss,
+        "loss_method": exact_loss_method(int(Wt[0].shape[0]), d),
         "certificate_form": form,
         "kappa_loss": kappa,
         "brute_force_loss": brute,

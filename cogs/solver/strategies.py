@@ -157,6 +157,7 @@ def construct(
         raise ValueError(f"unknown strategy {strategy!r}; choose from {', '.join(STRATEGIES)}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be an int ≥ 0, got {seed!r}")
+    _check_size(G, strategy)
     registry = current_registry() if registry is None else registry
     if strategy == "memorize":
         return _memorize(G, int(seed), registry, balance, brute_force_max_d, t0)
@@ -176,6 +177,21 @@ def construct(
     header = _header(G, layout.strategy, strategy, layout.note, seed, int(W_a.shape[0]), layout.order(G), balance)
     header["helper_orbit"] = helper_k
     return _certified(G, layout.strategy, seed, W, balance, header, rows, brute_force_max_d, t0)
+
+
+def _check_size(G, strategy: str) -> None:
+    """Refuse before building when the construction and its certificate would need more memory
+    or work than :mod:`cogs.limits` allows (order bounded by f6's 6c + 2r and 2d; memorize d²)."""
+    from cogs.limits import check, construct_estimate
+
+    d = G.order
+    if strategy == "memorize" and d > MEMORIZE_MAX_D:
+        return  # refused with its own reason below
+    s = G.summary()
+    q = d * d if strategy == "memorize" else max(6 * s["complex_orbits"] + 2 * s["real_characters"], 2 * d)
+    est = construct_estimate(d, q)
+    check(f"constructing {strategy} for {G.spec} (d = {d}, up to {q} hidden nodes, certificate included)",
+          memory=est["memory"], work=est["work"])
 
 
 def _header(G, strategy, requested, note, seed, order, predicted, balanced) -> dict:

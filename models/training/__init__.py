@@ -12,6 +12,7 @@ from models.training.checkpoint import (
     latest_checkpoint,
     list_checkpoints,
     load_checkpoint,
+    prune_checkpoints,
     save_checkpoint,
 )
 from models.training.config import (
@@ -25,7 +26,7 @@ from models.training.config import (
     resolve_device,
 )
 from models.training.pair_grid import PairGrid
-from models.training.progress import ProgressBar, terminal_progress
+from models.training.progress import LogProgress, ProgressBar, terminal_progress
 from models.training.result import METRICS, TrainResult
 from models.training.sgd import BatchedSGD
 from models.training.seeding import default_init, initial_weights, n_test_pairs, reference_init, split
@@ -36,6 +37,7 @@ __all__ = [
     "BatchedAdam",
     "BatchedSGD",
     "CheckpointError",
+    "LogProgress",
     "PairGrid",
     "ProgressBar",
     "RunSpec",
@@ -53,6 +55,7 @@ __all__ = [
     "parse_floats",
     "parse_ints",
     "parse_seeds",
+    "prune_checkpoints",
     "reference_init",
     "resolve_device",
     "save_checkpoint",

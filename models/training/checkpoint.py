@@ -4,6 +4,12 @@ read back with ``torch.load(weights_only=True)`` (tensors, numbers, strings, lis
 A checkpoint at epoch e holds the state after e optimizer steps: weights, optimizer state
 (Adam moments and step count), the alive/diverged state of each run, the train masks, and the
 metrics history of the epochs evaluated before e — everything needed to continue bit for bit.
+So the newest checkpoint alone is what a resume needs (its history also holds every metric and
+SP record the reports and figures are drawn from); :func:`prune_checkpoints` drops the others.
+
+A process killed while writing one (kill -9, power loss) leaves the previous checkpoints intact
+and at most a temporary file ``.epoch_….pt.*.tmp`` behind; :func:`remove_temporaries` deletes
+those, and the trainer calls it before it starts or resumes.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from models.atomic import atomic_open
 FORMAT = "cogs-train-checkpoint"
 VERSION = 1
 _NAME = re.compile(r"epoch_(\d+)\.pt")
+_TEMPORARY = re.compile(r"\.epoch_\d+\.pt\..*\.tmp")  # what models.atomic leaves when killed mid-write
 
 
 @typing.final
@@ -69,6 +76,34 @@ def load_latest_valid(directory) -> tuple[Path | None, dict | None, list[str]]:
 def clear_checkpoints(directory) -> None:
     for _, p in list_checkpoints(directory):
         p.unlink()
+    remove_temporaries(directory)
+
+
+def remove_temporaries(directory) -> list[Path]:
+    """Delete the temporary files of checkpoint writes that never finished (their writer is
+    gone: :func:`models.atomic.clean_stale_temps`; or older temporaries, which carry no writer
+    id); returns them."""
+    from models import atomic
+
+    d = Path(directory)
+    if not d.is_dir():
+        return []
+    gone = list(atomic.clean_stale_temps(d)) if hasattr(atomic, "clean_stale_temps") else []
+    for p in d.iterdir():
+        if _TEMPORARY.fullmatch(p.name) and ".cogs-" not in p.name and p.is_file():
+            p.unlink(missing_ok=True)
+            gone.append(p)
+    return gone
+
+
+def prune_checkpoints(directory, keep: int) -> list[Path]:
+    """Keep the ``keep`` newest checkpoints (at least one), delete the older ones; returns
+    the deleted paths."""
+    found = list_checkpoints(directory)
+    gone = [p for _, p in found[: max(0, len(found) - max(1, int(keep)))]]
+    for p in gone:
+        p.unlink(missing_ok=True)
+    return gone
 
 
 def save_checkpoint(directory, epoch: int, state: dict) -> Path:
@@ -81,7 +116,10 @@ def save_checkpoint(directory, epoch: int, state: dict) -> Path:
 
 
 def load_checkpoint(path) -> dict:
+    from models.training.checkpoint_checks import check_file, check_state
+
     path = Path(path)
+    check_file(path, CheckpointError)  # a regular file within the size limits, before reading
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e:  # noqa: BLE001 - any unpickling failure is a bad file
@@ -90,4 +128,5 @@ def load_checkpoint(path) -> dict:
         raise CheckpointError(f"{path}: not a cogs training checkpoint")
     if state.get("version") != VERSION:
         raise CheckpointError(f"{path}: checkpoint version {state.get('version')} not supported")
+    check_state(path, state, CheckpointError)  # epoch agrees with the name; no NaN in active runs
     return state

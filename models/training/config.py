@@ -9,6 +9,7 @@ from __future__ import annotations
 import typing
 
 import math
+import numbers
 import re
 
 import attrs
@@ -28,6 +29,9 @@ def _floats(x) -> tuple[float, ...]:
 def _ints(x) -> tuple[int, ...]:
     if isinstance(x, int):
         x = (x,)
+    for v in x:  # int(1.7) would quietly give 1
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+            raise ValueError(f"expected integers, got {v!r} ({type(v).__name__})")
     return tuple(int(v) for v in x)
 
 
@@ -47,7 +51,29 @@ class RunSpec:
 
     @property
     def name(self) -> str:
-        return f"seed{self.seed}_lr{self.lr:g}_wd{self.wd:g}"
+        """The run's folder name, ``seed{seed}_lr{lr}_wd{wd}``: unique and reversible, since
+        each number is written so that ``float()`` gives it back exactly (``0.01``, ``5e-05``,
+        ``0.0500000001``; see :func:`float_token`) and :func:`parse_run_name` reads it."""
+        return f"seed{self.seed}_lr{float_token(self.lr)}_wd{float_token(self.wd)}"
+
+
+_RUN_NAME = re.compile(r"seed([0-9]+)_lr([^_]+)_wd([^_]+)")
+
+
+def float_token(x: float) -> str:
+    """``x`` as short text that reads back exactly: ``f"{x:g}"`` when that is exact (the
+    names runs always had: 0.01, 5e-05, 0), else the shortest round-trip form (``repr``)."""
+    x = float(x)
+    short = f"{x:g}"
+    return short if float(short) == x else repr(x)
+
+
+def parse_run_name(name: str) -> tuple[int, float, float]:
+    """(seed, lr, wd) of a run folder name written by :attr:`RunSpec.name`."""
+    m = _RUN_NAME.fullmatch(name)
+    if not m:
+        raise ValueError(f"{name!r} is not a run name (seed<S>_lr<LR>_wd<WD>)")
+    return int(m.group(1)), float(m.group(2)), float(m.group(3))
 
 
 @typing.final
@@ -151,11 +177,15 @@ def validate(c: TrainConfig) -> None:
         raise ValueError(f"seeds must be ≥ 0, got {list(c.seeds)}")
     if not c.lrs:
         raise ValueError("the learning-rate list is empty")
+    if len(set(c.lrs)) != len(c.lrs):
+        raise ValueError(f"learning rates repeat: {list(c.lrs)}")
     for lr in c.lrs:
         if not math.isfinite(lr) or lr <= 0:
             raise ValueError(f"learning rate must be finite and > 0, got {lr}")
     if not c.wds:
         raise ValueError("the weight-decay list is empty")
+    if len(set(c.wds)) != len(c.wds):
+        raise ValueError(f"weight decays repeat: {list(c.wds)}")
     for wd in c.wds:
         if not math.isfinite(wd) or wd < 0:
             raise ValueError(f"weight decay must be finite and ≥ 0, got {wd}")
@@ -182,6 +212,20 @@ def validate(c: TrainConfig) -> None:
         raise ValueError(f"compile must be True or False, got {c.compile!r}")
     if c.chunk_rows is not None and (not isinstance(c.chunk_rows, int) or c.chunk_rows < 1):
         raise ValueError(f"chunk_rows must be an integer ≥ 1, got {c.chunk_rows!r}")
+    _check_size(c)
+
+
+def _check_size(c: TrainConfig) -> None:
+    """Refuse a job whose estimated memory or work is over the limits of :mod:`cogs.limits`
+    before anything is allocated."""
+    from cogs.limits import check, train_estimate
+    from groups import parse_group
+
+    d = parse_group(c.group).order
+    est = train_estimate(d, c.q, c.n_runs, c.epochs, seeds=len(c.seeds),
+                         dtype_bytes=8 if c.dtype == "float64" else 4, device=c.device)
+    check(f"training {c.n_runs} run(s) of {c.group} (d = {d}, q = {c.q}, {c.epochs} epochs)",
+          memory=est["memory"], work=est["work"])
 
 
 def resolve_device(name: str):
@@ -210,19 +254,25 @@ def torch_dtype(name: str):
 
 def parse_seeds(text: str) -> tuple[int, ...]:
     """'5' → (5,), '1,3' → (1, 3), '1-5' → (1, …, 5); mixtures like '1-3,7' allowed."""
+    from cogs.limits import MAX_SEEDS
+
     text = str(text).strip()
     if not text:
         raise ValueError("empty seed list")
+    if not text.isascii():  # int() would also read "٣" or "３"
+        raise ValueError(f"bad seed list {text!r}: use the digits 0-9")
     out: list[int] = []
     for part in text.split(","):
         part = part.strip()
-        m = re.fullmatch(r"(\d+)\s*-\s*(\d+)", part)
+        m = re.fullmatch(r"([0-9]+)\s*-\s*([0-9]+)", part)
         if m:
             lo, hi = int(m.group(1)), int(m.group(2))
             if hi < lo:
                 raise ValueError(f"bad seed range {part!r}: end below start")
+            if hi - lo + 1 + len(out) > MAX_SEEDS:
+                raise ValueError(f"seed range {part!r} has {hi - lo + 1} seeds; at most {MAX_SEEDS} seeds in all")
             out.extend(range(lo, hi + 1))
-        elif re.fullmatch(r"\d+", part):
+        elif re.fullmatch(r"[0-9]+", part):
             out.append(int(part))
         else:
             raise ValueError(f"bad seed {part!r} (use e.g. 5, 1,3 or 1-5)")
@@ -235,6 +285,8 @@ def _parse_list(text: str, what: str, cast, noun: str) -> tuple:
     out = []
     for part in str(text).split(","):
         part = part.strip()
+        if not part.isascii():  # int()/float() would also read "٣" or "３"
+            raise ValueError(f"bad {what} {part!r}: use the digits 0-9")
         try:
             out.append(cast(part))
         except ValueError:

@@ -13,6 +13,8 @@ unaffected.
 
 from __future__ import annotations
 
+import contextlib
+import time
 import warnings
 
 from pathlib import Path
@@ -111,6 +113,9 @@ def train(
     progress=None,
     checkpoint_dir=None,
     resume: bool = False,
+    keep_checkpoints: int | None = None,
+    checkpoint_every: float | None = None,
+    log=None,
 ) -> TrainResult:
     """Train every run of ``config`` together; see the module doc.
 
@@ -122,7 +127,21 @@ def train(
     progress: callable ``(epochs_done, epochs_total)``.
     checkpoint_dir: write checkpoints at epochs 1, 2, 4, … and the last one.
     resume: continue from the latest checkpoint in ``checkpoint_dir`` (fresh start if none).
+    keep_checkpoints: keep only this many of the newest checkpoints (None: all). The newest
+      one holds everything a resume needs, metrics history included.
+    checkpoint_every: also write a checkpoint when this many seconds have passed since the
+      last one (None: only on the schedule above). Checkpoints never change the numbers.
+    log: callable ``(message: str)`` told where a resume starts (None: silent).
+
+    A run's numbers do not depend on the other runs of the job: training a seed alone or among
+    others gives bitwise the same weights and metrics on a CPU, whatever the thread count
+    (:mod:`models.training.pair_grid`; with ``config.compile`` or on CUDA, up to rounding).
     """
+    if keep_checkpoints is not None and (isinstance(keep_checkpoints, bool) or not isinstance(keep_checkpoints, int)
+                                         or keep_checkpoints < 1):
+        raise ValueError(f"keep_checkpoints must be an integer ≥ 1 or None (all), got {keep_checkpoints!r}")
+    if checkpoint_every is not None and not checkpoint_every > 0:
+        raise ValueError(f"checkpoint_every must be > 0 seconds or None, got {checkpoint_every!r}")
     device = resolve_device(config.device)
     dtype = torch_dtype(config.dtype)
     G = parse_group(config.group)
@@ -136,8 +155,12 @@ def train(
 
     (W_a, W_b, W_c), masks = initial_state(config, init)
     W_a, W_b, W_c = (w.to(device=device, dtype=dtype).contiguous() for w in (W_a, W_b, W_c))
+    threads = torch.get_num_threads()
+    # on a CPU the pair grid spreads the runs over ``threads`` worker threads and this thread's
+    # own torch work runs single-threaded (see PairGrid's ``threads``)
+    single = device.type == "cpu" and not config.compile and objective is None and threads > 1
     grid = PairGrid(G, masks, q=config.q, device=device, dtype=dtype, chunk_rows=config.chunk_rows,
-                    compile=config.compile)
+                    compile=config.compile, threads=threads)
     lr = torch.tensor([r.lr for r in config.runs], dtype=torch.float64)
     wd = torch.tensor([r.wd for r in config.runs], dtype=torch.float64)
     opt = make_optimizer(config, (W_a, W_b, W_c), lr, wd)
@@ -149,6 +172,7 @@ def train(
 
     if checkpoint_dir is not None:
         checkpoint_dir = Path(checkpoint_dir)
+        ckpt.remove_temporaries(checkpoint_dir)  # left by a process killed mid-write
         latest, state, skipped = ckpt.load_latest_valid(checkpoint_dir) if resume else (None, None, [])
         for problem in skipped:  # a damaged newest checkpoint costs epochs, not the job
             warnings.warn(f"skipping unreadable checkpoint: {problem}", RuntimeWarning, stacklevel=2)
@@ -169,7 +193,11 @@ def train(
             active.copy_(state["active"].to(device))
             diverged.copy_(state["diverged_epoch"].to(device))
             history = [h for h in state["history"] if int(h["epoch"]) < start]
+            if log is not None:
+                log(f"resuming from epoch {start} of {E} ({latest})")
         elif not resume or latest is None:
+            if resume and log is not None:
+                log(f"no checkpoint in {checkpoint_dir}: starting from epoch 0 of {E}")
             ckpt.clear_checkpoints(checkpoint_dir)
 
     eval_set = set(config.resolved_eval_epochs())
@@ -190,6 +218,8 @@ def train(
                     entry["records"][name] = torch.where(mask, val, nan).cpu()
         history.append(entry)
 
+    last_save = [time.monotonic()]
+
     def save(epoch: int):
         ckpt.save_checkpoint(
             checkpoint_dir,
@@ -206,6 +236,9 @@ def train(
                 "history": history,
             },
         )
+        if keep_checkpoints is not None:
+            ckpt.prune_checkpoints(checkpoint_dir, keep_checkpoints)
+        last_save[0] = time.monotonic()
 
     def stop_failed(ok: torch.Tensor, epoch: int):
         """Runs active until now that are not ``ok`` diverge at ``epoch`` and are frozen."""
@@ -213,38 +246,53 @@ def train(
         diverged = torch.where(active & ~ok, epoch, diverged)
         active = active & ok
 
-    for epoch in range(start, E):
-        do_eval = epoch in eval_set
-        if objective is None:
-            loss, grads, metrics = grid.evaluate(W_a, W_b, W_c, grad=True, metrics=do_eval)
-            extra = None
-        else:
-            metrics = grid.evaluate(W_a, W_b, W_c, grad=False, metrics=True)[2] if do_eval else None
-            loss, grads = _objective_grads(objective, W_a, W_b, W_c)
-            extra = {"objective": loss}
-        stop_failed(torch.isfinite(loss), epoch)
-        if do_eval:
-            record(epoch, metrics, active, extra)
-        stop_failed(opt.step(grads, active), epoch)
-        if checkpoint_dir is not None and (epoch + 1) in ckpt_set:
-            save(epoch + 1)
-        if progress is not None:
-            progress(epoch + 1, E)
+    with _threads(1 if single else threads):
+        for epoch in range(start, E):
+            do_eval = epoch in eval_set
+            if objective is None:
+                loss, grads, metrics = grid.evaluate(W_a, W_b, W_c, grad=True, metrics=do_eval)
+                extra = None
+            else:
+                metrics = grid.evaluate(W_a, W_b, W_c, grad=False, metrics=True)[2] if do_eval else None
+                loss, grads = _objective_grads(objective, W_a, W_b, W_c)
+                extra = {"objective": loss}
+            stop_failed(torch.isfinite(loss), epoch)
+            if do_eval:
+                record(epoch, metrics, active, extra)
+            stop_failed(opt.step(grads, active), epoch)
+            if checkpoint_dir is not None and ((epoch + 1) in ckpt_set or (
+                    checkpoint_every is not None and time.monotonic() - last_save[0] >= checkpoint_every)):
+                save(epoch + 1)
+            if progress is not None:
+                progress(epoch + 1, E)
 
-    # the final state, after the last step
-    loss, _, metrics = grid.evaluate(W_a, W_b, W_c, grad=False, metrics=True)
-    extra = None
-    if objective is not None:
-        with torch.no_grad():
-            extra = {"objective": objective(W_a, W_b, W_c).detach()}
-        loss = extra["objective"]
-    stop_failed(torch.isfinite(loss), E)
-    record(E, metrics, active, extra)
+        # the final state, after the last step
+        loss, _, metrics = grid.evaluate(W_a, W_b, W_c, grad=False, metrics=True)
+        extra = None
+        if objective is not None:
+            with torch.no_grad():
+                extra = {"objective": objective(W_a, W_b, W_c).detach()}
+            loss = extra["objective"]
+        stop_failed(torch.isfinite(loss), E)
+        record(E, metrics, active, extra)
     if checkpoint_dir is not None and E == 0:
         save(0)
     if progress is not None and E == 0:
         progress(0, 0)
     return _result(config, history, diverged, (W_a, W_b, W_c), grid, device, tag)
+
+
+@contextlib.contextmanager
+def _threads(n: int):
+    """torch's thread count of this thread set to ``n`` within the block."""
+    old = torch.get_num_threads()
+    if n != old:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != old:
+            torch.set_num_threads(old)
 
 
 def _result(config, history, diverged, weights, grid, device, tag) -> TrainResult:

@@ -1,0 +1,116 @@
+"""Options shared by the long-running commands (train, compare, sweep, discover), defined once.
+
+``--threads N``   torch CPU threads (default: :func:`default_threads`)
+``--resume``      continue from the newest checkpoint in --out
+``--overwrite``   replace what an earlier run of the command left in --out
+``--keep-checkpoints N|all``  how many of the newest checkpoints to keep (default 2)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+MAX_DEFAULT_THREADS = 4
+DEFAULT_KEEP_CHECKPOINTS = 2
+# besides the epochs 1, 2, 4, …: a checkpoint at least this often (seconds) on long jobs
+CHECKPOINT_EVERY_S = 600.0
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on (its affinity mask, else the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def default_threads(device: str = "cpu") -> int | None:
+    """min(available cores, 4) on a CPU; None (torch's default) when a GPU does the work."""
+    if str(device).startswith("cuda"):
+        return None
+    return min(available_cores(), MAX_DEFAULT_THREADS)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {text!r}")
+    return n
+
+
+def _keep(text: str):
+    if str(text).strip().lower() == "all":
+        return "all"
+    return _positive_int(text)
+
+
+def add_threads(p, training: bool = True) -> None:
+    """--threads; ``training``: say that training results do not depend on it."""
+    tail = (" Training results do not depend on N (with --compile: up to rounding)." if training else
+            " Results may differ in the last bits with N.")
+    p.add_argument(
+        "--threads", type=_positive_int, default=None, metavar="N",
+        help=f"torch CPU threads (default: min(available cores, {MAX_DEFAULT_THREADS}) on a CPU, torch's default with "
+             "a GPU). The products here are small and gain little from many threads; on a machine busy with other "
+             "jobs fewer threads, even 1, can be faster." + tail)
+
+
+def add_resume(p, what: str = "the job") -> None:
+    p.add_argument("--resume", action="store_true",
+                   help=f"continue {what} from the newest checkpoint in --out (bit-identical to an uninterrupted run); "
+                        "stderr says which epoch it starts from")
+
+
+def add_overwrite(p) -> None:
+    p.add_argument("--overwrite", action="store_true",
+                   help="--out holds the output of an earlier run: delete what that run wrote (other files are left "
+                        "alone) and start afresh. Without it such a folder is refused")
+
+
+def add_keep_checkpoints(p) -> None:
+    p.add_argument(
+        "--keep-checkpoints", type=_keep, default=None, metavar="N|all",
+        help=f"keep the N newest checkpoints, or all of them (default {DEFAULT_KEEP_CHECKPOINTS}: the newest, which "
+             "holds everything --resume and the reports need, metrics history included, and one spare). Checkpoints "
+             f"are written at epochs 1, 2, 4, 8, …, the last one, and every {CHECKPOINT_EVERY_S / 60:g} minutes")
+
+
+def threads_for(args, device="cpu") -> int | None:
+    """The thread count the options ask for (None: leave torch's default)."""
+    n = getattr(args, "threads", None)
+    return n if n is not None else default_threads(str(device))
+
+
+def apply_threads(args, device="cpu") -> int:
+    """Set torch's CPU thread count from --threads (or the default); returns the count in use."""
+    import torch
+
+    n = threads_for(args, device)
+    if n is not None:
+        torch.set_num_threads(n)
+    return torch.get_num_threads()
+
+
+def keep_checkpoints(args) -> int | None:
+    """--keep-checkpoints as the trainer's ``keep_checkpoints`` (None: keep all)."""
+    k = getattr(args, "keep_checkpoints", None)
+    if k is None:
+        return DEFAULT_KEEP_CHECKPOINTS
+    return None if k == "all" else int(k)
+
+
+def stderr_note(label: str):
+    """A ``log`` callable for the trainer: ``label: message`` lines on stderr."""
+    import sys
+
+    def note(message: str) -> None:
+        try:
+            print(f"{label}: {message}", file=sys.stderr, flush=True)
+        except (OSError, ValueError):
+            pass
+
+    return note

@@ -1,0 +1,160 @@
+"""Size limits: estimate a command's memory and work from its sizes before allocating anything.
+
+Each estimate is a rough upper bound built from the sizes alone — the group order d, the
+hidden width q, the number of runs R, epochs, pairs — following the algorithms the commands
+use (the formulas are next to each function). A job over a limit is refused with one line
+that names the estimate, the limit and the override:
+
+==================  =========================  ==============================================
+limit               default                    override (environment variable)
+==================  =========================  ==============================================
+memory              16 GB                      ``COGS_MAX_MEMORY_GB`` (e.g. ``64``)
+work                1e17 floating-point ops    ``COGS_MAX_WORK`` (e.g. ``1e18``)
+listed rows         1,000,000                  ``COGS_MAX_ROWS``
+==================  =========================  ==============================================
+
+``COGS_LIMITS=off`` turns every check off. The defaults admit the paper's whole grid
+(d ≤ 127, q ≤ 2048, 25 runs, 10⁴ epochs: ≈ 6e15 operations, a few GB on a GPU).
+"""
+
+from __future__ import annotations
+
+import typing
+
+import math
+import os
+
+GB = 1e9
+DEFAULT_MEMORY_GB = 16.0
+DEFAULT_WORK = 1e17
+DEFAULT_ROWS = 10**6
+#: largest seed list a range like 0-N may expand to (it is built before any estimate)
+MAX_SEEDS = 10**7
+
+__all__ = [
+    "SizeLimitError",
+    "check",
+    "construct_estimate",
+    "loss_estimate",
+    "max_memory",
+    "max_rows",
+    "max_work",
+    "orbit_listing_rows",
+    "train_estimate",
+]
+
+
+@typing.final
+class SizeLimitError(ValueError):
+    """A job whose estimated memory, work or output size is over the limit."""
+
+
+def _env_number(name: str, default: float) -> float:
+    text = os.environ.get(name)
+    if text is None or not text.strip():
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise SizeLimitError(f"{name}={text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise SizeLimitError(f"{name}={text!r} must be a finite number > 0")
+    return value
+
+
+def limits_off() -> bool:
+    return os.environ.get("COGS_LIMITS", "").strip().lower() in ("off", "0", "no", "false")
+
+
+def max_memory() -> float:
+    """The memory limit in bytes."""
+    return _env_number("COGS_MAX_MEMORY_GB", DEFAULT_MEMORY_GB) * GB
+
+
+def max_work() -> float:
+    """The work limit in floating-point operations."""
+    return _env_number("COGS_MAX_WORK", DEFAULT_WORK)
+
+
+def max_rows() -> float:
+    return _env_number("COGS_MAX_ROWS", DEFAULT_ROWS)
+
+
+def _gb(b: float) -> str:
+    return f"{b / GB:.3g} GB"
+
+
+def check(what: str, *, memory: float = 0.0, work: float = 0.0, rows: float = 0.0) -> dict:
+    """Refuse ``what`` (a short description of the job) when an estimate is over its limit;
+    returns the estimates otherwise."""
+    est = {"memory_bytes": float(memory), "work_flop": float(work), "rows": float(rows)}
+    if limits_off():
+        return est
+    if memory > max_memory():
+        raise SizeLimitError(
+            f"{what} needs an estimated {_gb(memory)} of memory, over the limit of {_gb(max_memory())} "
+            "(set COGS_MAX_MEMORY_GB to raise it)"
+        )
+    if work > max_work():
+        raise SizeLimitError(
+            f"{what} needs an estimated {work:.2g} floating-point operations, over the limit of {max_work():.2g} "
+            "(set COGS_MAX_WORK to raise it)"
+        )
+    if rows > max_rows():
+        raise SizeLimitError(
+            f"{what} would list {int(rows)} rows, over the limit of {int(max_rows())} (set COGS_MAX_ROWS to raise it)"
+        )
+    return est
+
+
+# --- estimates ---------------------------------------------------------------------------
+
+
+def train_estimate(d: int, q: int, runs: int, epochs: int, *, seeds: int | None = None,
+                   dtype_bytes: int = 4, device: str = "cpu") -> dict:
+    """A batched training job (models.training): the pair grid holds one-hot targets (d × d²,
+    once in float64 and once in the job's dtype), per-run masks and weights over the d² pairs,
+    and each run's split (d² indices per seed); the weights (R × 3qd) exist in float64 while
+    they are built and ~6× in the job's dtype (parameters, gradient, two moments, updates);
+    six work buffers of about 2^22 elements on a CPU, 2^27 on a GPU (at least one row of the
+    grid, q·d elements). Work per run and epoch: three GEMMs of 2d³q operations plus ~12
+    elementwise passes over d²q numbers."""
+    b = dtype_bytes
+    seeds = runs if seeds is None else seeds
+    grid = d**3 * (8 + b) + runs * d * d * (2 + 3 * b + 16) + 24 * d * d + seeds * d * d * 16
+    weights = runs * 3 * q * d * (16 + 6 * b)
+    budget = (1 << 22) if str(device).startswith("cpu") else (1 << 27)  # auto may pick a GPU
+    buffers = 6 * b * max(budget, q * d)
+    memory = grid + weights + buffers
+    work = float(runs) * max(1, epochs + 1) * (6.0 * d**3 * q + 12.0 * d * d * q)
+    return {"memory": float(memory), "work": work}
+
+
+def construct_estimate(d: int, q: int) -> dict:
+    """A construction and its certificate (cogs.solver): character tables (d², complex), the
+    weights in a few copies (q × d), the q × q Gram products of the weight-space loss and the
+    constraint report; brute force over the d² pairs and the κ form (d³ terms) up to d = 128."""
+    memory = 64.0 * d * d + 128.0 * q * d + 48.0 * q * q
+    work = 12.0 * q * q * d + (6.0 * d**3 * q if d <= 128 else 0.0)
+    return {"memory": memory, "work": work}
+
+
+def loss_estimate(d: int, q: int, *, pairs: int | None = None, accuracy: bool = False) -> dict:
+    """``cogs loss``: the exact all-pairs loss in weight space, O(q²d) work and q × q memory
+    (or by enumeration when q ≥ d², O(q·d³) work in chunks — cheaper then), the constraint
+    report (q × q), and brute force over ``pairs`` pairs (default d²) for accuracy or a split."""
+    n = d * d if pairs is None else pairs
+    if q >= d * d:
+        memory, work = 8.0 * (3 * q * d + 4 * (1 << 22)), 4.0 * q * d**3
+    else:
+        memory, work = 48.0 * q * q, 12.0 * q * q * d
+    memory += 40.0 * q * d + 24.0 * d * d
+    if accuracy or pairs is not None:
+        memory += 8.0 * 4 * (1 << 23) + 16.0 * n
+        work += 2.0 * n * q * d
+    return {"memory": memory, "work": work}
+
+
+def orbit_listing_rows(d: int, real_characters: int) -> int:
+    """Rows of an orbit listing: one per orbit {k, −k}, k ≠ 0."""
+    return (d - 1 + real_characters) // 2

@@ -1,0 +1,138 @@
+"""No silent data loss: run folders are unique and reversible, repeated hyper-parameters are
+refused, and a command run again into a used --out refuses it or clears what it owns (never
+leaving stale runs, reports or figures behind)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cogs.cli.main import main
+from models.io import load_weights
+from models.training import RunSpec, TrainConfig
+from models.training.config import float_token, parse_run_name
+
+
+def run(capsys, *argv):
+    rc = main(list(argv))
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+# ----------------------------------------------------------------------------- run names
+def test_names_differ_past_six_significant_digits():
+    a, b = RunSpec(0, 1, 0.05, 0.0), RunSpec(1, 1, 0.0500000001, 0.0)
+    assert a.name == "seed1_lr0.05_wd0" and b.name == "seed1_lr0.0500000001_wd0"
+    assert parse_run_name(b.name) == (1, 0.0500000001, 0.0)
+    # the names runs always had are unchanged where they were exact
+    assert RunSpec(0, 2, 0.01, 5e-5).name == "seed2_lr0.01_wd5e-05"
+
+
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(0, 10**6), lr=st.floats(min_value=1e-300, max_value=1e300, allow_nan=False, allow_infinity=False),
+       wd=st.floats(min_value=0.0, max_value=1e300, allow_nan=False, allow_infinity=False))
+def test_names_read_back_exactly(seed, lr, wd):
+    name = RunSpec(0, seed, lr, wd).name
+    assert parse_run_name(name) == (seed, lr, wd)
+    assert "/" not in name and float(float_token(lr)) == lr
+
+
+def test_cli_runs_past_six_digits_get_their_own_folders(tmp_path, capsys):
+    out = tmp_path / "x"
+    rc, _, err = run(capsys, "train", "--group", "Z7", "--hidden", "16", "--epochs", "5", "--lr", "0.05,0.0500000001",
+                     "--wd", "0", "--device", "cpu", "--out", str(out))
+    assert rc == 0, err
+    folders = sorted(p.name for p in out.iterdir() if p.name.startswith("seed"))
+    assert folders == ["seed1_lr0.0500000001_wd0", "seed1_lr0.05_wd0"]
+    for f in folders:
+        w = load_weights(out / f / "weights.npz")
+        assert (1, w.meta["lr"], w.meta["wd"]) == parse_run_name(f)
+    summary = json.loads((out / "summary.json").read_text())
+    assert sorted(r["folder"] for r in summary["runs"]) == folders
+
+
+@pytest.mark.parametrize("kw, needle", [(dict(lrs=(0.05, 0.05)), "learning rates repeat"),
+                                        (dict(wds=(0.0, -0.0)), "weight decays repeat"),
+                                        (dict(wds=(1e-4, 2e-4, 1e-4)), "weight decays repeat")])
+def test_repeated_lr_or_wd_refused_like_repeated_seeds(kw, needle):
+    with pytest.raises(ValueError, match=needle):
+        TrainConfig(group="Z5", q=4, epochs=1, **kw)
+
+
+def test_cli_repeated_lr_is_one_line_and_writes_nothing(tmp_path, capsys):
+    rc, _, err = run(capsys, "train", "--group", "Z7", "--hidden", "4", "--epochs", "2", "--lr", "0.05,5e-2",
+                     "--out", str(tmp_path / "x"))
+    assert rc == 2 and len(err.strip().splitlines()) == 1 and "learning rates repeat" in err
+    assert not (tmp_path / "x").exists()
+
+
+# ----------------------------------------------------------------------------- used folders
+TRAIN = ["train", "--group", "Z5", "--hidden", "6", "--epochs", "4", "--device", "cpu", "--dtype", "float64"]
+
+
+def test_train_into_a_used_folder_refuses_overwrites_or_resumes(tmp_path, capsys):
+    out = tmp_path / "job"
+    assert run(capsys, *TRAIN, "--seeds", "1-2", "--out", str(out))[0] == 0
+    (out / "notes.txt").write_text("mine")
+    rc, _, err = run(capsys, *TRAIN, "--seeds", "1", "--out", str(out))
+    assert rc == 2 and "--overwrite" in err and "--resume" in err and len(err.strip().splitlines()) == 1
+    assert (out / "seed2_lr0.01_wd5e-05" / "weights.npz").exists()  # nothing touched
+    # --overwrite: the earlier job's runs go (seed 2 would otherwise be stale), other files stay
+    assert run(capsys, *TRAIN, "--seeds", "1", "--out", str(out), "--overwrite")[0] == 0
+    assert sorted(p.name for p in out.iterdir()) == ["checkpoints", "notes.txt", "seed1_lr0.01_wd5e-05", "summary.json"]
+    # --resume keeps the checkpoints it continues from and drops stale runs
+    (out / "seed9_lr0.01_wd5e-05").mkdir()
+    rc, _, err = run(capsys, *TRAIN[:-4], "--epochs", "6", "--device", "cpu", "--dtype", "float64", "--seeds", "1",
+                     "--out", str(out), "--resume")
+    assert rc == 0 and "resuming from epoch 4 of 6" in err
+    assert sorted(p.name for p in out.iterdir()) == ["checkpoints", "notes.txt", "seed1_lr0.01_wd5e-05", "summary.json"]
+
+
+COMPARE = ["compare", "--group", "Z5", "--hidden", "8", "--seeds", "1", "--strategies", "f6", "--device", "cpu"]
+
+
+def test_compare_into_a_used_folder_refuses_then_overwrite_clears_what_it_owns(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    assert run(capsys, *COMPARE, "--epochs", "4", "--seeds", "1-2", "--out", str(out))[0] == 0
+    assert (out / "train" / "seed2_lr0.01_wd5e-05").is_dir()
+    (out / "notes.txt").write_text("mine")
+    (out / "frequency_maps.png").write_bytes(b"stale figure")
+    rc, _, err = run(capsys, *COMPARE, "--epochs", "4", "--out", str(out))
+    assert rc == 2 and "--overwrite" in err
+    assert (out / "frequency_maps.png").read_bytes() == b"stale figure"  # refused: nothing touched
+    # --overwrite: neither the stale figure nor seed 2's run of the earlier comparison survives
+    rc, _, err = run(capsys, *COMPARE, "--epochs", "4", "--out", str(out), "--overwrite", "--strategies", "f6")
+    assert rc == 0, err
+    assert (out / "notes.txt").read_text() == "mine"
+    fig = out / "frequency_maps.png"
+    assert not fig.exists() or fig.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"  # redrawn (or not drawn: no matplotlib)
+    assert not (out / "train" / "seed2_lr0.01_wd5e-05").exists()
+    rep = json.loads((out / "report.json").read_text())
+    assert [r["seed"] for r in rep["runs"]] == [1]
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_sweep_into_a_used_folder_refuses_then_overwrite_clears_what_it_owns(tmp_path, capsys):
+    pytest.importorskip("cogs.loss")
+    out = tmp_path / "sw"
+    base = ["sweep", "--preset", "rstar", "--epochs", "2", "--seeds", "1", "--device", "cpu", "--out", str(out)]
+    assert run(capsys, *base)[0] == 0
+    (out / "sp" / "seed7_lr0.01_wd5e-05").mkdir()  # a stale run of an earlier sweep
+    (out / "order_histogram.png").write_bytes(b"stale figure")  # rstar draws none
+    (out / "Zeta").mkdir()  # not the sweep's
+    rc, _, err = run(capsys, *base)
+    assert rc == 2 and "--overwrite" in err and (out / "order_histogram.png").exists()
+    assert run(capsys, *base, "--overwrite")[0] == 0
+    assert not (out / "order_histogram.png").exists() and not (out / "sp" / "seed7_lr0.01_wd5e-05").exists()
+    assert (out / "Zeta").is_dir() and (out / "sp" / "seed1_lr0.01_wd5e-05" / "weights.npz").exists()
+
+
+def test_float_token_is_the_old_name_where_that_was_exact():
+    for x in (0.01, 5e-05, 1e-4, 2e-4, 0.0, 1.0, 0.5, 1e-5, 3e-3):
+        assert float_token(x) == f"{x:g}"
+    assert float_token(0.0500000001) == "0.0500000001"
+    assert float_token(1 / 3) == repr(1 / 3) and math.isclose(float(float_token(1 / 3)), 1 / 3, rel_tol=0)
