@@ -14,7 +14,7 @@ BIN     = $(VENV)/bin
 $(BIN)/cogs-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check $(TORCH)
-	$(BIN)/pip install -q --disable-pip-version-check -e ".[test,plots]"
+	$(BIN)/pip install -q --disable-pip-version-check -e ".[test,plots,distributed]"
 	touch $@
 
 setup: $(BIN)/cogs-installed

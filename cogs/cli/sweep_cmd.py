@@ -2,7 +2,9 @@
 
 --scale cpu trains d = 23 only (rstar: d = 7, q = 20); --scale full runs the whole grid
 (d ∈ {23, 71, 127}), meant for a GPU. Each preset writes DIR/report.json, DIR/report.md and
-its figures.
+its figures, and each grid's runs with their checkpoints (DIR/Z23/, …). A DIR holding an
+earlier sweep is refused unless --overwrite (start afresh) or --resume (continue every grid
+from its newest checkpoint).
 
 Example: cogs sweep --preset table2 --scale cpu --out runs/table2
 """
@@ -21,6 +23,15 @@ def add_arguments(p) -> None:
     p.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--json", action="store_true", help="print report.json")
+    from cogs.cli import _options
+
+    _options.add_resume(p, "every grid")
+    _options.add_overwrite(p)
+    _options.add_keep_checkpoints(p)
+    _options.add_threads(p)
+    from cogs.distributed.cli import add_backend_arguments
+
+    add_backend_arguments(p)
 
 
 def run(args) -> int:
@@ -30,13 +41,26 @@ def run(args) -> int:
 
     if args.epochs < 1:
         raise ValueError(f"--epochs must be ≥ 1, got {args.epochs}")
-    resolve_device(args.device)
-    report = run_sweep(args.preset, args.out, scale=args.scale, epochs=args.epochs, seeds=tuple(parse_seeds(args.seeds)),
-                       device=args.device, dtype=args.dtype, progress=terminal_progress(f"sweep {args.preset}"),
-                       log=print if not args.json else (lambda *a, **k: None))
+    from cogs.distributed.cli import report_failures, sweep_backend
+
+    from cogs.cli import _options
+    from cogs.outdir import prepare_out
+    from cogs.sweep import SWEEP_CHECKPOINTS, SWEEP_OUTPUTS
+
+    if args.backend == "local":
+        # with Ray the cluster's devices count, not this machine's
+        _options.apply_threads(args, resolve_device(args.device))
+    # refuse (or clear) a used folder before any backend starts work in it
+    prepare_out(args.out, SWEEP_OUTPUTS, command="sweep", overwrite=args.overwrite, resume=args.resume, keep=(SWEEP_CHECKPOINTS,))
+    with sweep_backend(args) as backend:
+        report = run_sweep(args.preset, args.out, scale=args.scale, epochs=args.epochs, seeds=tuple(parse_seeds(args.seeds)),
+                           device=args.device, dtype=args.dtype, progress=terminal_progress(f"sweep {args.preset}"),
+                           log=(lambda *a, **k: print(*a, flush=True, **k)) if not args.json else (lambda *a, **k: None),
+                           overwrite=args.overwrite, resume=args.resume, keep_checkpoints=_options.keep_checkpoints(args),
+                           checkpoint_every=_options.CHECKPOINT_EVERY_S, train_log=_options.stderr_note(f"sweep {args.preset}"))
     if args.json:
         print_json(report)
     else:
         print(open(f"{args.out}/report.md").read())
         print(f"{args.preset}: {report['seconds']:.1f} s -> {args.out}")
-    return 0
+    return report_failures(backend) if backend is not None else 0

@@ -2,8 +2,11 @@
 (SPEC §9: full-batch Adam with coupled L2 weight decay, loss of §2, metrics before each step;
 --optimizer sgd: plain gradient descent with the same weight decay).
 
-Writes DIR/<run>/{weights.npz, metrics.json, config.json}, DIR/summary.json and checkpoints
-in DIR/checkpoints (epochs 1, 2, 4, … and the last; --resume continues from the latest).
+Writes DIR/<run>/{weights.npz, metrics.json, config.json} (<run> = seed{s}_lr{lr}_wd{wd}, the
+numbers written so that they read back exactly), DIR/summary.json and checkpoints in
+DIR/checkpoints (epochs 1, 2, 4, …, the last and every 10 minutes; the newest --keep-checkpoints
+are kept; --resume continues from the newest). A DIR holding an earlier job is refused unless
+--overwrite or --resume.
 
 Example: cogs train --group Z23 --hidden 512 --epochs 10000 --lr 0.01 --wd 1e-5,1e-4 --seeds 1-5 --out runs/z23
 """
@@ -38,9 +41,17 @@ def add_arguments(p) -> None:
     p.add_argument("--compile", action="store_true",
                    help="fuse the loss/gradient with torch.compile (one-off compilation of 10-60 s; "
                         "falls back to the plain path with a warning if it fails)")
-    p.add_argument("--resume", action="store_true", help="continue from the latest checkpoint in --out")
+    from cogs.cli import _options
+
+    _options.add_resume(p)
+    _options.add_overwrite(p)
+    _options.add_keep_checkpoints(p)
+    _options.add_threads(p)
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--json", action="store_true", help="print the runs' metrics as JSON")
+    from cogs.distributed.cli import add_backend_arguments
+
+    add_backend_arguments(p)
 
 
 def make_objective(name: str, group):
@@ -103,22 +114,38 @@ def run(args) -> int:
     from cogs.cli.main import print_json
     from cogs.runs import write_runs
     from models.training import resolve_device, terminal_progress, train
+    from models.training.config import float_token
+
+    from cogs.distributed.cli import executor_from_args, report_failures, wants_executor
 
     G, config, init = build_config(args)
-    resolve_device(config.device)  # refuse an unavailable device before touching the disk
+    sharded = wants_executor(args)
+    if args.backend == "local":
+        resolve_device(config.device)  # refuse an unavailable device before touching the disk
     objective = make_objective(args.objective, G)
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"--out {out}: exists and is not a folder")
-    out.mkdir(parents=True, exist_ok=True)
-    result = train(
-        config,
-        objective=objective,
-        init=init,
-        progress=terminal_progress(f"train {G.spec} q={config.q} R={config.n_runs}"),
-        checkpoint_dir=out / "checkpoints",
-        resume=args.resume,
-    )
+    from cogs.cli import _options
+    from cogs.outdir import prepare_out
+    from cogs.runs import TRAIN_OUTPUTS
+
+    # an earlier job's runs: refused, replaced (--overwrite) or continued (--resume; stale runs go)
+    prepare_out(out, TRAIN_OUTPUTS, command="train", overwrite=args.overwrite, resume=args.resume, keep=("checkpoints",))
+    if sharded:  # shards checkpoint into out/checkpoints/shards/<shard>
+        with executor_from_args(args, out / "checkpoints" / "shards", keep_checkpoints=True) as executor:
+            result = executor.train(config, objective=objective, init=init)
+    else:
+        _options.apply_threads(args, resolve_device(config.device))
+        result = train(
+            config,
+            objective=objective,
+            init=init,
+            progress=terminal_progress(f"train {G.spec} q={config.q} R={config.n_runs}"),
+            checkpoint_dir=out / "checkpoints",
+            resume=args.resume,
+            keep_checkpoints=_options.keep_checkpoints(args),
+            checkpoint_every=_options.CHECKPOINT_EVERY_S,
+            log=_options.stderr_note(f"train {G.spec}"),
+        )
     summary_runs = write_runs(out, G, config, result, extra_config={
         "objective": args.objective, "init": str(args.init) if args.init else None})
     if args.json:
@@ -129,8 +156,8 @@ def run(args) -> int:
         for s in summary_runs:
             f = s["final"]
             cells = [_fmt(f[k]) for k in ("train_loss", "train_acc", "test_loss", "test_acc")]
-            print(f"{s['seed']:>5} {s['lr']:>9g} {s['wd']:>9g} {s['status']:>9} {cells[0]:>11} {cells[1]:>9} {cells[2]:>11} {cells[3]:>9}")
-    return 0
+            print(f"{s['seed']:>5} {float_token(s['lr']):>9} {float_token(s['wd']):>9} {s['status']:>9} {cells[0]:>11} {cells[1]:>9} {cells[2]:>11} {cells[3]:>9}")
+    return report_failures(executor) if sharded else 0
 
 
 def _fmt(x) -> str:

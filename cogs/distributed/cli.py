@@ -1,0 +1,94 @@
+"""The backend options shared by ``cogs train`` and ``cogs sweep``.
+
+``--backend local`` (the default) without ``--shard-runs`` is the one-batch path of old: no
+executor at all. ``--backend local --shard-runs N`` trains the same shards as Ray would, one
+after the other in this process. ``--backend ray`` runs them as Ray tasks (``--address`` to
+join a running cluster; otherwise Ray starts on this machine).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+
+
+def add_backend_arguments(p) -> None:
+    g = p.add_argument_group("backend (see docs/scaling.md)")
+    g.add_argument("--backend", choices=("local", "ray"), default="local",
+                   help="local: this process (default); ray: shards as Ray tasks (needs the 'distributed' extra)")
+    g.add_argument("--address", default=None,
+                   help="a running Ray cluster (auto, HOST:6379 or ray://HOST:10001); default: start Ray here")
+    g.add_argument("--shard-runs", type=int, default=None,
+                   help="runs per shard (default: one batch for local; sized to device memory for ray)")
+    g.add_argument("--cpus-per-shard", type=float, default=None,
+                   help="ray: CPUs per shard (default: a node's CPUs up to 8 for CPU shards, 1 for GPU shards)")
+    g.add_argument("--gpus-per-shard", type=float, default=None,
+                   help="ray: GPU share per shard, e.g. 0.25 (default: from the shard's memory, at least 0.25)")
+    g.add_argument("--max-retries", type=int, default=None,
+                   help="ray: retries of a shard whose worker dies (default 3); a shard's own errors are not retried")
+
+
+def wants_executor(args) -> bool:
+    """True when the options ask for shards (Ray, or local with --shard-runs)."""
+    from cogs.cli.main import CLIError
+
+    if args.backend == "local":
+        ray_only = [f"--{k.replace('_', '-')}" for k in ("address", "cpus_per_shard", "gpus_per_shard", "max_retries")
+                    if getattr(args, k, None) is not None]
+        if ray_only:
+            raise CLIError(f"{', '.join(ray_only)}: only with --backend ray")
+    if args.shard_runs is not None and args.shard_runs < 1:
+        raise CLIError(f"--shard-runs must be ≥ 1, got {args.shard_runs}")
+    return args.backend == "ray" or args.shard_runs is not None
+
+
+def executor_from_args(args, work_dir, *, keep_checkpoints: bool, quiet: bool = False):
+    """The executor the options ask for (see :func:`wants_executor`)."""
+    from cogs.distributed import make_executor
+
+    threads = getattr(args, "threads", None)
+    if threads is None and args.backend == "local":  # as the one-batch path would set it
+        try:
+            from cogs.cli._options import threads_for
+
+            threads = threads_for(args, getattr(args, "device", "cpu"))
+        except ImportError:
+            pass
+    kw = dict(runs_per_shard=args.shard_runs, resume=bool(getattr(args, "resume", False)),
+              keep_checkpoints=keep_checkpoints, threads=threads)
+    if quiet:
+        kw["log"] = None
+    if args.backend == "ray":
+        kw.update(address=args.address, cpus_per_shard=args.cpus_per_shard, gpus_per_shard=args.gpus_per_shard,
+                  max_retries=args.max_retries)
+    return make_executor(args.backend, work_dir, **kw)
+
+
+def report_failures(executor) -> int:
+    """Print the failed shards on stderr; the exit status (0: none failed, 1: some did)."""
+    if not executor.failures:
+        return 0
+    print(f"{len(executor.failures)} shard(s) failed; their runs are missing from the output:", file=sys.stderr)
+    for f in executor.failures:
+        print(f"  {f['label']}: {f['error']}", file=sys.stderr)
+    return 1
+
+
+@contextlib.contextmanager
+def sweep_backend(args):
+    """For ``cogs sweep``: None on the one-batch path; otherwise an executor that trains every
+    grid of the preset (all its shards submitted up front), checkpointing into OUT/shards."""
+    from pathlib import Path
+
+    from cogs.distributed.presets import preset_jobs
+    from cogs.sweep import executing
+    from models.training import parse_seeds
+
+    if not wants_executor(args):
+        yield None
+        return
+    ex = executor_from_args(args, Path(args.out) / "shards", keep_checkpoints=bool(getattr(args, "keep_checkpoints", False)))
+    with ex, executing(ex):
+        ex.prefetch(preset_jobs(args.preset, scale=args.scale, epochs=args.epochs, seeds=parse_seeds(args.seeds),
+                                device=args.device, dtype=args.dtype))
+        yield ex

@@ -1,0 +1,247 @@
+"""Executors: run training jobs as shards and hand back one merged result per job.
+
+``executor.train(config, objective=..., init=...)`` is a drop-in for
+``models.training.train(config, ...)``: it plans the job's shards, trains them (here, in this
+process, one after the other; :class:`cogs.distributed.ray_backend.RayExecutor` as Ray tasks),
+merges their results in the job's run order and returns a ``TrainResult``. ``prefetch(jobs)``
+announces jobs that ``train`` will ask for later, so a parallel backend can start all their
+shards at once; here it does nothing.
+
+Each shard checkpoints into ``work_dir/<shard key>`` and resumes from there when it runs again
+(``resume=True`` keeps the folders of an earlier, interrupted run; otherwise they are cleared
+first). After a job is merged its shard folders are removed unless ``keep_checkpoints``.
+
+A shard that raises is reported (``failures``, a FAILED line) and the job is merged from the
+shards that finished (the result then holds only their runs). When none did, ``train`` waits
+for every other submitted shard (they checkpoint, so a rerun with ``resume`` reuses them) and
+raises :class:`ShardsFailed`.
+"""
+
+from __future__ import annotations
+
+import typing
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import attrs
+import numpy as np
+
+from cogs.distributed.merge import merge_results
+from cogs.distributed.plan import Shard, plan_shards, shard_key
+from cogs.distributed.progress import ShardBoard, stderr_line
+from cogs.distributed.shard import ShardTask, run_shard
+
+
+@typing.final
+class ShardsFailed(RuntimeError):
+    """Every shard of a job failed (the message lists why)."""
+
+
+def objective_name(objective) -> str:
+    """'mse' for None, the name of a named objective (``cogs.cli.train_cmd.make_objective``
+    gives its closures the option's name), or the string itself."""
+    from cogs.cli.train_cmd import OBJECTIVES
+
+    if objective is None:
+        return "mse"
+    name = objective if isinstance(objective, str) else getattr(objective, "__name__", None)
+    if name not in OBJECTIVES:
+        raise ValueError(f"sharded training needs a named objective ({', '.join(OBJECTIVES)}), got {objective!r}")
+    return name
+
+
+def init_arrays(init, group_spec: str):
+    """None, or the (W_a, W_b, W_c) float64 numpy arrays of ``init`` (a path, a
+    ``models.io.Weights``, or a tuple of arrays/tensors)."""
+    if init is None:
+        return None
+    from groups import parse_group
+    from models.io import Weights, load_weights
+
+    if isinstance(init, (str, Path)):
+        init = load_weights(init, group=parse_group(group_spec))
+    if isinstance(init, Weights):
+        init = (init.W_a, init.W_b, init.W_c)
+    return tuple(np.ascontiguousarray(np.asarray(w.detach().cpu() if hasattr(w, "detach") else w, dtype=np.float64))
+                 for w in init)
+
+
+def _digest(arrays) -> str | None:
+    if arrays is None:
+        return None
+    h = hashlib.sha256()
+    for a in arrays:
+        h.update(str(a.shape).encode())
+        h.update(a.tobytes())
+    return h.hexdigest()[:16]
+
+
+def _slice_init(init, shard: Shard):
+    if init is None or init[0].ndim == 2:
+        return init
+    idx = np.asarray(shard.indices)
+    return tuple(w[idx] for w in init)
+
+
+@attrs.define
+class Job:
+    """One training job and the state of its shards."""
+
+    config: object
+    objective: str
+    tasks: list
+    outcomes: dict = attrs.Factory(dict)  # ident -> ShardOutcome
+    errors: dict = attrs.Factory(dict)  # ident -> message
+    merged: object = None
+
+    @property
+    def finished(self) -> bool:
+        return all(t.ident in self.outcomes or t.ident in self.errors for t in self.tasks)
+
+
+class Executor:
+    """Base executor; see the module doc. Subclasses implement ``_submit`` and ``_wait``."""
+
+    backend = "local"
+
+    def __init__(self, work_dir, *, runs_per_shard: int | None = None, resume: bool = False,
+                 keep_checkpoints: bool = False, threads: int | None = None, log=stderr_line,
+                 interval: float | None = 10.0):
+        if runs_per_shard is not None and int(runs_per_shard) < 1:
+            raise ValueError(f"runs per shard must be ≥ 1, got {runs_per_shard}")
+        self.work_dir = Path(work_dir)
+        self.runs_per_shard = None if runs_per_shard is None else int(runs_per_shard)
+        self.resume = bool(resume)
+        self.keep_checkpoints = bool(keep_checkpoints)
+        self.threads = threads
+        self.board = ShardBoard(log, interval)
+        self.jobs: dict = {}
+        self.failures: list[dict] = []
+        self._next = 0
+
+    # --- planning -------------------------------------------------------------------------
+    def plan(self, config) -> tuple[list[Shard], str]:
+        """The job's shards and the device they run on ('cpu' or 'cuda')."""
+        from models.training import resolve_device
+
+        return plan_shards(config, self.runs_per_shard), resolve_device(config.device).type
+
+    def _job(self, config, objective=None, init=None) -> Job:
+        name = objective_name(objective)
+        arrays = init_arrays(init, config.group)
+        digest = _digest(arrays)
+        key = (config, name, digest)
+        job = self.jobs.get(key)
+        if job is not None:
+            return job
+        shards, device = self.plan(config)
+        tasks = []
+        for shard in shards:
+            skey = shard_key(shard, name, digest)
+            folder = self.work_dir / skey
+            if not self.resume and folder.exists():
+                shutil.rmtree(folder)
+            task = ShardTask(shard=shard, key=skey, checkpoint_dir=str(folder.resolve()), objective=name,
+                             init=_slice_init(arrays, shard), device=device, threads=self._threads(device),
+                             ident=self._next)
+            self._next += 1
+            self.board.add(task.ident, shard.label(), config.epochs, shard.n_runs)
+            tasks.append(task)
+        job = self.jobs[key] = Job(config, name, tasks)
+        self._submit(job)
+        return job
+
+    def _threads(self, device: str) -> int | None:
+        return self.threads
+
+    # --- the public interface -----------------------------------------------------------
+    def prefetch(self, jobs) -> None:
+        """Announce jobs: an iterable of ``(config, objective)`` or ``(config, objective, init)``."""
+        for job in jobs:
+            self._job(*job)
+
+    def train(self, config, *, objective=None, init=None, progress=None, **_ignored):
+        """Train ``config`` as shards and return the merged ``TrainResult`` (see module doc)."""
+        job = self._job(config, objective, init)
+        if job.merged is None:
+            self._wait(job)
+            self.board.tick(force=True)
+            results = [job.outcomes[t.ident].result if t.ident in job.outcomes else None for t in job.tasks]
+            if all(r is None for r in results):
+                self._wait_all()  # let every other shard finish and checkpoint: a rerun with --resume reuses them
+                self.board.tick(force=True)
+                raise ShardsFailed(f"every shard of {config.group} q={config.q} failed ("
+                                   + "; ".join(job.errors[t.ident] for t in job.tasks)
+                                   + "); the other shards finished and kept their checkpoints: rerun with --resume")
+            job.merged, missing = merge_results(config, [t.shard for t in job.tasks], results)
+            job.outcomes = {i: attrs.evolve(o, result=None) for i, o in job.outcomes.items()}  # merged: free the parts
+            if not self.keep_checkpoints:
+                for t in job.tasks:
+                    if t.ident in job.outcomes:
+                        shutil.rmtree(t.checkpoint_dir, ignore_errors=True)
+        return job.merged
+
+    def shard_records(self) -> list[dict]:
+        """Per shard: label, state, attempts, host, pid, seconds, resumed_from, error."""
+        return [dict(s, ident=i) for i, s in sorted(self.board.shards.items())]
+
+    def close(self) -> None:
+        """Release the backend; remove the work folder if nothing is left in it."""
+        try:
+            self.work_dir.rmdir()
+        except OSError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    # --- bookkeeping shared by the backends -------------------------------------------------
+    def _finished(self, job: Job, outcome) -> None:
+        job.outcomes[outcome.ident] = outcome
+        self.board.event("done", outcome.ident, seconds=outcome.seconds)
+
+    def _failed(self, job: Job, task: ShardTask, message: str) -> None:
+        job.errors[task.ident] = message
+        self.failures.append({"shard": task.ident, "key": task.key, "label": task.shard.label(), "error": message})
+        self.board.event("failed", task.ident, error=message)
+
+    def _wait_all(self) -> None:
+        """Wait for every submitted shard (a parallel backend's outstanding work)."""
+
+    def _submit(self, job: Job) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _wait(self, job: Job) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def _short(e: BaseException) -> str:
+    text = str(e).strip().splitlines()
+    return f"{type(e).__name__}: {text[0] if text else ''}".rstrip(": ")
+
+
+class LocalExecutor(Executor):
+    """Shards one after the other in this process (the same shard plan and merge as Ray)."""
+
+    backend = "local"
+
+    def _submit(self, job: Job) -> None:
+        pass  # shards run when the job is asked for
+
+    def _wait(self, job: Job) -> None:
+        for task in job.tasks:
+            if task.ident in job.outcomes or task.ident in job.errors:
+                continue
+            try:
+                outcome = run_shard(task, report=self.board.event)
+            except Exception as e:  # noqa: BLE001 - a shard's own failure is reported, the rest go on
+                self._failed(job, task, _short(e))
+                continue
+            self._finished(job, outcome)
+            self.board.tick()
