@@ -157,8 +157,21 @@ def frequency_map(G, W_a, threshold: float = 0.05, max_nodes: int = 400) -> np.n
     return A[order][:max_nodes]
 
 
-def run_compare(cfg: CompareConfig, out, *, progress=None, log=print) -> dict:
-    """Run the whole comparison; see the module docstring. Returns the report dict."""
+# what `cogs compare` writes at the top of its --out (cogs.outdir): on a re-run into the same
+# folder these are refused, replaced (overwrite) or, on resume, replaced except the checkpoints
+COMPARE_OUTPUTS = ("report.json", "report.md", "order_histogram.png", "frequency_maps.png", "sp_dynamics.png",
+                   "constructed", "train")
+COMPARE_CHECKPOINTS = "train/checkpoints"
+
+
+def run_compare(cfg: CompareConfig, out, *, progress=None, log=print, overwrite: bool = False, resume: bool = False,
+                keep_checkpoints: int | None = 2, checkpoint_every: float | None = None, train_log=None) -> dict:
+    """Run the whole comparison; see the module docstring. Returns the report dict.
+
+    Training checkpoints go to out/train/checkpoints (the newest ``keep_checkpoints``; None:
+    all); ``resume`` continues from there. A folder holding an earlier comparison is refused
+    unless ``overwrite`` or ``resume`` (:mod:`cogs.outdir`). ``train_log``: the trainer's
+    ``log`` (told where a resume starts)."""
     from cogs.analysis import aggregate
     from cogs.report import figures
     from cogs.report.markdown import write_markdown
@@ -175,7 +188,9 @@ def run_compare(cfg: CompareConfig, out, *, progress=None, log=print) -> dict:
         train_frac=cfg.train_frac, seeding=cfg.seeding, device=cfg.device, dtype=cfg.dtype, record_sp=True,
     )  # validates everything before any work
     device = resolve_device(tcfg.device)
-    out.mkdir(parents=True, exist_ok=True)
+    from cogs.outdir import prepare_out
+
+    prepare_out(out, COMPARE_OUTPUTS, command="compare", overwrite=overwrite, resume=resume, keep=(COMPARE_CHECKPOINTS,))
     timings = {}
 
     log(f"cogs compare {G.spec}: d = {G.order}, {len(G.complex_orbits())} complex orbits, {len(G.real_orbits())} real characters")
@@ -185,7 +200,8 @@ def run_compare(cfg: CompareConfig, out, *, progress=None, log=print) -> dict:
 
     t0 = time.perf_counter()
     log(f"  training {len(cfg.seeds)} seed(s), q = {cfg.hidden}, wd = {cfg.wd:g}, {cfg.epochs} epochs on {device} (one batch)")
-    result = train(tcfg, progress=progress)
+    result = train(tcfg, progress=progress, checkpoint_dir=out / COMPARE_CHECKPOINTS, resume=resume,
+                   keep_checkpoints=keep_checkpoints, checkpoint_every=checkpoint_every, log=train_log)
     timings["train_s"] = time.perf_counter() - t0
     write_runs(out / "train", G, tcfg, result)
 

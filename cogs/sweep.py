@@ -17,6 +17,9 @@ grid, for a GPU.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import re
 import time
 from pathlib import Path
 
@@ -36,16 +39,65 @@ def _ds(scale: str) -> tuple[int, ...]:
     return (23,) if scale == "cpu" else (23, 71, 127)
 
 
+# the executor of cogs.distributed that trains the grids (None: one batch in this process)
+_EXECUTOR = contextvars.ContextVar("cogs_sweep_executor", default=None)
+
+
+@contextlib.contextmanager
+def executing(executor):
+    """Within the block, ``train_grid`` trains through ``executor`` (Ray shards, …)."""
+    token = _EXECUTOR.set(executor)
+    try:
+        yield executor
+    finally:
+        _EXECUTOR.reset(token)
+
+
+def grid_config(G, *, q, wds, seeds, epochs, device, dtype, lr=0.01, record_sp=False, eval_epochs=None):
+    """The TrainConfig of one grid: wds × seeds at (G, q), reference seeding."""
+    from models.training import TrainConfig
+
+    return TrainConfig(group=G.spec, q=q, epochs=epochs, lrs=(lr,), wds=tuple(wds), seeds=tuple(seeds),
+                       seeding="reference", device=device, dtype=dtype, record_sp=record_sp, eval_epochs=eval_epochs)
+
+
+def fig3_eval_epochs(epochs: int) -> list[int]:
+    """fig3's evaluated epochs: 40 log-spaced ones below ``epochs``."""
+    ev = sorted({0, epochs} | {int(round(x)) for x in np.geomspace(1, max(1, epochs), 40)})
+    return [e for e in ev if e < epochs] or [0]
+
+
+def _md_table(header, rows) -> str:
+    lines = ["| " + " | ".join(map(str, header)) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    return "\n".join(lines + ["| " + " | ".join(map(str, r)) + " |" for r in rows])
+
+
+def _setup_line(preset: str, ds, seeds, epochs: int, dtype: str) -> str:
+    """The set-up each preset trains, stated at the top of its report."""
+    grids = {"table2": "q = 512, wd = 5e-5", "fig4": f"q = 512, wd ∈ {{{', '.join(f'{w:g}' for w in WDS)}}}",
+             "width": f"q ∈ {{{', '.join(map(str, WIDTHS))}}}, wd = 5e-5", "fig3": "q = 512, wd = 5e-5",
+             "rstar": "q = 20, wd = 5e-5, float64"}
+    d = "d = 7" if preset == "rstar" else f"d ∈ {{{', '.join(map(str, ds))}}}"
+    return (f"Set-up: Z_d with {d}, {grids[preset]}, seeds {', '.join(map(str, seeds))}, {epochs} epochs, "
+            f"Adam lr 0.01, {dtype if preset != 'rstar' else 'float64'}, the paper's seeding and 90/10 split.")
+
+
 def train_grid(G, *, q, wds, seeds, epochs, device, dtype, lr=0.01, record_sp=False, objective=None,
                eval_epochs=None, out: Path | None = None, progress=None):
     """One batched training of wds × seeds; returns (result, analyses)."""
     from cogs.compare import analyse_runs
     from cogs.runs import write_runs
-    from models.training import TrainConfig, train
+    from models.training import train
 
-    cfg = TrainConfig(group=G.spec, q=q, epochs=epochs, lrs=(lr,), wds=tuple(wds), seeds=tuple(seeds),
-                      seeding="reference", device=device, dtype=dtype, record_sp=record_sp, eval_epochs=eval_epochs)
-    result = train(cfg, objective=objective, progress=progress)
+    cfg = grid_config(G, q=q, wds=wds, seeds=seeds, epochs=epochs, device=device, dtype=dtype, lr=lr,
+                      record_sp=record_sp, eval_epochs=eval_epochs)
+    executor = _EXECUTOR.get()
+    if executor is None:
+        ckpt = _CHECKPOINTING.get()  # set by run_sweep: checkpoints in out/checkpoints
+        kw = dict(ckpt, checkpoint_dir=out / "checkpoints") if ckpt is not None and out is not None else {}
+        result = train(cfg, objective=objective, progress=progress, **kw)
+    else:
+        result = executor.train(cfg, objective=objective)
     if out is not None:
         write_runs(out, G, cfg, result)
     return result, analyse_runs(G, result, threshold=0.05)
@@ -66,43 +118,68 @@ def _hist(analyses) -> dict:
     return dict(sorted(h.items()))
 
 
+# the trainer's checkpoint options within run_sweep (resume, keep_checkpoints, checkpoint_every, log)
+_CHECKPOINTING = contextvars.ContextVar("cogs_sweep_checkpointing", default=None)
+# what `cogs sweep` writes at the top of its --out (cogs.outdir), any preset: reports, figures and
+# the grids' run folders (Z23, Z23_q256, sp, …), each with its checkpoints
+SWEEP_OUTPUTS = ("report.json", "report.md", "order_histogram.png", "sp_dynamics.png",
+                 re.compile(r"Z[0-9]+(_q[0-9]+)?"), "sp", "sp-no-rstar")
+SWEEP_CHECKPOINTS = "*/checkpoints"
+
+
 def run_sweep(preset: str, out, *, scale: str = "cpu", epochs: int = 10000, seeds=SEEDS, device="auto",
-              dtype="float32", progress=None, log=print) -> dict:
-    """Run one preset; returns the report dict (also written to out/report.json)."""
+              dtype="float32", progress=None, log=print, overwrite: bool = False, resume: bool = False,
+              keep_checkpoints: int | None = 2, checkpoint_every: float | None = None, train_log=None) -> dict:
+    """Run one preset; returns the report dict (also written to out/report.json).
+
+    Each grid checkpoints into its run folder (out/Z23/checkpoints, …; the newest
+    ``keep_checkpoints``, None: all) and ``resume`` continues from there. A folder holding an
+    earlier sweep is refused unless ``overwrite`` or ``resume`` (:mod:`cogs.outdir`)."""
+    token = _CHECKPOINTING.set(dict(resume=resume, keep_checkpoints=keep_checkpoints,
+                                    checkpoint_every=checkpoint_every, log=train_log))
+    try:
+        return _run_sweep(preset, out, scale=scale, epochs=epochs, seeds=seeds, device=device, dtype=dtype,
+                          progress=progress, log=log, overwrite=overwrite, resume=resume)
+    finally:
+        _CHECKPOINTING.reset(token)
+
+
+def _run_sweep(preset: str, out, *, scale, epochs, seeds, device, dtype, progress, log, overwrite, resume) -> dict:
     from cogs.analysis import aggregate
-    from cogs.compare import grouped_shares, REFERENCE_FIGURES
-    from cogs.report import figures
+    from cogs.analysis.table2 import PAPER_TABLE2, network_row, summarize
+    from cogs.report import figures, table2_text
     from cogs.runs import write_json, write_text
 
     if preset not in PRESETS:
         raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
     ds = _ds(scale)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    from cogs.outdir import prepare_out
+
+    prepare_out(out, SWEEP_OUTPUTS, command="sweep", overwrite=overwrite, resume=resume, keep=(SWEEP_CHECKPOINTS,))
     t0 = time.perf_counter()
     report: dict = {"preset": preset, "scale": scale, "epochs": epochs, "seeds": list(seeds), "rows": []}
-    md = [f"# cogs sweep {preset} ({scale} scale)", ""]
+    md = [f"# cogs sweep {preset} ({scale} scale)", "", _setup_line(preset, ds, seeds, epochs, dtype), ""]
 
     if preset == "table2":
-        md += ["| d | z_nu_i*z_xi | z_nu*z_syn | others | non-factorable | match_rate | reference |", "|---|---|---|---|---|---|---|"]
+        t2rows = []
         for d in ds:
             G = parse_group(f"Z{d}")
             log(f"table2: d = {d}")
             _, an = train_grid(G, q=512, wds=(5e-5,), seeds=seeds, epochs=epochs, device=device, dtype=dtype,
                                out=out / f"Z{d}", progress=progress)
-            agg = aggregate([a for a in an if a is not None])
-            g = grouped_shares(agg["family_shares"])
-            row = {"d": d, "family_shares": agg["family_shares"], "grouped": g, "nonfactorable_share": agg["nonfactorable_share"],
-                   "match_rate": agg["match_rate"], "reference_percent": REFERENCE_FIGURES.get(d)}
+            ok = [a for a in an if a is not None]
+            agg = aggregate(ok)
+            per = [network_row(a) for a in ok]
+            row = {"d": d, "table2": summarize(per), "table2_per_network": per, "family_shares": agg["family_shares"],
+                   "match_rate": agg["match_rate"], "paper_percent": PAPER_TABLE2.get(d)}
             report["rows"].append(row)
-            ref = REFERENCE_FIGURES.get(d, {})
-            md.append(f"| {d} | {100*g.get('z_nu_i*z_xi',0):.1f} % | {100*g.get('z_nu*z_syn',0):.1f} % | {100*g.get('others',0):.1f} % | "
-                      f"{100*agg['nonfactorable_share']:.1f} % | {100*agg['match_rate']:.1f} % | "
-                      f"{ref.get('z_nu_i*z_xi','-')} / {ref.get('z_nu*z_syn','-')} / {ref.get('others','-')} |")
+            t2rows += table2_text.rows(row["table2"], f"CoGS, d = {d} ({len(per)} seeds)", d)
+        md += [_md_table(table2_text.header("networks"), t2rows), ""] + table2_text.legend()
 
     elif preset in ("fig4", "width"):
         series = {}
-        md += ["| d | setting | mean order (complex orbits) | histogram |", "|---|---|---|---|"]
+        hist_rows = []
         for d in ds:
             G = parse_group(f"Z{d}")
             if preset == "fig4":
@@ -121,8 +198,12 @@ def run_sweep(preset: str, out, *, scale: str = "cpu", epochs: int = 10000, seed
                 h = _hist(an)
                 mo = _mean_order(an)
                 report["rows"].append({"d": d, "setting": label, "mean_order": mo, "histogram": h})
-                md.append(f"| {d} | {label} | {'-' if mo is None else f'{mo:.2f}'} | {h} |")
+                hist_rows.append((d, label, mo, h))
                 series[f"d={d} {label}"] = h
+        orders = sorted({o for *_, h in hist_rows for o in h})
+        md += [_md_table(["d", "setting", "mean order (complex orbits)"] + [f"order {o}" for o in orders],
+                         [[d, label, "—" if mo is None else f"{mo:.2f}"] + [h.get(o, 0) for o in orders] for d, label, mo, h in hist_rows]),
+               "", "Cells 'order n': number of orbits (all seeds) with n active nodes (|A_kj| ≥ 0.05)."]
         p = figures.order_histogram(out / "order_histogram.png", series, f"orders of trained orbits ({preset})")
         if p:
             report["figures"] = [p.name]
@@ -130,8 +211,7 @@ def run_sweep(preset: str, out, *, scale: str = "cpu", epochs: int = 10000, seed
 
     elif preset == "fig3":
         G = parse_group(f"Z{ds[0]}")
-        ev = sorted({0, epochs} | {int(round(x)) for x in np.geomspace(1, max(1, epochs), 40)})
-        ev = [e for e in ev if e < epochs] or [0]
+        ev = fig3_eval_epochs(epochs)
         result, an = train_grid(G, q=512, wds=(5e-5,), seeds=seeds, epochs=epochs, device=device, dtype=dtype,
                                 record_sp=True, eval_epochs=ev, out=out / G.spec, progress=progress)
         rec = result.records
@@ -150,15 +230,20 @@ def run_sweep(preset: str, out, *, scale: str = "cpu", epochs: int = 10000, seed
         from cogs.cli.train_cmd import make_objective
 
         G = parse_group("Z7")
-        md += ["| objective | orders per orbit (per seed) |", "|---|---|"]
+        rstar_rows = []
         for name in ("sp", "sp-no-rstar"):
             log(f"rstar: d = 7, q = 20, objective {name}")
             result, an = train_grid(G, q=20, wds=(5e-5,), seeds=seeds, epochs=epochs, device=device, dtype="float64",
                                     objective=make_objective(name, G), out=out / name, progress=progress)
             orders = [[o.order for o in a.orbits] if a is not None else None for a in an]
             report["rows"].append({"objective": name, "orders": orders, "histogram": _hist(an)})
-            md.append(f"| {name} | {orders} |")
+            for sd, o in zip([r.seed for r in result.runs], orders):  # the runs trained (a failed shard leaves gaps)
+                rstar_rows.append([name, sd] + (["diverged"] if o is None else [" ".join(map(str, o))]))
 
+    if preset == "rstar":
+        md += [_md_table(["objective", "seed", "order of each orbit (k = 1, 2, 3)"], rstar_rows), "",
+               "sp: the loss in SP form; sp-no-rstar: the same without the R_* terms. The paper: every orbit ends with 6 "
+               "nodes, and with 3 (z_syn-like) without R_*."]
     report["seconds"] = time.perf_counter() - t0
     write_json(out / "report.json", report)
     write_text(out / "report.md", "\n".join(md) + "\n")

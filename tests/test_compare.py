@@ -12,7 +12,8 @@ import pytest
 import torch
 
 from cogs.cli.main import main
-from cogs.compare import family_group, grouped_shares, shares_of_all
+from cogs.analysis.table2 import KEYS, summarize
+from cogs.compare import shares_of_all
 from models.io import load_weights
 from models.network import all_pairs, forward
 
@@ -79,11 +80,22 @@ def test_compare_runs_match_their_files(z7_report):
         assert sum(shares.values()) + rep["unnamed_share"] == pytest.approx(1.0)
 
 
-def test_family_grouping_folds_syn_ab_into_z_nu_z_syn():
-    assert family_group("z_nu_i*z_syn_ab") == "z_nu*z_syn"
-    assert family_group("z_nu_i*z_xi") == "z_nu_i*z_xi"
-    assert family_group("z_real*z_real") == "others"
-    assert grouped_shares({"z_nu*z_syn": 0.25, "z_nu_i*z_syn_ab": 0.25, "z_nu_i*z_xi": 0.5}) == {"z_nu*z_syn": 0.5, "z_nu_i*z_xi": 0.5}
+def test_report_table2_is_the_mean_of_its_per_network_rows(z7_report):
+    out, rep = z7_report
+    per = rep["table2_per_network"]
+    assert [r["seed"] for r in per] == [1, 2]
+    for r, run in zip(per, rep["runs"]):
+        orders = [o["order"] for o in run["orbits"]]
+        assert r["n_order_4"] == orders.count(4) and r["n_order_6"] == orders.count(6)
+        assert r["n_order_0"] + r["n_other_orders"] == len(orders) - orders.count(4) - orders.count(6)
+    for k in KEYS:
+        vals = [r[k] for r in per]
+        assert rep["table2"][k]["mean"] == pytest.approx(sum(vals) / 2)
+        assert rep["table2"][k]["sem"] == pytest.approx(abs(vals[0] - vals[1]) / 2)
+    md = (out / "report.md").read_text()
+    # every label the report prints is defined in it
+    for label in ("νi*ξ", "νi*synαβ", "ν*syn", "non-fact. 4", "#order 0", "match_rate"):
+        assert f"- {label}:" in md or f"{label} =" in md, label
     assert shares_of_all([None]) == {}
 
 
@@ -123,5 +135,6 @@ def test_sweep_rstar_and_table2_smoke(tmp_path):
     out = tmp_path / "table2"
     assert main(["sweep", "--preset", "table2", "--epochs", "3", "--seeds", "1", "--out", str(out)]) == 0
     rep = json.loads((out / "report.json").read_text())
-    assert rep["rows"][0]["d"] == 23 and rep["rows"][0]["reference_percent"]["z_nu_i*z_xi"] == 47.1
+    assert rep["rows"][0]["d"] == 23 and rep["rows"][0]["paper_percent"]["z_nu_i*z_xi"] == 47.1
+    assert set(rep["rows"][0]["table2"]) >= set(KEYS)
     assert (out / "report.md").exists()
