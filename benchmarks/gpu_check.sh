@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# The prepared GPU check, for a task that is lent a GPU machine: one call of at most 9.5 minutes
-# (the device tool allows 10 per command).
+# The GPU check: one command of at most 9.5 minutes on one H200.
 #   1. the full SPEC §9 grid (300 runs, 10,000 epochs, reference seeding), batched per (d, q),
 #      local backend, cut at 5.5 minutes (every finished group has printed its time by then);
 #   2. the Ray backend on one device: the d ∈ {23, 71} groups (8 × 25 runs) at 1,000 epochs,
@@ -12,7 +11,7 @@
 #      1 minute.
 # Needs python3 with torch, numpy, attrs and multipledispatch (the packages are imported from
 # the checkout), and ray for part 2. The logs and grid.tgz (one JSON per (d, q) group) go to
-# $OUT (the device tool's folder, which takes back at most 8 files) or runs/gpu.
+# $OUT when it is set (at most 8 files), else runs/gpu.
 #
 #     bash benchmarks/gpu_check.sh
 set -uo pipefail

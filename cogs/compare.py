@@ -170,13 +170,15 @@ def run_compare(cfg: CompareConfig, out, *, progress=None, log=print, overwrite:
 
     Training checkpoints go to out/train/checkpoints (the newest ``keep_checkpoints``; None:
     all); ``resume`` continues from there. A folder holding an earlier comparison is refused
-    unless ``overwrite`` or ``resume`` (:mod:`cogs.outdir`). ``train_log``: the trainer's
-    ``log`` (told where a resume starts)."""
+    unless ``overwrite`` or ``resume`` (:mod:`cogs.outdir`), and a resume whose checkpoint is
+    missing or belongs to another training is refused before anything is deleted.
+    ``train_log``: the trainer's ``log`` (told where a resume starts)."""
     from cogs.analysis import aggregate
     from cogs.report import figures
     from cogs.report.markdown import write_markdown
     from cogs.runs import write_json, write_runs
     from models.training import TrainConfig, resolve_device, train
+    from models.training.config import check_size
 
     t_start = time.perf_counter()
     G = parse_group(cfg.group)
@@ -188,8 +190,12 @@ def run_compare(cfg: CompareConfig, out, *, progress=None, log=print, overwrite:
         train_frac=cfg.train_frac, seeding=cfg.seeding, device=cfg.device, dtype=cfg.dtype, record_sp=True,
     )  # validates everything before any work
     device = resolve_device(tcfg.device)
-    from cogs.outdir import prepare_out
+    check_size(tcfg, device)  # over the limits: refused before the output folder is touched
+    from cogs.outdir import check_out, check_resume, prepare_out
 
+    check_out(out, COMPARE_OUTPUTS, command="compare", overwrite=overwrite, resume=resume)
+    if resume:  # before anything is deleted: the checkpoint kept must be this comparison's training
+        check_resume(out, COMPARE_OUTPUTS, [(out / COMPARE_CHECKPOINTS, tcfg, None)], command="compare")
     prepare_out(out, COMPARE_OUTPUTS, command="compare", overwrite=overwrite, resume=resume, keep=(COMPARE_CHECKPOINTS,))
     timings = {}
 

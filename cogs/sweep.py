@@ -120,27 +120,90 @@ def _hist(analyses) -> dict:
 
 # the trainer's checkpoint options within run_sweep (resume, keep_checkpoints, checkpoint_every, log)
 _CHECKPOINTING = contextvars.ContextVar("cogs_sweep_checkpointing", default=None)
-# what `cogs sweep` writes at the top of its --out (cogs.outdir), any preset: reports, figures and
-# the grids' run folders (Z23, Z23_q256, sp, …), each with its checkpoints
+# what `cogs sweep` writes at the top of its --out (cogs.outdir), any preset: reports, figures,
+# the grids' run folders (Z23, Z23_q256, sp, …), each with its checkpoints, and the shards'
+# checkpoints of a sharded sweep (--shard-runs, --backend ray)
 SWEEP_OUTPUTS = ("report.json", "report.md", "order_histogram.png", "sp_dynamics.png",
-                 re.compile(r"Z[0-9]+(_q[0-9]+)?"), "sp", "sp-no-rstar")
+                 re.compile(r"Z[0-9]+(_q[0-9]+)?"), "sp", "sp-no-rstar", "shards")
 SWEEP_CHECKPOINTS = "*/checkpoints"
+# what a resume keeps of an earlier sweep (cogs.outdir.prepare_out's ``keep``)
+SWEEP_KEEP = (SWEEP_CHECKPOINTS, "shards")
+
+
+def sweep_grids(preset: str, *, scale: str = "cpu", epochs: int = 10000, seeds=SEEDS, device="auto",
+                dtype="float32") -> list[tuple[str, object, str]]:
+    """``[(folder, TrainConfig, objective name), …]``: the grids ``run_sweep`` trains, in order,
+    with the folder of --out each one's runs go to."""
+    from cogs.distributed.presets import preset_jobs
+
+    out = []
+    for cfg, name in preset_jobs(preset, scale=scale, epochs=epochs, seeds=seeds, device=device, dtype=dtype):
+        folder = name if preset == "rstar" else f"{cfg.group}_q{cfg.q}" if preset == "width" else cfg.group
+        out.append((folder, cfg, name))
+    return out
+
+
+def check_resume(out, grids, executor=None) -> None:
+    """For ``run_sweep(resume=True)``, before anything is deleted: every checkpoint of the
+    sweep's grids (out/<grid>/checkpoints, or each shard's folder when ``executor`` trains them)
+    must belong to its grid, no grid folder may be one this sweep does not train, and a grid
+    with runs, or an --out with any output of an earlier sweep, needs a checkpoint to continue
+    from. Raises :class:`cogs.outdir.CannotResume` (nothing touched)."""
+    from cogs.outdir import CannotResume, nothing_to_resume, owned_entries, usable_checkpoints
+    from cogs.runs import TRAIN_OUTPUTS
+
+    out = Path(out)
+    found = owned_entries(out, SWEEP_OUTPUTS)
+    if not found:
+        return
+    ours = {folder for folder, _, _ in grids}
+    stray = [p.name for p in found if p.is_dir() and p.name != "shards" and p.name not in ours]
+    if stray:
+        raise CannotResume(f"--resume: --out {out} holds {stray[0]}/, a grid of an earlier sweep that this one does not "
+                           "train (another --preset or --scale?); nothing was deleted (pass --overwrite to replace it)")
+    shard_folders = getattr(executor, "shard_folders", None)
+    any_usable = False
+    for folder, cfg, name in grids:
+        if executor is None:
+            places = [(out / folder / "checkpoints", cfg, name)]
+        elif shard_folders is not None:
+            places = [(f, shard.config, name) for f, shard in shard_folders(cfg, name)]
+        else:  # an executor that cannot say where it checkpoints: nothing to continue from
+            places = []
+        usable = usable_checkpoints(places)
+        runs = owned_entries(out / folder, TRAIN_OUTPUTS)
+        if runs and not usable:
+            raise nothing_to_resume(out / folder, runs, "sweep")
+        any_usable = any_usable or bool(usable)
+    if not any_usable:
+        raise nothing_to_resume(out, found, "sweep")
 
 
 def run_sweep(preset: str, out, *, scale: str = "cpu", epochs: int = 10000, seeds=SEEDS, device="auto",
               dtype="float32", progress=None, log=print, overwrite: bool = False, resume: bool = False,
-              keep_checkpoints: int | None = 2, checkpoint_every: float | None = None, train_log=None) -> dict:
+              keep_checkpoints: int | None = 2, checkpoint_every: float | None = None, train_log=None,
+              executor=None) -> dict:
     """Run one preset; returns the report dict (also written to out/report.json).
 
     Each grid checkpoints into its run folder (out/Z23/checkpoints, …; the newest
     ``keep_checkpoints``, None: all) and ``resume`` continues from there. A folder holding an
-    earlier sweep is refused unless ``overwrite`` or ``resume`` (:mod:`cogs.outdir`)."""
+    earlier sweep is refused unless ``overwrite`` or ``resume`` (:mod:`cogs.outdir`); a resume
+    whose checkpoints do not fit the sweep is refused before anything is deleted
+    (:func:`check_resume`).
+
+    ``executor``: a :mod:`cogs.distributed` executor (started, nothing submitted) that trains
+    every grid as shards checkpointing in its work folder (the CLI's: out/shards); all the
+    grids' shards are submitted at once, after --out is checked and prepared. Without it, the
+    executor of an enclosing :func:`executing` block, else one batch per grid here."""
     token = _CHECKPOINTING.set(dict(resume=resume, keep_checkpoints=keep_checkpoints,
                                     checkpoint_every=checkpoint_every, log=train_log))
+    ex_token = _EXECUTOR.set(executor) if executor is not None else None
     try:
         return _run_sweep(preset, out, scale=scale, epochs=epochs, seeds=seeds, device=device, dtype=dtype,
                           progress=progress, log=log, overwrite=overwrite, resume=resume)
     finally:
+        if ex_token is not None:
+            _EXECUTOR.reset(ex_token)
         _CHECKPOINTING.reset(token)
 
 
@@ -154,9 +217,22 @@ def _run_sweep(preset: str, out, *, scale, epochs, seeds, device, dtype, progres
         raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
     ds = _ds(scale)
     out = Path(out)
-    from cogs.outdir import prepare_out
+    from cogs.outdir import check_out, prepare_out
 
-    prepare_out(out, SWEEP_OUTPUTS, command="sweep", overwrite=overwrite, resume=resume, keep=(SWEEP_CHECKPOINTS,))
+    grids = sweep_grids(preset, scale=scale, epochs=epochs, seeds=seeds, device=device, dtype=dtype)
+    executor = _EXECUTOR.get()
+    if executor is None:  # one batch per grid: over the limits, refused before the folder is touched
+        from models.training.config import check_size
+
+        for _, cfg, _ in grids:
+            check_size(cfg)
+    check_out(out, SWEEP_OUTPUTS, command="sweep", overwrite=overwrite, resume=resume)
+    if resume:
+        check_resume(out, grids, executor)
+    # the only place a sweep deletes: after the checks, before any grid trains
+    prepare_out(out, SWEEP_OUTPUTS, command="sweep", overwrite=overwrite, resume=resume, keep=SWEEP_KEEP)
+    if executor is not None and hasattr(executor, "prefetch"):
+        executor.prefetch([(cfg, name) for _, cfg, name in grids])  # every grid's shards at once
     t0 = time.perf_counter()
     report: dict = {"preset": preset, "scale": scale, "epochs": epochs, "seeds": list(seeds), "rows": []}
     md = [f"# cogs sweep {preset} ({scale} scale)", "", _setup_line(preset, ds, seeds, epochs, dtype), ""]
@@ -227,7 +303,7 @@ def _run_sweep(preset: str, out, *, scale, epochs, seeds, device, dtype, progres
             md += [f"![dynamics]({p.name})"]
 
     elif preset == "rstar":
-        from cogs.cli.train_cmd import make_objective
+        from cogs.objectives import make_objective
 
         G = parse_group("Z7")
         rstar_rows = []

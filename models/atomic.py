@@ -1,23 +1,34 @@
 """Atomic file writes: write to a temporary file in the target folder, fsync, rename.
 
-Temporary files are named ``.<name>.cogs-<pid>-<random><suffix>``. A write killed before its
-rename (SIGKILL, power loss) leaves one behind; the next atomic write into the same folder
-removes every such file whose writing process no longer exists (:func:`clean_stale_temps`).
+Temporary files are named ``.<name>.cogs-<host>-<pid>-<random><suffix>`` (``<host>``: this
+machine's name, letters and digits only). A write killed before its rename (SIGKILL, power
+loss) leaves one behind; the next atomic write into the same folder removes every such file
+written on this machine whose writing process no longer exists (:func:`clean_stale_temps`).
+Files written on another machine (a shared filesystem under a cluster) are never removed:
+their process ids mean nothing here.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
+import socket
 import tempfile
 from pathlib import Path
 
-_STALE = re.compile(r"^\..+\.cogs-(\d+)-[A-Za-z0-9_]+(\.[A-Za-z0-9]+)?$")
+_STALE = re.compile(r"^\..+\.cogs-([A-Za-z0-9]+)-(\d+)-[A-Za-z0-9_]+(\.[A-Za-z0-9]+)?$")
+
+
+@functools.cache
+def host_tag() -> str:
+    """This machine's name reduced to letters and digits (at most 32), as temporary names carry it."""
+    return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:32] or "host"
 
 
 def _prefix(path: Path) -> str:
-    return f".{path.name}.cogs-{os.getpid()}-"
+    return f".{path.name}.cogs-{host_tag()}-{os.getpid()}-"
 
 
 def _alive(pid: int) -> bool:
@@ -33,8 +44,9 @@ def _alive(pid: int) -> bool:
 
 
 def clean_stale_temps(directory) -> list[Path]:
-    """Remove the temporary files of atomic writes in ``directory`` whose writer process is
-    gone (a killed write); returns what was removed. Files of live processes are kept."""
+    """Remove the temporary files of atomic writes in ``directory`` written on this machine by
+    a process that is gone (a killed write); returns what was removed. Files of live processes,
+    and files written on other machines, are kept."""
     removed: list[Path] = []
     if os.name != "posix":
         return removed
@@ -44,7 +56,8 @@ def clean_stale_temps(directory) -> list[Path]:
         return removed
     for entry in entries:
         m = _STALE.match(entry.name)
-        if m is None or not entry.is_file(follow_symlinks=False) or _alive(int(m.group(1))):
+        if (m is None or m.group(1) != host_tag() or not entry.is_file(follow_symlinks=False)
+                or _alive(int(m.group(2)))):
             continue
         try:
             os.unlink(entry.path)

@@ -108,14 +108,15 @@ def load_weights(path, group=None) -> Weights:
     file's group (as the same factorisation).
 
     The file is judged before it is read (:mod:`models.safe_files`): it must be a regular file
-    (not a FIFO, device or directory) within the memory limit of :mod:`cogs.limits`, and each
-    member's dtype and shape are checked from its npy header — against the group and the memory
-    limit — before any array data is inflated. ``meta``, when present, must be a JSON object."""
-    from cogs.limits import SizeLimitError, check, max_memory
+    (not a FIFO, device or directory) within the file-size limit of :mod:`models.limits` (the
+    memory limit; none under ``COGS_LIMITS=off``), and each member's dtype and shape are checked
+    from its npy header — against the group and the memory limit — before any array data is
+    inflated. ``meta``, when present, must be a JSON object."""
+    from models.limits import SizeLimitError, check, max_file_bytes
     from models.safe_files import check_regular_file, npz_headers
 
     path = Path(path)
-    check_regular_file(path, max_memory(), what="weights file", error=WeightsFileError)
+    check_regular_file(path, max_file_bytes(), what="weights file", error=WeightsFileError)
     if not zipfile.is_zipfile(path):
         raise WeightsFileError(f"{path}: not an .npz file")
     heads = npz_headers(path, error=WeightsFileError)

@@ -16,8 +16,6 @@ the file's group is used and ``group``, when given, must match it.
 
 from __future__ import annotations
 
-import os
-import stat
 import warnings
 import zipfile
 from pathlib import Path
@@ -25,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from models.io import Weights, WeightsFileError, load_weights, validate_weights
+from models.safe_files import check_regular_file as _check_regular_file
 
 REFERENCE_KEYS = ("layera.weight", "layerb.weight", "layerc.weight")
 MAX_BYTES = 4 << 30
@@ -32,21 +31,9 @@ MAX_BYTES = 4 << 30
 
 def check_regular_file(path, max_bytes: int = MAX_BYTES) -> Path:
     """``path`` if it is a regular file of at most ``max_bytes`` bytes (symlinks followed);
-    WeightsFileError otherwise, without opening it."""
-    path = Path(path)
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise WeightsFileError(f"{path}: no such file") from None
-    except OSError as e:
-        raise WeightsFileError(f"{path}: cannot stat ({e.strerror})") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise WeightsFileError(f"{path}: is a directory, not a weights file")
-    if not stat.S_ISREG(st.st_mode):
-        raise WeightsFileError(f"{path}: not a regular file (a FIFO, device or socket); refusing to read it")
-    if st.st_size > max_bytes:
-        raise WeightsFileError(f"{path}: {st.st_size / 2**30:.1f} GiB is larger than the {max_bytes / 2**30:.1f} GiB limit")
-    return path
+    WeightsFileError otherwise, without opening it (:func:`models.safe_files.check_regular_file`)."""
+    _check_regular_file(path, max_bytes, what="weights file", error=WeightsFileError)
+    return Path(path)
 
 
 def _is_npz(path: Path) -> bool:

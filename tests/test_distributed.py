@@ -112,7 +112,7 @@ def test_merge_puts_runs_back_in_job_order_and_reports_missing(reference):
 
 def test_local_shards_equal_one_batch_and_resume_from_their_checkpoints(tmp_path, reference):
     lines = []
-    with LocalExecutor(tmp_path / "shards", runs_per_shard=2, keep_checkpoints=True, log=lines.append) as ex:
+    with LocalExecutor(tmp_path / "shards", runs_per_shard=2, log=lines.append) as ex:
         assert_same(ex.train(SMALL), reference)
         assert len(ex.shard_records()) == 3 and all(r["state"] == "done" for r in ex.shard_records())
     kept = sorted(p.name for p in (tmp_path / "shards").rglob("*.pt"))
@@ -123,7 +123,57 @@ def test_local_shards_equal_one_batch_and_resume_from_their_checkpoints(tmp_path
     with LocalExecutor(tmp_path / "shards", runs_per_shard=2, resume=True, log=None) as ex:
         assert_same(ex.train(SMALL), reference)
         assert [r["resumed_from"] for r in ex.shard_records()] == [64, 64, 64]
-    assert not (tmp_path / "shards").exists()  # cleaned up (keep_checkpoints=False)
+    # the shard folders stay after the merge, as a one-batch job's checkpoints do
+    assert sorted(p.name for p in (tmp_path / "shards").rglob("*.pt")) == ["epoch_0000064.pt"] * 3
+
+
+@pytest.mark.parametrize("keep", [True, False, 0, "2"])
+def test_executor_keep_checkpoints_is_a_count_not_a_flag(tmp_path, keep):
+    with pytest.raises(ValueError, match="keep_checkpoints must be an integer"):
+        LocalExecutor(tmp_path, keep_checkpoints=keep)
+
+
+def test_keep_checkpoints_option_means_a_count_on_every_path(tmp_path, monkeypatch):
+    """--keep-checkpoints N reaches the trainer (one batch) and the shard executor (shards) as
+    the same number, never as a flag."""
+    import cogs.distributed as distributed
+    import models.training as training
+
+    seen = {}
+    real_train, real_make = training.train, distributed.make_executor
+
+    def spy_train(*a, **k):
+        seen.setdefault("train", []).append(k.get("keep_checkpoints"))
+        return real_train(*a, **k)
+
+    def spy_make(backend_name, work_dir, **k):
+        seen.setdefault("executor", []).append(k.get("keep_checkpoints"))
+        return real_make(backend_name, work_dir, **k)
+
+    monkeypatch.setattr(training, "train", spy_train)
+    monkeypatch.setattr(distributed, "make_executor", spy_make)
+    base = ["train", "--group", "Z5", "--hidden", "4", "--epochs", "2", "--dtype", "float64"]
+    for i, extra in enumerate((["--keep-checkpoints", "3"], ["--keep-checkpoints", "3", "--shard-runs", "1"],
+                               ["--keep-checkpoints", "all", "--shard-runs", "1"])):
+        assert cogs_main(base + extra + ["--out", str(tmp_path / f"o{i}")]) == 0
+    sweep = ["sweep", "--preset", "rstar", "--epochs", "1", "--seeds", "1", "--device", "cpu", "--shard-runs", "1"]
+    assert cogs_main(sweep + ["--keep-checkpoints", "1", "--out", str(tmp_path / "sw")]) == 0
+    assert seen["train"][0] == 3 and seen["executor"] == [3, None, 1]
+
+
+@pytest.mark.parametrize("keep, expected", [("1", 1), ("3", 3), ("all", 4)])
+def test_a_shard_keeps_the_newest_n_checkpoints_on_disk(tmp_path, keep, expected):
+    """The effect, not the plumbing: 8 epochs checkpoint at 1, 2, 4 and 8; each shard's folder
+    keeps the N newest of them (all four for 'all'), the newest always among them."""
+    out = tmp_path / "o"
+    argv = ["train", "--group", "Z5", "--hidden", "4", "--epochs", "8", "--dtype", "float64", "--seeds", "1-2",
+            "--shard-runs", "1", "--keep-checkpoints", keep, "--out", str(out)]
+    assert cogs_main(argv) == 0
+    shard_folders = sorted((out / "checkpoints" / "shards").iterdir())
+    assert len(shard_folders) == 2
+    for folder in shard_folders:
+        names = sorted(p.name for p in folder.glob("epoch_*.pt"))
+        assert len(names) == expected and names[-1] == "epoch_0000008.pt", names
 
 
 def _poison(folder: Path):
@@ -146,12 +196,18 @@ def test_a_failing_shard_is_reported_and_the_rest_finish(tmp_path, reference):
             ex.train(SMALL)
 
 
-def test_sweep_with_a_failed_shard_writes_the_rest_and_exits_1(tmp_path, capsys):
-    from cogs.distributed.plan import shard_key
+def test_sweep_with_a_failed_shard_writes_the_rest_and_exits_1(tmp_path, capsys, monkeypatch):
+    import cogs.distributed.executor as executor_module
 
-    cfg, name = preset_jobs("rstar", epochs=5, seeds=(1, 2))[0]  # objective sp, seeds 1 and 2
-    _poison(tmp_path / "out" / "shards" / shard_key(plan_shards(cfg, 1)[0], name))  # sp, seed 1
-    args = ["sweep", "--preset", "rstar", "--epochs", "5", "--seeds", "1-2", "--shard-runs", "1", "--resume",
+    real = executor_module.run_shard
+
+    def failing(task, report=None):  # the shard of objective sp, seed 1 fails on its own
+        if task.objective == "sp" and task.shard.config.seeds == (1,):
+            raise RuntimeError("boom")
+        return real(task, report=report)
+
+    monkeypatch.setattr(executor_module, "run_shard", failing)
+    args = ["sweep", "--preset", "rstar", "--epochs", "5", "--seeds", "1-2", "--shard-runs", "1",
             "--out", str(tmp_path / "out")]
     assert cogs_main(args) == 1
     err = capsys.readouterr().err
@@ -160,6 +216,67 @@ def test_sweep_with_a_failed_shard_writes_the_rest_and_exits_1(tmp_path, capsys)
     assert [len(r["orders"]) for r in rows] == [1, 2]
     assert sorted(p.name for p in (tmp_path / "out" / "sp").iterdir() if p.is_dir()) == ["seed2_lr0.01_wd5e-05"]
     assert "| sp | 2 |" in (tmp_path / "out" / "report.md").read_text()  # labelled with the seed that trained
+
+
+def test_sharded_sweep_resume_refuses_a_shard_checkpoint_of_another_job(tmp_path, capsys):
+    from cogs.distributed.plan import shard_key
+
+    cfg, name = preset_jobs("rstar", epochs=5, seeds=(1, 2))[0]  # objective sp, seeds 1 and 2
+    poisoned = tmp_path / "out" / "shards" / shard_key(plan_shards(cfg, 1)[0], name)  # sp, seed 1
+    _poison(poisoned)
+    args = ["sweep", "--preset", "rstar", "--epochs", "5", "--seeds", "1-2", "--shard-runs", "1", "--resume",
+            "--out", str(tmp_path / "out")]
+    assert cogs_main(args) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "different job" in err and "nothing was deleted" in err
+    assert [p.name for p in poisoned.iterdir()] == ["epoch_0000002.pt"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["shards"]
+
+
+def test_sharded_sweep_resume_does_not_train_a_finished_grid_again(tmp_path, capsys, monkeypatch):
+    """A sharded sweep interrupted in its second grid, then resumed: the first grid's shards
+    are continued from their last checkpoint (not a file of theirs changes), the second's trained."""
+    import cogs.distributed.executor as executor_module
+
+    out = tmp_path / "out"
+    args = ["sweep", "--preset", "rstar", "--epochs", "5", "--seeds", "1-2", "--shard-runs", "1", "--out", str(out)]
+    real = executor_module.run_shard
+
+    def interrupted(task, report=None):
+        if task.objective == "sp-no-rstar":
+            raise KeyboardInterrupt
+        return real(task, report=report)
+
+    monkeypatch.setattr(executor_module, "run_shard", interrupted)
+    assert cogs_main(args) == 130
+    capsys.readouterr()
+    assert (out / "sp" / "summary.json").exists() and not (out / "sp-no-rstar").exists()
+
+    def files(folder):
+        return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.read_bytes()) for p in folder.rglob("*") if p.is_file()}
+
+    def folders(files):
+        return {k.split("/")[0] for k in files}
+
+    sp_shards = files(out / "shards")
+    assert len(folders(sp_shards)) == 2  # seeds 1 and 2 of grid sp
+    assert len(sp_shards) == 4  # each keeps --keep-checkpoints' default 2: epochs 4 and 5
+    sp_runs = {k: v[1] for k, v in files(out / "sp").items() if not k.endswith(".json")}
+
+    resumed = {}
+
+    def spy(task, report=None):
+        outcome = real(task, report=report)
+        resumed[(task.objective, task.shard.config.seeds)] = outcome.resumed_from
+        return outcome
+
+    monkeypatch.setattr(executor_module, "run_shard", spy)
+    assert cogs_main(args + ["--resume"]) == 0
+    assert resumed == {("sp", (1,)): 5, ("sp", (2,)): 5, ("sp-no-rstar", (1,)): 0, ("sp-no-rstar", (2,)): 0}
+    after = files(out / "shards")
+    assert all(after[k] == v for k, v in sp_shards.items())  # sp's shards: not trained again
+    assert len(folders(after)) == 4 and (out / "sp-no-rstar" / "seed2_lr0.01_wd5e-05" / "weights.npz").exists()
+    assert {k: v[1] for k, v in files(out / "sp").items() if not k.endswith(".json")} == sp_runs  # same weights
 
 
 def test_train_cli_local_shards_write_the_same_files(tmp_path):
@@ -295,7 +412,7 @@ def test_ray_sweep_cli_writes_what_the_local_sweep_writes(ray_runtime, tmp_path)
     assert sum(n.endswith("weights.npz") for n in names) == 5
     a, b = (json.loads((tmp_path / x / "report.json").read_text()) for x in ("local", "ray"))
     assert a["rows"] == b["rows"]
-    assert not (tmp_path / "ray" / "shards").exists()
+    assert len(list((tmp_path / "ray" / "shards").iterdir())) == 2  # kept, for a --resume
 
 
 def test_gpu_grid_benchmark_ray_mode_matches_its_local_mode(ray_runtime, tmp_path):

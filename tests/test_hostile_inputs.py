@@ -292,18 +292,21 @@ def test_leftover_temporary_of_a_killed_write_is_cleaned_on_the_next_run(tmp_pat
 
 
 def test_temporaries_of_live_writers_are_kept(tmp_path):
-    from models.atomic import atomic_open, clean_stale_temps
+    from models.atomic import atomic_open, clean_stale_temps, host_tag
 
-    mine = tmp_path / f".x.json.cogs-{os.getpid()}-abcd1234.tmp"
+    mine = tmp_path / f".x.json.cogs-{host_tag()}-{os.getpid()}-abcd1234.tmp"
     mine.write_text("in progress")
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    gone = tmp_path / f".y.json.cogs-{int(dead.stdout)}-abcd1234.tmp"
+    gone = tmp_path / f".y.json.cogs-{host_tag()}-{int(dead.stdout)}-abcd1234.tmp"
     gone.write_text("killed")
+    # the same dead pid, written on another machine (a shared filesystem): not ours to judge
+    elsewhere = tmp_path / f".w.json.cogs-{host_tag()}x-{int(dead.stdout)}-abcd1234.tmp"
+    elsewhere.write_text("another host's write")
     other = tmp_path / ".z.json.tmp"  # not ours: never touched
     other.write_text("?")
     with atomic_open(tmp_path / "a.json", "w") as f:
         f.write("{}")
-    assert mine.exists() and other.exists() and not gone.exists()
+    assert mine.exists() and other.exists() and elsewhere.exists() and not gone.exists()
     assert clean_stale_temps(tmp_path) == []
 
 

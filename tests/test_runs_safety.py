@@ -117,7 +117,6 @@ def test_compare_into_a_used_folder_refuses_then_overwrite_clears_what_it_owns(t
 
 
 def test_sweep_into_a_used_folder_refuses_then_overwrite_clears_what_it_owns(tmp_path, capsys):
-    pytest.importorskip("cogs.loss")
     out = tmp_path / "sw"
     base = ["sweep", "--preset", "rstar", "--epochs", "2", "--seeds", "1", "--device", "cpu", "--out", str(out)]
     assert run(capsys, *base)[0] == 0
@@ -129,6 +128,143 @@ def test_sweep_into_a_used_folder_refuses_then_overwrite_clears_what_it_owns(tmp
     assert run(capsys, *base, "--overwrite")[0] == 0
     assert not (out / "order_histogram.png").exists() and not (out / "sp" / "seed7_lr0.01_wd5e-05").exists()
     assert (out / "Zeta").is_dir() and (out / "sp" / "seed1_lr0.01_wd5e-05" / "weights.npz").exists()
+
+
+# ----------------------------------------------------------------------------- resume checks
+def snapshot(folder):
+    """Every entry under ``folder``: files with their bytes and modification time, folders."""
+    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.read_bytes()) if p.is_file() else "dir"
+            for p in sorted(folder.rglob("*"))}
+
+
+def refused(capsys, before, out, *argv, needle):
+    rc, _, err = run(capsys, *argv)
+    assert snapshot(out) == before  # every file in place, untouched
+    assert rc == 2 and len(err.strip().splitlines()) == 1 and needle in err, err
+    assert "Traceback" not in err and "nothing was deleted" in err
+    return err
+
+
+def test_train_resume_of_another_job_is_refused_before_anything_is_deleted(tmp_path, capsys):
+    out = tmp_path / "job"
+    assert run(capsys, *TRAIN, "--seeds", "1-2", "--out", str(out))[0] == 0
+    before = snapshot(out)
+    more = [*TRAIN[:-4], "--epochs", "6", "--device", "cpu", "--dtype", "float64", "--out", str(out), "--resume"]
+    err = refused(capsys, before, out, *more, "--seeds", "1-3", needle="belongs to a different job")
+    assert "seeds" in err
+    refused(capsys, before, out, *more, "--seeds", "1-2", "--wd", "1e-3", needle="belongs to a different job")
+    # fewer epochs than the checkpoint holds: the trainer would refuse it, so it is refused first
+    refused(capsys, before, out, *TRAIN[:-4], "--epochs", "3", "--device", "cpu", "--dtype", "float64",
+            "--seeds", "1-2", "--out", str(out), "--resume", needle="beyond --epochs 3")
+
+
+def test_train_resume_without_checkpoints_is_refused_before_anything_is_deleted(tmp_path, capsys):
+    import shutil
+
+    out = tmp_path / "job"
+    assert run(capsys, *TRAIN, "--seeds", "1-2", "--out", str(out))[0] == 0
+    shutil.rmtree(out / "checkpoints")
+    before = snapshot(out)
+    refused(capsys, before, out, *TRAIN, "--seeds", "1-2", "--wd", "1e-3", "--out", str(out), "--resume",
+            needle="no checkpoint of this job")
+    # a resume into an empty (or new) folder is a fresh start, as before
+    rc, _, err = run(capsys, *TRAIN, "--out", str(tmp_path / "new"), "--resume")
+    assert rc == 0 and "starting from epoch 0" in err
+
+
+def test_sharded_train_resume_of_another_job_is_refused_before_anything_is_deleted(tmp_path, capsys):
+    out = tmp_path / "job"
+    assert run(capsys, *TRAIN, "--seeds", "1-2", "--shard-runs", "1", "--out", str(out))[0] == 0
+    before = snapshot(out)
+    # other epochs or seeds: shards of another job, none of which this one could continue
+    refused(capsys, before, out, *TRAIN[:-4], "--epochs", "6", "--device", "cpu", "--dtype", "float64",
+            "--seeds", "1-3", "--shard-runs", "1", "--out", str(out), "--resume", needle="no checkpoint of this job")
+    # the one-batch path cannot continue shards either
+    refused(capsys, before, out, *TRAIN, "--seeds", "1-2", "--out", str(out), "--resume", needle="no checkpoint of this job")
+    # the same job resumes from its shards: nothing is trained again
+    assert run(capsys, *TRAIN, "--seeds", "1-2", "--shard-runs", "1", "--out", str(out), "--resume")[0] == 0
+    after = snapshot(out)
+    ckpts = {k: v for k, v in before.items() if k.startswith("checkpoints/") and k.endswith(".pt")}
+    assert len(ckpts) == 4 and all(after[k] == v for k, v in ckpts.items())
+
+
+def test_resume_with_overwrite_is_refused_in_one_line(tmp_path, capsys):
+    out = tmp_path / "job"
+    assert run(capsys, *TRAIN, "--out", str(out))[0] == 0
+    before = snapshot(out)
+    for argv in ([*TRAIN, "--out", str(out)], [*COMPARE, "--epochs", "4", "--out", str(out)],
+                 ["sweep", "--preset", "rstar", "--epochs", "2", "--seeds", "1", "--device", "cpu", "--out", str(out)]):
+        rc, _, err = run(capsys, *argv, "--resume", "--overwrite")
+        assert rc == 2 and len(err.strip().splitlines()) == 1 and "exclude each other" in err, err
+        assert snapshot(out) == before
+
+
+def test_compare_resume_of_another_job_or_without_checkpoints_is_refused(tmp_path, capsys):
+    import shutil
+
+    out = tmp_path / "cmp"
+    assert run(capsys, *COMPARE, "--epochs", "4", "--out", str(out))[0] == 0
+    before = snapshot(out)
+    refused(capsys, before, out, *COMPARE, "--epochs", "6", "--seeds", "1-2", "--out", str(out), "--resume",
+            needle="belongs to a different job")
+    shutil.rmtree(out / "train" / "checkpoints")
+    before = snapshot(out)
+    refused(capsys, before, out, *COMPARE, "--epochs", "6", "--out", str(out), "--resume", needle="no checkpoint of this job")
+
+
+SWEEP = ["sweep", "--preset", "rstar", "--epochs", "2", "--device", "cpu"]
+
+
+def test_sweep_resume_of_another_sweep_is_refused_before_anything_is_deleted(tmp_path, capsys):
+    import shutil
+
+    out = tmp_path / "sw"
+    assert run(capsys, *SWEEP, "--seeds", "1", "--out", str(out))[0] == 0
+    before = snapshot(out)
+    refused(capsys, before, out, *SWEEP, "--seeds", "1-2", "--out", str(out), "--resume", needle="belongs to a different job")
+    # another preset: rstar's grids are not among table2's
+    refused(capsys, before, out, "sweep", "--preset", "table2", "--epochs", "2", "--seeds", "1", "--device", "cpu",
+            "--out", str(out), "--resume", needle="sp/, a grid of an earlier sweep")
+    # a grid whose checkpoints are gone cannot be continued: its runs stay
+    shutil.rmtree(out / "sp-no-rstar" / "checkpoints")
+    before = snapshot(out)
+    refused(capsys, before, out, *SWEEP, "--seeds", "1", "--out", str(out), "--resume", needle="no checkpoint of this job")
+
+
+def test_sweep_owns_its_shards(tmp_path, capsys):
+    """A sharded sweep's shard checkpoints are its output: refused without --overwrite, kept
+    (and continued, not trained again) by --resume, deleted by --overwrite."""
+    import shutil
+
+    out = tmp_path / "sw"
+    base = [*SWEEP, "--seeds", "1", "--shard-runs", "1", "--out", str(out)]
+    assert run(capsys, *base)[0] == 0
+    for p in out.iterdir():  # as if interrupted before any grid was written
+        if p.name != "shards":
+            shutil.rmtree(p) if p.is_dir() else p.unlink()
+    before = snapshot(out)
+    assert sum(k.endswith(".pt") for k in before) == 4  # two shards, each keeping --keep-checkpoints' default 2
+    rc, _, err = run(capsys, *base)
+    assert rc == 2 and "shards/" in err and "--overwrite" in err and len(err.strip().splitlines()) == 1
+    assert snapshot(out) == before
+    assert run(capsys, *base, "--resume")[0] == 0
+    after = snapshot(out)
+    assert all(after[k] == v for k, v in before.items())  # continued from, not retrained
+    assert (out / "sp" / "seed1_lr0.01_wd5e-05" / "weights.npz").exists()
+    assert run(capsys, *base, "--overwrite")[0] == 0
+    assert all(snapshot(out)[k] != v for k, v in before.items() if k.endswith(".pt"))  # trained afresh
+
+
+def test_sweep_clears_its_folder_in_one_place(tmp_path, capsys, monkeypatch):
+    import cogs.outdir as outdir
+
+    calls = []
+    real = outdir.prepare_out
+    monkeypatch.setattr(outdir, "prepare_out", lambda *a, **k: calls.append(k) or real(*a, **k))
+    out = tmp_path / "sw"
+    assert run(capsys, *SWEEP, "--seeds", "1", "--shard-runs", "1", "--out", str(out))[0] == 0
+    assert run(capsys, *SWEEP, "--seeds", "1", "--shard-runs", "1", "--out", str(out), "--overwrite")[0] == 0
+    assert len(calls) == 2  # one per sweep
 
 
 def test_float_token_is_the_old_name_where_that_was_exact():

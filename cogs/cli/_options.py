@@ -3,7 +3,7 @@
 ``--threads N``   torch CPU threads (default: :func:`default_threads`)
 ``--resume``      continue from the newest checkpoint in --out
 ``--overwrite``   replace what an earlier run of the command left in --out
-``--keep-checkpoints N|all``  how many of the newest checkpoints to keep (default 2)
+``--keep-checkpoints N|all``  how many of the newest checkpoints each batch or shard keeps (default 2)
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 import os
 
+from models.training.checkpoint import CHECKPOINT_EVERY_S  # the commands pass it on
+
 MAX_DEFAULT_THREADS = 4
 DEFAULT_KEEP_CHECKPOINTS = 2
-# besides the epochs 1, 2, 4, …: a checkpoint at least this often (seconds) on long jobs
-CHECKPOINT_EVERY_S = 600.0
 
 
 def available_cores() -> int:
@@ -74,9 +74,11 @@ def add_overwrite(p) -> None:
 def add_keep_checkpoints(p) -> None:
     p.add_argument(
         "--keep-checkpoints", type=_keep, default=None, metavar="N|all",
-        help=f"keep the N newest checkpoints, or all of them (default {DEFAULT_KEEP_CHECKPOINTS}: the newest, which "
+        help=f"keep the N newest checkpoints of each batch of runs trained together — of each shard with "
+             f"--shard-runs or --backend ray — or all of them (default {DEFAULT_KEEP_CHECKPOINTS}: the newest, which "
              "holds everything --resume and the reports need, metrics history included, and one spare). Checkpoints "
-             f"are written at epochs 1, 2, 4, 8, …, the last one, and every {CHECKPOINT_EVERY_S / 60:g} minutes")
+             f"are written at epochs 1, 2, 4, 8, …, the last one, and every {CHECKPOINT_EVERY_S / 60:g} minutes, and "
+             "stay after the job ends so that --resume never trains a finished batch or shard again")
 
 
 def threads_for(args, device="cpu") -> int | None:
@@ -96,7 +98,8 @@ def apply_threads(args, device="cpu") -> int:
 
 
 def keep_checkpoints(args) -> int | None:
-    """--keep-checkpoints as the trainer's ``keep_checkpoints`` (None: keep all)."""
+    """--keep-checkpoints as the trainer's (and the shard executor's) ``keep_checkpoints``:
+    the number of newest checkpoints per batch or shard (None: keep all)."""
     k = getattr(args, "keep_checkpoints", None)
     if k is None:
         return DEFAULT_KEEP_CHECKPOINTS

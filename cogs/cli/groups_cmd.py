@@ -17,7 +17,7 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     from cogs.cli.main import print_json
 
-    from cogs.limits import check, orbit_listing_rows
+    from models.limits import check, orbit_listing_rows
 
     G = parse_group(args.spec)
     s = G.summary()  # closed form: instant for any supported order

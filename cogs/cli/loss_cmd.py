@@ -107,7 +107,7 @@ def evaluate(weights, pairs: str = "all", accuracy: bool | None = None, path: st
     """The report as a dict (what ``--json`` prints, before complex → {re, im})."""
     import torch
 
-    from cogs.limits import check, loss_estimate
+    from models.limits import check, loss_estimate
     from cogs.loss import brute_force_loss, constraint_report, exact_loss, exact_loss_method
     from models.network import loss_and_accuracy, pairs_from_index
 

@@ -2,9 +2,11 @@
 
 --scale cpu trains d = 23 only (rstar: d = 7, q = 20); --scale full runs the whole grid
 (d ∈ {23, 71, 127}), meant for a GPU. Each preset writes DIR/report.json, DIR/report.md and
-its figures, and each grid's runs with their checkpoints (DIR/Z23/, …). A DIR holding an
-earlier sweep is refused unless --overwrite (start afresh) or --resume (continue every grid
-from its newest checkpoint).
+its figures, and each grid's runs with their checkpoints (DIR/Z23/, …; with --shard-runs or
+--backend ray: each shard's in DIR/shards/). A DIR holding an earlier sweep is refused unless
+--overwrite (start afresh) or --resume (continue every grid from its newest checkpoint; grids
+that finished are not trained again, and a resume whose checkpoints do not fit is refused with
+nothing deleted).
 
 Example: cogs sweep --preset table2 --scale cpu --out runs/table2
 """
@@ -29,7 +31,7 @@ def add_arguments(p) -> None:
     _options.add_overwrite(p)
     _options.add_keep_checkpoints(p)
     _options.add_threads(p)
-    from cogs.distributed.cli import add_backend_arguments
+    from cogs.cli._backend import add_backend_arguments
 
     add_backend_arguments(p)
 
@@ -41,23 +43,26 @@ def run(args) -> int:
 
     if args.epochs < 1:
         raise ValueError(f"--epochs must be ≥ 1, got {args.epochs}")
-    from cogs.distributed.cli import report_failures, sweep_backend
+    from cogs.cli._backend import report_failures, sweep_backend
 
     from cogs.cli import _options
-    from cogs.outdir import prepare_out
-    from cogs.sweep import SWEEP_CHECKPOINTS, SWEEP_OUTPUTS
+    from cogs.outdir import check_out
+    from cogs.sweep import SWEEP_OUTPUTS
 
+    seeds = tuple(parse_seeds(args.seeds))
     if args.backend == "local":
         # with Ray the cluster's devices count, not this machine's
         _options.apply_threads(args, resolve_device(args.device))
-    # refuse (or clear) a used folder before any backend starts work in it
-    prepare_out(args.out, SWEEP_OUTPUTS, command="sweep", overwrite=args.overwrite, resume=args.resume, keep=(SWEEP_CHECKPOINTS,))
+    # refuse a used folder before a backend starts; run_sweep checks a resume against the
+    # checkpoints, and only then clears what the earlier sweep left, before any shard is submitted
+    check_out(args.out, SWEEP_OUTPUTS, command="sweep", overwrite=args.overwrite, resume=args.resume)
     with sweep_backend(args) as backend:
-        report = run_sweep(args.preset, args.out, scale=args.scale, epochs=args.epochs, seeds=tuple(parse_seeds(args.seeds)),
+        report = run_sweep(args.preset, args.out, scale=args.scale, epochs=args.epochs, seeds=seeds,
                            device=args.device, dtype=args.dtype, progress=terminal_progress(f"sweep {args.preset}"),
                            log=(lambda *a, **k: print(*a, flush=True, **k)) if not args.json else (lambda *a, **k: None),
                            overwrite=args.overwrite, resume=args.resume, keep_checkpoints=_options.keep_checkpoints(args),
-                           checkpoint_every=_options.CHECKPOINT_EVERY_S, train_log=_options.stderr_note(f"sweep {args.preset}"))
+                           checkpoint_every=_options.CHECKPOINT_EVERY_S, train_log=_options.stderr_note(f"sweep {args.preset}"),
+                           executor=backend)
     if args.json:
         print_json(report)
     else:

@@ -5,8 +5,9 @@
 Writes DIR/<run>/{weights.npz, metrics.json, config.json} (<run> = seed{s}_lr{lr}_wd{wd}, the
 numbers written so that they read back exactly), DIR/summary.json and checkpoints in
 DIR/checkpoints (epochs 1, 2, 4, …, the last and every 10 minutes; the newest --keep-checkpoints
-are kept; --resume continues from the newest). A DIR holding an earlier job is refused unless
---overwrite or --resume.
+are kept, per shard with --shard-runs or --backend ray; --resume continues from the newest). A
+DIR holding an earlier job is refused unless --overwrite or --resume; a resume whose checkpoint
+is missing or belongs to another job is refused with nothing deleted.
 
 Example: cogs train --group Z23 --hidden 512 --epochs 10000 --lr 0.01 --wd 1e-5,1e-4 --seeds 1-5 --out runs/z23
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 
-OBJECTIVES = ("mse", "sp", "sp-no-rstar")
+from cogs.objectives import OBJECTIVES, make_objective
 
 
 def add_arguments(p) -> None:
@@ -49,28 +50,9 @@ def add_arguments(p) -> None:
     _options.add_threads(p)
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--json", action="store_true", help="print the runs' metrics as JSON")
-    from cogs.distributed.cli import add_backend_arguments
+    from cogs.cli._backend import add_backend_arguments
 
     add_backend_arguments(p)
-
-
-def make_objective(name: str, group):
-    """The training objective for --objective (None for the built-in MSE)."""
-    if name == "mse":
-        return None
-    from cogs.cli.main import CLIError
-
-    try:
-        from cogs.loss import sp_form_loss
-    except ImportError:
-        raise CLIError(f"--objective {name} needs cogs.loss.sp_form_loss, which this build lacks") from None
-    drop = () if name == "sp" else ("R_*",)
-
-    def objective(W_a, W_b, W_c):
-        return sp_form_loss(W_a, W_b, W_c, group, drop=drop)
-
-    objective.__name__ = name
-    return objective
 
 
 def build_config(args):
@@ -114,26 +96,39 @@ def run(args) -> int:
     from cogs.cli.main import print_json
     from cogs.runs import write_runs
     from models.training import resolve_device, terminal_progress, train
-    from models.training.config import float_token
+    from models.training.config import check_size, float_token
 
-    from cogs.distributed.cli import executor_from_args, report_failures, wants_executor
+    from cogs.cli._backend import executor_from_args, report_failures, wants_executor
 
     G, config, init = build_config(args)
     sharded = wants_executor(args)
     if args.backend == "local":
         resolve_device(config.device)  # refuse an unavailable device before touching the disk
+    if not sharded:  # a sharded job is sized shard by shard (cogs.distributed.plan)
+        check_size(config)  # over the limits: refused before the output folder is touched
     objective = make_objective(args.objective, G)
     out = Path(args.out)
     from cogs.cli import _options
-    from cogs.outdir import prepare_out
+    from cogs.outdir import check_out, check_resume, prepare_out
     from cogs.runs import TRAIN_OUTPUTS
 
-    # an earlier job's runs: refused, replaced (--overwrite) or continued (--resume; stale runs go)
-    prepare_out(out, TRAIN_OUTPUTS, command="train", overwrite=args.overwrite, resume=args.resume, keep=("checkpoints",))
+    # an earlier job's runs: refused, replaced (--overwrite) or continued (--resume), refused
+    # before anything starts; a resume is checked against the checkpoints before stale runs go
+    check_out(out, TRAIN_OUTPUTS, command="train", overwrite=args.overwrite, resume=args.resume)
+    keep = _options.keep_checkpoints(args)
     if sharded:  # shards checkpoint into out/checkpoints/shards/<shard>
-        with executor_from_args(args, out / "checkpoints" / "shards", keep_checkpoints=True) as executor:
+        with executor_from_args(args, out / "checkpoints" / "shards", keep_checkpoints=keep) as executor:
+            if args.resume:
+                check_resume(out, TRAIN_OUTPUTS, [(folder, shard.config, objective) for folder, shard
+                                                  in executor.shard_folders(config, objective, init)], command="train")
+            prepare_out(out, TRAIN_OUTPUTS, command="train", overwrite=args.overwrite, resume=args.resume,
+                        keep=("checkpoints",))
             result = executor.train(config, objective=objective, init=init)
     else:
+        if args.resume:
+            check_resume(out, TRAIN_OUTPUTS, [(out / "checkpoints", config, objective)], command="train")
+        prepare_out(out, TRAIN_OUTPUTS, command="train", overwrite=args.overwrite, resume=args.resume,
+                    keep=("checkpoints",))
         _options.apply_threads(args, resolve_device(config.device))
         result = train(
             config,
@@ -142,7 +137,7 @@ def run(args) -> int:
             progress=terminal_progress(f"train {G.spec} q={config.q} R={config.n_runs}"),
             checkpoint_dir=out / "checkpoints",
             resume=args.resume,
-            keep_checkpoints=_options.keep_checkpoints(args),
+            keep_checkpoints=keep,
             checkpoint_every=_options.CHECKPOINT_EVERY_S,
             log=_options.stderr_note(f"train {G.spec}"),
         )

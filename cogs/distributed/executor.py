@@ -8,8 +8,12 @@ announces jobs that ``train`` will ask for later, so a parallel backend can star
 shards at once; here it does nothing.
 
 Each shard checkpoints into ``work_dir/<shard key>`` and resumes from there when it runs again
-(``resume=True`` keeps the folders of an earlier, interrupted run; otherwise they are cleared
-first). After a job is merged its shard folders are removed unless ``keep_checkpoints``.
+(``resume=True`` keeps the folders of an earlier run; otherwise a shard's folder is cleared
+before it starts — callers guard a used folder with :mod:`cogs.outdir`). Shard folders stay
+after the merge, as the one-batch trainer's checkpoints do, so that resuming a job (or a
+sweep) whose shards finished trains nothing again; ``keep_checkpoints`` is the number of
+newest checkpoints each shard keeps (None: all), the trainer's ``keep_checkpoints`` per shard.
+:meth:`Executor.shard_folders` tells where a job's shards checkpoint before anything runs.
 
 A shard that raises is reported (``failures``, a FAILED line) and the job is merged from the
 shards that finished (the result then holds only their runs). When none did, ``train`` waits
@@ -40,9 +44,9 @@ class ShardsFailed(RuntimeError):
 
 
 def objective_name(objective) -> str:
-    """'mse' for None, the name of a named objective (``cogs.cli.train_cmd.make_objective``
+    """'mse' for None, the name of a named objective (``cogs.objectives.make_objective``
     gives its closures the option's name), or the string itself."""
-    from cogs.cli.train_cmd import OBJECTIVES
+    from cogs.objectives import OBJECTIVES
 
     if objective is None:
         return "mse"
@@ -107,14 +111,17 @@ class Executor:
     backend = "local"
 
     def __init__(self, work_dir, *, runs_per_shard: int | None = None, resume: bool = False,
-                 keep_checkpoints: bool = False, threads: int | None = None, log=stderr_line,
+                 keep_checkpoints: int | None = 1, threads: int | None = None, log=stderr_line,
                  interval: float | None = 10.0):
         if runs_per_shard is not None and int(runs_per_shard) < 1:
             raise ValueError(f"runs per shard must be ≥ 1, got {runs_per_shard}")
+        if keep_checkpoints is not None and (isinstance(keep_checkpoints, bool) or not isinstance(keep_checkpoints, int)
+                                             or keep_checkpoints < 1):
+            raise ValueError(f"keep_checkpoints must be an integer ≥ 1 or None (all), got {keep_checkpoints!r}")
         self.work_dir = Path(work_dir)
         self.runs_per_shard = None if runs_per_shard is None else int(runs_per_shard)
         self.resume = bool(resume)
-        self.keep_checkpoints = bool(keep_checkpoints)
+        self.keep_checkpoints = keep_checkpoints
         self.threads = threads
         self.board = ShardBoard(log, interval)
         self.jobs: dict = {}
@@ -127,6 +134,13 @@ class Executor:
         from models.training import resolve_device
 
         return plan_shards(config, self.runs_per_shard), resolve_device(config.device).type
+
+    def shard_folders(self, config, objective=None, init=None) -> list[tuple[Path, Shard]]:
+        """Where each shard of the job checkpoints, ``[(folder, shard), …]``, as ``train`` would
+        plan them; starts and writes nothing (for the resume checks of :mod:`cogs.outdir`)."""
+        digest = _digest(init_arrays(init, config.group))
+        name = objective_name(objective)
+        return [(self.work_dir / shard_key(shard, name, digest), shard) for shard in self.plan(config)[0]]
 
     def _job(self, config, objective=None, init=None) -> Job:
         name = objective_name(objective)
@@ -145,7 +159,7 @@ class Executor:
                 shutil.rmtree(folder)
             task = ShardTask(shard=shard, key=skey, checkpoint_dir=str(folder.resolve()), objective=name,
                              init=_slice_init(arrays, shard), device=device, threads=self._threads(device),
-                             ident=self._next)
+                             ident=self._next, keep_checkpoints=self.keep_checkpoints)
             self._next += 1
             self.board.add(task.ident, shard.label(), config.epochs, shard.n_runs)
             tasks.append(task)
@@ -177,10 +191,7 @@ class Executor:
                                    + "); the other shards finished and kept their checkpoints: rerun with --resume")
             job.merged, missing = merge_results(config, [t.shard for t in job.tasks], results)
             job.outcomes = {i: attrs.evolve(o, result=None) for i, o in job.outcomes.items()}  # merged: free the parts
-            if not self.keep_checkpoints:
-                for t in job.tasks:
-                    if t.ident in job.outcomes:
-                        shutil.rmtree(t.checkpoint_dir, ignore_errors=True)
+            # the shard folders stay: a resumed job (or sweep) continues from them instead of training again
         return job.merged
 
     def shard_records(self) -> list[dict]:

@@ -7,8 +7,10 @@ trains as one batched tensor program with the ordinary trainer. Its runs keep th
 the parent job (``Shard.indices``), so merged results line up with the one-batch job's.
 
 Sizing: :func:`shard_bytes` estimates the peak memory of a shard of R runs from (d, q, dtype)
-and the pair-grid chunk the trainer will pick; :func:`max_runs` is the largest R that fits a
-byte budget (device memory for a GPU, a share of RAM for a CPU).
+and the pair-grid chunk the trainer will pick — the same estimate the trainer checks each
+shard against (:func:`models.limits.train_estimate`), so a planned shard is not refused for
+memory; :func:`max_runs` is the largest R that fits a byte budget (device memory for a GPU,
+a share of RAM for a CPU) and the memory limit.
 """
 
 from __future__ import annotations
@@ -25,42 +27,32 @@ from models.training import TrainConfig
 
 # per-process slack on a GPU (CUDA context, allocator caches): counted once per shard
 GPU_CONTEXT_BYTES = 1 << 30
-_FALLBACK_CHUNK_BUDGET = {"cpu": 1 << 22, "cuda": 1 << 27}
-
-
-def _chunk(d: int, q: int, runs: int, device_type: str) -> tuple[int, int]:
-    """(rows per chunk, runs per block) as the trainer's pair grid picks them."""
-    from models.training import pair_grid
-
-    plan = getattr(pair_grid, "chunk_plan", None)
-    if plan is not None:
-        return plan(d, q, runs, device_type)
-    budget = getattr(pair_grid, "_BUDGET", _FALLBACK_CHUNK_BUDGET)
-    budget = int(budget.get(device_type, budget.get("cpu", 1 << 22)))
-    return max(1, min(d, budget // max(1, runs * q * d))), runs  # older trainers: all runs, fewer rows
 
 
 def shard_bytes(d: int, q: int, dtype: str, runs: int, device_type: str = "cpu") -> int:
     """Estimated peak memory (bytes) of training ``runs`` runs of width ``q`` on a group of
-    order ``d`` in one batch: the pair grid's work buffers (s, h, ∂h, o per run of a block of
-    runs) and temporaries, weights, gradients, optimizer moments and the per-pair tables. An
-    estimate with ~25 % slack, not a measurement; a GPU shard adds :data:`GPU_CONTEXT_BYTES`."""
+    order ``d`` in one batch: :func:`models.limits.train_estimate` — the estimate the trainer
+    checks a job (a shard) against before it runs, with the pair-grid chunking the trainer
+    picks — plus :data:`GPU_CONTEXT_BYTES` for a GPU shard. An estimate, not a measurement."""
     if runs < 1:
         return 0
-    item = 8 if dtype == "float64" else 4
-    rows, block = _chunk(d, q, runs, device_type)
-    n = rows * d
-    work = block * (3 * n * q + 4 * d * n + 2 * d * q) * item  # s, h, ∂h; o, res², L, argmax; W_c, ∂W_c
-    state = 16 * runs * q * d * item  # W, ∂W, Adam moments, transposed copies, checkpoint copies
-    tables = runs * d * d * (3 * item + 2) + d * d * (d * item + 16)  # w_train/w_grad/w_test, masks; target, y
-    total = int(1.25 * (work + state + tables))
-    return total + (GPU_CONTEXT_BYTES if device_type == "cuda" else 0)
+    from models.limits import train_estimate
+
+    est = train_estimate(d, q, runs, 0, dtype_bytes=8 if dtype == "float64" else 4, device=device_type)
+    return math.ceil(est["memory"]) + (GPU_CONTEXT_BYTES if device_type == "cuda" else 0)
 
 
 def max_runs(d: int, q: int, dtype: str, budget_bytes: int, device_type: str = "cpu", limit: int | None = None) -> int:
-    """The largest R ≤ ``limit`` with ``shard_bytes(d, q, dtype, R) ≤ budget_bytes`` (at least 1:
-    a single run that does not fit is still tried, and the device reports it)."""
+    """The largest R ≤ ``limit`` with ``shard_bytes(d, q, dtype, R) ≤ budget_bytes`` whose
+    estimate is also within the memory limit of :mod:`models.limits` (the trainer refuses a
+    shard over it; none under ``COGS_LIMITS=off``) — at least 1: a single run that does not
+    fit is still tried, and the device (or the trainer's check) reports it."""
+    from models.limits import limits_off, max_memory
+
     hi = limit if limit is not None else 1 << 20
+    context = GPU_CONTEXT_BYTES if device_type == "cuda" else 0
+    if not limits_off():
+        budget_bytes = min(budget_bytes, max_memory() + context)
     if shard_bytes(d, q, dtype, 1, device_type) > budget_bytes:
         return 1
     lo = 1

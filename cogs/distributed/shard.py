@@ -3,8 +3,9 @@
 :func:`run_shard` trains ``task.shard.config`` with the ordinary trainer, checkpointing into the
 shard's own folder and always resuming from the newest checkpoint there: a task that is started
 again after its worker died continues where the last checkpoint left it, bit for bit.
-Checkpoints land at epochs 1, 2, 4, …, the last one and every :data:`CHECKPOINT_EVERY_S`
-seconds (so a retry repeats at most that much); a shard keeps only the newest. The result
+Checkpoints land at epochs 1, 2, 4, …, the last one and every
+:data:`models.training.CHECKPOINT_EVERY_S` seconds (so a retry repeats at most that much); a
+shard keeps its ``keep_checkpoints`` newest (None: all). The result
 comes back to the caller, which merges the shards and writes the runs.
 
 Test hook (used by the test suite to kill a worker mid-shard): with ``COGS_TEST_SHARD_PAUSE=DIR``
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import typing
 
-import inspect
 import os
 import socket
 import time
@@ -27,10 +27,9 @@ from pathlib import Path
 import attrs
 
 from cogs.distributed.plan import Shard
+from models.training import CHECKPOINT_EVERY_S
 
 PAUSE_ENV = "COGS_TEST_SHARD_PAUSE"
-# besides epochs 1, 2, 4, …: a checkpoint at least this often (seconds), so a retry loses little
-CHECKPOINT_EVERY_S = 600.0
 
 
 @typing.final
@@ -41,7 +40,8 @@ class ShardTask:
     ``init``: None, or (W_a, W_b, W_c) numpy arrays of one network (every run starts there)
     or of the shard's runs ((R, q, d), (R, q, d), (R, d, q)). ``device``: 'cpu' or 'cuda'
     (on a Ray worker 'cuda' is the GPU Ray assigned). ``threads``: torch CPU threads
-    (None: leave torch's default)."""
+    (None: leave torch's default). ``keep_checkpoints``: how many of the newest checkpoints
+    the shard keeps (None: all)."""
 
     shard: Shard
     key: str
@@ -52,6 +52,7 @@ class ShardTask:
     threads: int | None = None
     ident: int = 0
     checkpoint_every: float | None = CHECKPOINT_EVERY_S
+    keep_checkpoints: int | None = 1
 
 
 @typing.final
@@ -75,21 +76,10 @@ def latest_epoch(directory) -> int:
     return found[-1][0] if found else 0
 
 
-def prune_checkpoints(directory) -> None:
-    """Remove every checkpoint but the newest (it holds all the state a resume needs)."""
-    from models.training import list_checkpoints
-
-    for _, p in list_checkpoints(directory)[:-1]:
-        try:
-            p.unlink()
-        except FileNotFoundError:
-            pass
-
-
 def _objective(name: str, group):
     if name == "mse":
         return None
-    from cogs.cli.train_cmd import make_objective
+    from cogs.objectives import make_objective
 
     return make_objective(name, group)
 
@@ -137,24 +127,15 @@ def run_shard(task: ShardTask, report=None) -> ShardOutcome:
     last = [0.0]
 
     def progress(done: int, total: int):
-        if done in ckpts:
-            prune_checkpoints(ckpt_dir)
-            if pause is not None:
-                pause(done)
+        if done in ckpts and pause is not None:
+            pause(done)
         now = time.monotonic()
         if now - last[0] >= 1.0 or done >= total:
             last[0] = now
             send("progress", task.ident, done=done, total=total)
 
-    extra = {}
-    params = inspect.signature(train).parameters
-    if "keep_checkpoints" in params:  # trainers that prune and checkpoint on a clock themselves
-        extra["keep_checkpoints"] = 1
-    if "checkpoint_every" in params and task.checkpoint_every:
-        extra["checkpoint_every"] = float(task.checkpoint_every)
     result = train(config, objective=objective, init=task.init, progress=progress, checkpoint_dir=ckpt_dir,
-                   resume=True, **extra)
-    prune_checkpoints(ckpt_dir)
+                   resume=True, keep_checkpoints=task.keep_checkpoints, checkpoint_every=task.checkpoint_every)
     seconds = time.perf_counter() - t0
     send("done", task.ident, seconds=seconds)
     return ShardOutcome(task.ident, result, seconds, resumed_from, pid, host)

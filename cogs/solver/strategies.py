@@ -181,8 +181,8 @@ def construct(
 
 def _check_size(G, strategy: str) -> None:
     """Refuse before building when the construction and its certificate would need more memory
-    or work than :mod:`cogs.limits` allows (order bounded by f6's 6c + 2r and 2d; memorize d²)."""
-    from cogs.limits import check, construct_estimate
+    or work than :mod:`models.limits` allows (order bounded by f6's 6c + 2r and 2d; memorize d²)."""
+    from models.limits import check, construct_estimate
 
     d = G.order
     if strategy == "memorize" and d > MEMORIZE_MAX_D:

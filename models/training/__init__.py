@@ -8,6 +8,7 @@
 
 from models.training.adam import BatchedAdam
 from models.training.checkpoint import (
+    CHECKPOINT_EVERY_S,
     CheckpointError,
     latest_checkpoint,
     list_checkpoints,
@@ -33,6 +34,7 @@ from models.training.seeding import default_init, initial_weights, n_test_pairs,
 from models.training.trainer import initial_state, train
 
 __all__ = [
+    "CHECKPOINT_EVERY_S",
     "METRICS",
     "BatchedAdam",
     "BatchedSGD",

@@ -23,6 +23,8 @@ import torch
 
 from models.atomic import atomic_open
 
+#: besides the epochs 1, 2, 4, …: a checkpoint at least this often (seconds) on long jobs
+CHECKPOINT_EVERY_S = 600.0
 FORMAT = "cogs-train-checkpoint"
 VERSION = 1
 _NAME = re.compile(r"epoch_(\d+)\.pt")
@@ -88,7 +90,7 @@ def remove_temporaries(directory) -> list[Path]:
     d = Path(directory)
     if not d.is_dir():
         return []
-    gone = list(atomic.clean_stale_temps(d)) if hasattr(atomic, "clean_stale_temps") else []
+    gone = list(atomic.clean_stale_temps(d))
     for p in d.iterdir():
         if _TEMPORARY.fullmatch(p.name) and ".cogs-" not in p.name and p.is_file():
             p.unlink(missing_ok=True)

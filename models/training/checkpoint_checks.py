@@ -11,7 +11,8 @@ written by something else. :func:`check_state` refuses (one line each)
   freezes a run before anything non-finite is committed, so only a tampered file has them).
 
 :func:`check_file` judges the file itself before it is read (a regular file; sizes within
-the memory limit of :mod:`cogs.limits`, also the uncompressed sizes the zip declares).
+the file-size limit of :mod:`models.limits`, also the uncompressed sizes the zip declares;
+the limit is the memory limit, and there is none under ``COGS_LIMITS=off``).
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ __all__ = ["check_file", "check_state"]
 
 
 def check_file(path, error=ValueError) -> None:
-    from cogs.limits import max_memory
+    from models.limits import max_file_bytes
     from models.safe_files import check_regular_file, check_zip_sizes
 
-    check_regular_file(path, max_memory(), what="checkpoint", error=error)
-    check_zip_sizes(path, max_memory(), what="checkpoint", error=error)
+    limit = max_file_bytes()
+    check_regular_file(path, limit, what="checkpoint", error=error)
+    check_zip_sizes(path, limit, what="checkpoint", error=error)
 
 
 def check_state(path, state: dict, error=ValueError) -> None:

@@ -212,20 +212,30 @@ def validate(c: TrainConfig) -> None:
         raise ValueError(f"compile must be True or False, got {c.compile!r}")
     if c.chunk_rows is not None and (not isinstance(c.chunk_rows, int) or c.chunk_rows < 1):
         raise ValueError(f"chunk_rows must be an integer ≥ 1, got {c.chunk_rows!r}")
-    _check_size(c)
 
 
-def _check_size(c: TrainConfig) -> None:
-    """Refuse a job whose estimated memory or work is over the limits of :mod:`cogs.limits`
-    before anything is allocated."""
-    from cogs.limits import check, train_estimate
+def check_size(c: TrainConfig, device=None) -> dict:
+    """Refuse (:class:`models.limits.SizeLimitError`, one line) a job whose estimated memory or
+    work is over the limits of :mod:`models.limits`; returns the estimates otherwise.
+
+    The estimate is for all of ``c``'s runs trained together in one batch, as
+    :func:`models.training.train` trains them, on ``device`` (a ``torch.device`` or a name;
+    None: ``c.device`` resolved as the trainer resolves it, so 'auto' counts as the CPU on a
+    machine without CUDA). ``train`` calls it before allocating anything; callers that do
+    work of their own first (a CLI command preparing its output folder) may call it earlier.
+    It is not part of building a config: a shard of a sharded job is checked when (and where)
+    it trains, as a shard."""
     from groups import parse_group
+    from models.limits import check, train_estimate
 
+    if device is None:
+        device = resolve_device(c.device)
+    device_type = getattr(device, "type", None) or str(device)
     d = parse_group(c.group).order
-    est = train_estimate(d, c.q, c.n_runs, c.epochs, seeds=len(c.seeds),
-                         dtype_bytes=8 if c.dtype == "float64" else 4, device=c.device)
-    check(f"training {c.n_runs} run(s) of {c.group} (d = {d}, q = {c.q}, {c.epochs} epochs)",
-          memory=est["memory"], work=est["work"])
+    est = train_estimate(d, c.q, c.n_runs, c.epochs, seeds=len(c.seeds), dtype_bytes=8 if c.dtype == "float64" else 4,
+                         device=device_type, chunk_rows=c.chunk_rows)
+    return check(f"training {c.n_runs} run(s) of {c.group} (d = {d}, q = {c.q}, {c.epochs} epochs)",
+                 memory=est["memory"], work=est["work"])
 
 
 def resolve_device(name: str):
@@ -254,7 +264,7 @@ def torch_dtype(name: str):
 
 def parse_seeds(text: str) -> tuple[int, ...]:
     """'5' → (5,), '1,3' → (1, 3), '1-5' → (1, …, 5); mixtures like '1-3,7' allowed."""
-    from cogs.limits import MAX_SEEDS
+    from models.limits import MAX_SEEDS
 
     text = str(text).strip()
     if not text:

@@ -27,6 +27,7 @@ from models.training import checkpoint as ckpt
 from models.training.adam import BatchedAdam
 from models.training.config import (
     TrainConfig,
+    check_size,
     checkpoint_epochs,
     resolve_device,
     torch_dtype,
@@ -133,6 +134,10 @@ def train(
       last one (None: only on the schedule above). Checkpoints never change the numbers.
     log: callable ``(message: str)`` told where a resume starts (None: silent).
 
+    The job's size is checked first (:func:`models.training.config.check_size`: all its runs as
+    one batch on the resolved device, against this process's limits); a job over a limit is
+    refused with :class:`models.limits.SizeLimitError` before anything is allocated.
+
     A run's numbers do not depend on the other runs of the job: training a seed alone or among
     others gives bitwise the same weights and metrics on a CPU, whatever the thread count
     (:mod:`models.training.pair_grid`; with ``config.compile`` or on CUDA, up to rounding).
@@ -143,6 +148,7 @@ def train(
     if checkpoint_every is not None and not checkpoint_every > 0:
         raise ValueError(f"checkpoint_every must be > 0 seconds or None, got {checkpoint_every!r}")
     device = resolve_device(config.device)
+    check_size(config, device)  # the runs batched here, on this device: before anything is allocated
     dtype = torch_dtype(config.dtype)
     G = parse_group(config.group)
     R, E = config.n_runs, config.epochs

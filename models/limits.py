@@ -11,10 +11,20 @@ limit               default                    override (environment variable)
 memory              16 GB                      ``COGS_MAX_MEMORY_GB`` (e.g. ``64``)
 work                1e17 floating-point ops    ``COGS_MAX_WORK`` (e.g. ``1e18``)
 listed rows         1,000,000                  ``COGS_MAX_ROWS``
+file size           the memory limit           ``COGS_MAX_MEMORY_GB`` (weights files and
+                                               checkpoints, judged before they are read)
 ==================  =========================  ==============================================
 
-``COGS_LIMITS=off`` turns every check off. The defaults admit the paper's whole grid
-(d ≤ 127, q ≤ 2048, 25 runs, 10⁴ epochs: ≈ 6e15 operations, a few GB on a GPU).
+``COGS_LIMITS=off`` turns every check off, the file sizes included (a file must still be a
+regular file, and a weights file's arrays still have to fit its group). The defaults admit
+the paper's whole grid (d ≤ 127, q ≤ 2048, 25 runs, 10⁴ epochs: ≈ 6e15 operations; ≈ 1 GB on a
+CPU, ≈ 3 GB on a GPU).
+
+A training job is checked where it is about to run — at the start of
+:func:`models.training.train`, for the runs it trains together in one batch, on the device
+it resolves to (:func:`models.training.config.check_size`) — not when its ``TrainConfig`` is
+built: a shard of a sharded job is checked as a shard, in the process that trains it. The
+shard planner (:func:`cogs.distributed.plan.shard_bytes`) uses the same memory estimate.
 """
 
 from __future__ import annotations
@@ -36,6 +46,8 @@ __all__ = [
     "check",
     "construct_estimate",
     "loss_estimate",
+    "limits_off",
+    "max_file_bytes",
     "max_memory",
     "max_rows",
     "max_work",
@@ -69,6 +81,12 @@ def limits_off() -> bool:
 def max_memory() -> float:
     """The memory limit in bytes."""
     return _env_number("COGS_MAX_MEMORY_GB", DEFAULT_MEMORY_GB) * GB
+
+
+def max_file_bytes() -> float:
+    """The largest file (weights, checkpoint; also the uncompressed size a zip declares) read
+    in bytes: the memory limit, or no limit (``inf``) under ``COGS_LIMITS=off``."""
+    return math.inf if limits_off() else max_memory()
 
 
 def max_work() -> float:
@@ -110,22 +128,49 @@ def check(what: str, *, memory: float = 0.0, work: float = 0.0, rows: float = 0.
 # --- estimates ---------------------------------------------------------------------------
 
 
+def _device_type(device) -> str:
+    """'cpu' or 'cuda' for a device name ('cuda:1' → 'cuda'); 'auto' is resolved as the
+    trainer resolves it (cuda when available)."""
+    name = str(device)
+    if name == "auto":
+        from models.training.config import resolve_device
+
+        return resolve_device(name).type
+    kind = name.split(":", 1)[0]
+    if kind not in ("cpu", "cuda"):
+        raise ValueError(f"unknown device {name!r} (use auto, cpu, cuda or cuda:N)")
+    return kind
+
+
 def train_estimate(d: int, q: int, runs: int, epochs: int, *, seeds: int | None = None,
-                   dtype_bytes: int = 4, device: str = "cpu") -> dict:
-    """A batched training job (models.training): the pair grid holds one-hot targets (d × d²,
-    once in float64 and once in the job's dtype), per-run masks and weights over the d² pairs,
-    and each run's split (d² indices per seed); the weights (R × 3qd) exist in float64 while
-    they are built and ~6× in the job's dtype (parameters, gradient, two moments, updates);
-    six work buffers of about 2^22 elements on a CPU, 2^27 on a GPU (at least one row of the
-    grid, q·d elements). Work per run and epoch: three GEMMs of 2d³q operations plus ~12
-    elementwise passes over d²q numbers."""
+                   dtype_bytes: int = 4, device: str = "cpu", chunk_rows: int | None = None) -> dict:
+    """A batched training job of ``runs`` runs trained together (models.training), on the
+    device type it runs on ('cpu', 'cuda' or 'cuda:N'; 'auto' is resolved first). With b bytes
+    per number of the job's dtype:
+
+    * the pair grid's tables: one-hot targets (d × d², once in float64 and once in the dtype),
+      per-run masks and weights over the d² pairs (R·d²·(2 + 3b) and ~16 bytes of float64
+      temporaries), each seed's split (16·d² bytes) and the Cayley table (24·d²);
+    * the weights: R·qd·24 bytes of float64 while they are built (and as much per seed), then
+      16 copies of R·qd in the dtype (parameters, their transposes, gradients and the
+      gradients' transposes, two optimizer moments and the step's temporaries);
+    * the work buffers of :func:`models.training.pair_grid.chunk_plan` (rows of the grid per
+      chunk, runs per block; bounded by the chunk budget *and* by the job itself): per run of a
+      block, s, h and ∂h (n·q, n = rows·d), o and its temporaries (~4·d·n) and W_c, ∂W_c (2·d·q);
+
+    all times 1.25 (allocator slack). Work per run and epoch: three GEMMs of 2d³q operations
+    plus ~12 elementwise passes over d²q numbers. :func:`cogs.distributed.plan.shard_bytes`
+    sizes shards with this same memory estimate."""
+    from models.training.pair_grid import chunk_plan
+
     b = dtype_bytes
     seeds = runs if seeds is None else seeds
-    grid = d**3 * (8 + b) + runs * d * d * (2 + 3 * b + 16) + 24 * d * d + seeds * d * d * 16
-    weights = runs * 3 * q * d * (16 + 6 * b)
-    budget = (1 << 22) if str(device).startswith("cpu") else (1 << 27)  # auto may pick a GPU
-    buffers = 6 * b * max(budget, q * d)
-    memory = grid + weights + buffers
+    rows, block = chunk_plan(d, q, max(1, runs), _device_type(device), chunk_rows)
+    n = rows * d
+    tables = d**3 * (8 + b) + runs * d * d * (2 + 3 * b + 16) + 24 * d * d + seeds * d * d * 16
+    weights = (runs + seeds) * q * d * 24 + runs * q * d * 16 * b
+    buffers = block * (3 * n * q + 4 * d * n + 2 * d * q) * b
+    memory = 1.25 * (tables + weights + buffers)
     work = float(runs) * max(1, epochs + 1) * (6.0 * d**3 * q + 12.0 * d * d * q)
     return {"memory": float(memory), "work": work}
 

@@ -42,18 +42,16 @@ def wants_executor(args) -> bool:
     return args.backend == "ray" or args.shard_runs is not None
 
 
-def executor_from_args(args, work_dir, *, keep_checkpoints: bool, quiet: bool = False):
-    """The executor the options ask for (see :func:`wants_executor`)."""
+def executor_from_args(args, work_dir, *, keep_checkpoints: int | None, quiet: bool = False):
+    """The executor the options ask for (see :func:`wants_executor`); ``keep_checkpoints``:
+    newest checkpoints each shard keeps (None: all), as ``_options.keep_checkpoints(args)``."""
     from cogs.distributed import make_executor
 
     threads = getattr(args, "threads", None)
     if threads is None and args.backend == "local":  # as the one-batch path would set it
-        try:
-            from cogs.cli._options import threads_for
+        from cogs.cli._options import threads_for
 
-            threads = threads_for(args, getattr(args, "device", "cpu"))
-        except ImportError:
-            pass
+        threads = threads_for(args, getattr(args, "device", "cpu"))
     kw = dict(runs_per_shard=args.shard_runs, resume=bool(getattr(args, "resume", False)),
               keep_checkpoints=keep_checkpoints, threads=threads)
     if quiet:
@@ -76,19 +74,15 @@ def report_failures(executor) -> int:
 
 @contextlib.contextmanager
 def sweep_backend(args):
-    """For ``cogs sweep``: None on the one-batch path; otherwise an executor that trains every
-    grid of the preset (all its shards submitted up front), checkpointing into OUT/shards."""
+    """For ``cogs sweep``: None on the one-batch path; otherwise the executor (started, nothing
+    submitted) that :func:`cogs.sweep.run_sweep` trains every grid with, checkpointing into
+    OUT/shards. run_sweep checks and prepares OUT before it submits any shard."""
     from pathlib import Path
 
-    from cogs.distributed.presets import preset_jobs
-    from cogs.sweep import executing
-    from models.training import parse_seeds
+    from cogs.cli._options import keep_checkpoints
 
     if not wants_executor(args):
         yield None
         return
-    ex = executor_from_args(args, Path(args.out) / "shards", keep_checkpoints=bool(getattr(args, "keep_checkpoints", False)))
-    with ex, executing(ex):
-        ex.prefetch(preset_jobs(args.preset, scale=args.scale, epochs=args.epochs, seeds=parse_seeds(args.seeds),
-                                device=args.device, dtype=args.dtype))
+    with executor_from_args(args, Path(args.out) / "shards", keep_checkpoints=keep_checkpoints(args)) as ex:
         yield ex
