@@ -72,7 +72,8 @@ def construct_all(G, strategies, *, seed: int, out: Path, log=print) -> tuple[li
                 "order": int(c.order),
                 # brute force (exact enumeration) when the certificate has it, else the fast evaluator
                 "loss": float(cert["brute_force_loss"] if cert.get("brute_force_loss") is not None else cert["loss"]),
-                "fast_loss": float(cert["loss"]),
+                "certificate_loss": float(cert["loss"]),  # computed as loss_method says
+                "loss_method": cert.get("loss_method", "fast"),
                 "brute_force_loss": cert.get("brute_force_loss"),
                 "norm": norm,
                 "file": str(path.relative_to(out)),

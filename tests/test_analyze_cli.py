@@ -25,7 +25,10 @@ def f46():
 
 
 def run(capsys, *argv):
-    code = main(list(argv))
+    try:
+        code = main(list(argv))
+    except SystemExit as e:  # argparse's refusals (bad numbers, choices)
+        code = e.code
     out = capsys.readouterr()
     return code, out.out, out.err
 

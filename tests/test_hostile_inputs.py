@@ -31,7 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _cli(argv, capsys):
-    rc = main([str(a) for a in argv])
+    try:
+        rc = main([str(a) for a in argv])
+    except SystemExit as e:  # argparse's refusals (bad numbers, choices)
+        rc = e.code
     out = capsys.readouterr()
     return rc, out.out, out.err
 
@@ -467,3 +470,20 @@ def test_memory_error_anywhere_is_one_line(capsys, monkeypatch):
     monkeypatch.setattr(groups_cmd, "run", run)
     rc, out, err = _cli(["groups", "Z6"], capsys)
     _one_line_refusal(rc, err, "out of memory")
+
+
+@pytest.mark.parametrize("argv, option", [
+    (["train", "--group", "Z5", "--hidden", "4", "--epochs", "٣"], "--epochs"),
+    (["train", "--group", "Z5", "--hidden", "４", "--epochs", "1"], "--hidden"),
+    (["train", "--group", "Z5", "--hidden", "4", "--epochs", "1", "--train-frac", "nan"], "--train-frac"),
+    (["compare", "--group", "Z5", "--epochs", "1e999"], "--epochs"),
+    (["compare", "--group", "Z5", "--lr", "inf"], "--lr"),
+    (["sweep", "--preset", "rstar", "--epochs", "٢"], "--epochs"),
+    (["discover", "--group", "Z5", "--order", "٦"], "--order"),
+    (["construct", "--group", "Z5", "--seed", "१"], "--seed"),
+])
+def test_numbers_on_the_command_line_are_ascii_and_finite(tmp_path, capsys, argv, option):
+    """int('٣') == 3 and float('nan') parse in Python; on the command line they are refused."""
+    rc, out, err = _cli([*argv, "--out", tmp_path / "o"], capsys)
+    _one_line_refusal(rc, err, option)
+    assert not (tmp_path / "o").exists()

@@ -8,6 +8,8 @@ join a running cluster; otherwise Ray starts on this machine).
 
 from __future__ import annotations
 
+from cogs.cli._types import integer, real
+
 import contextlib
 import sys
 
@@ -18,13 +20,13 @@ def add_backend_arguments(p) -> None:
                    help="local: this process (default); ray: shards as Ray tasks (needs the 'distributed' extra)")
     g.add_argument("--address", default=None,
                    help="a running Ray cluster (auto, HOST:6379 or ray://HOST:10001); default: start Ray here")
-    g.add_argument("--shard-runs", type=int, default=None,
+    g.add_argument("--shard-runs", type=integer, default=None,
                    help="runs per shard (default: one batch for local; sized to device memory for ray)")
-    g.add_argument("--cpus-per-shard", type=float, default=None,
+    g.add_argument("--cpus-per-shard", type=real, default=None,
                    help="ray: CPUs per shard (default: a node's CPUs up to 8 for CPU shards, 1 for GPU shards)")
-    g.add_argument("--gpus-per-shard", type=float, default=None,
+    g.add_argument("--gpus-per-shard", type=real, default=None,
                    help="ray: GPU share per shard, e.g. 0.25 (default: from the shard's memory, at least 0.25)")
-    g.add_argument("--max-retries", type=int, default=None,
+    g.add_argument("--max-retries", type=integer, default=None,
                    help="ray: retries of a shard whose worker dies (default 3); a shard's own errors are not retried")
 
 

@@ -16,6 +16,8 @@ Example: cogs analyze --weights runs/Z23/train/*/weights.npz
 
 from __future__ import annotations
 
+from cogs.cli._types import real
+
 import math
 
 
@@ -24,7 +26,7 @@ def add_arguments(p) -> None:
     p.add_argument("--group", default=None, help="group spec for files that carry none (torch files); must match .npz files")
     p.add_argument("--keys", default=None, metavar="A,B,C",
                    help="names of the W_a, W_b, W_c tensors in a torch state dict (default: layera.weight,layerb.weight,layerc.weight)")
-    p.add_argument("--threshold", type=float, default=0.05,
+    p.add_argument("--threshold", type=real, default=0.05,
                    help="activity threshold on |A_kj| in coefficient units (default 0.05, the paper's)")
     p.add_argument("--json", action="store_true", help="print {\"networks\": [...], \"table2\": {...}} as JSON")
 

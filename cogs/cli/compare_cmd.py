@@ -12,20 +12,22 @@ Example: cogs compare --group Z23 --out runs/Z23
 
 from __future__ import annotations
 
+from cogs.cli._types import integer, real
+
 
 def add_arguments(p) -> None:
     p.add_argument("--group", required=True, help="group spec, e.g. Z23, Z8, Z2xZ12")
-    p.add_argument("--hidden", type=int, default=512, help="hidden width q (default 512)")
-    p.add_argument("--wd", type=float, default=5e-5, help="weight decay (default 5e-5)")
-    p.add_argument("--lr", type=float, default=0.01, help="learning rate (default 0.01)")
+    p.add_argument("--hidden", type=integer, default=512, help="hidden width q (default 512)")
+    p.add_argument("--wd", type=real, default=5e-5, help="weight decay (default 5e-5)")
+    p.add_argument("--lr", type=real, default=0.01, help="learning rate (default 0.01)")
     p.add_argument("--seeds", default="1-5", help="seeds: 5, 1,3 or 1-5 (default 1-5)")
-    p.add_argument("--epochs", type=int, default=10000, help="epochs (default 10000)")
+    p.add_argument("--epochs", type=integer, default=10000, help="epochs (default 10000)")
     p.add_argument("--device", default="auto", help="auto (cuda if available), cpu, cuda")
     p.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     p.add_argument("--seeding", choices=("reference", "default"), default="reference",
                    help="reference (default): the paper scripts' init and split; default: CoGS's own")
     p.add_argument("--strategies", default="f6,f46,auto,memorize", help="constructions to build (comma-separated)")
-    p.add_argument("--threshold", type=float, default=0.05, help="activity threshold on |A_kj| (SPEC §8, default 0.05)")
+    p.add_argument("--threshold", type=real, default=0.05, help="activity threshold on |A_kj| (SPEC §8, default 0.05)")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--json", action="store_true", help="print report.json to stdout instead of the summary")
     from cogs.cli import _options

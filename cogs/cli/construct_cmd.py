@@ -13,6 +13,8 @@ Example: cogs construct --group Z23 --strategy f46 --out z23.npz --json
 
 from __future__ import annotations
 
+from cogs.cli._types import integer
+
 import sys
 
 
@@ -25,7 +27,7 @@ def add_arguments(p) -> None:
     p.add_argument("--strategy", default="auto", help="f6 | f46 | chain | memorize | auto (default auto)")
     p.add_argument("--phi", type=_number, default=None, help="chain: the angle φ (cos φ, cos 3φ, sin 2φ, sin 6φ ≠ 0; default π/8)")
     p.add_argument("--no-tri3", action="store_true", help="chain: four-node blocks on orbits with 3k = 0 too (order 2(d − 1))")
-    p.add_argument("--seed", type=int, default=0, help="seed of the random parameter values (default 0)")
+    p.add_argument("--seed", type=integer, default=0, help="seed of the random parameter values (default 0)")
     p.add_argument("--out", required=True, help="weights file to write (.npz)")
     p.add_argument("--json", action="store_true", help="print the certificate as JSON")
     p.add_argument("--no-balance", action="store_true", help="save the weights as built (not balanced)")

@@ -23,6 +23,8 @@ Example: cogs discover --group Z5 --order 8 --out runs/z5-q8
 
 from __future__ import annotations
 
+from cogs.cli._types import integer, real
+
 import re
 import sys
 import time
@@ -31,13 +33,13 @@ from pathlib import Path
 
 def add_arguments(p) -> None:
     p.add_argument("--group", required=True, help="group spec, e.g. Z5, Z3xZ3")
-    p.add_argument("--order", type=int, default=None, help="number of hidden nodes q (not with --scan)")
-    p.add_argument("--restarts", type=int, default=64, help="restarts per batch, all in one tensor program (default 64)")
-    p.add_argument("--seed", type=int, default=0, help="seed of every random number (default 0)")
-    p.add_argument("--time-limit", type=float, default=None, metavar="SEC", help="give up after SEC seconds; until then batch follows batch (per order with --scan)")
-    p.add_argument("--tol", type=float, default=1e-24, help="loss counted as an exact solution (default 1e-24)")
+    p.add_argument("--order", type=integer, default=None, help="number of hidden nodes q (not with --scan)")
+    p.add_argument("--restarts", type=integer, default=64, help="restarts per batch, all in one tensor program (default 64)")
+    p.add_argument("--seed", type=integer, default=0, help="seed of every random number (default 0)")
+    p.add_argument("--time-limit", type=real, default=None, metavar="SEC", help="give up after SEC seconds; until then batch follows batch (per order with --scan)")
+    p.add_argument("--tol", type=real, default=1e-24, help="loss counted as an exact solution (default 1e-24)")
     p.add_argument("--init-from", default=None, metavar="STRATEGY", help="start from this construction (a cogs construct strategy)")
-    p.add_argument("--init-noise", type=float, default=0.1, help="relative noise on --init-from weights (default 0.1)")
+    p.add_argument("--init-noise", type=real, default=0.1, help="relative noise on --init-from weights (default 0.1)")
     p.add_argument("--scan", default=None, metavar="Q1-Q2", help="walk orders from max(Q1,Q2) down to min(Q1,Q2)")
     p.add_argument("--stop-early", action="store_true", help="with --scan: stop at the first failed order below a converged one")
     from cogs.cli._options import add_threads

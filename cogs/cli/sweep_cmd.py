@@ -13,13 +13,15 @@ Example: cogs sweep --preset table2 --scale cpu --out runs/table2
 
 from __future__ import annotations
 
+from cogs.cli._types import integer
+
 
 def add_arguments(p) -> None:
     from cogs.sweep import PRESETS
 
     p.add_argument("--preset", required=True, choices=PRESETS, help="which experiment")
     p.add_argument("--scale", choices=("cpu", "full"), default="cpu", help="cpu: d = 23 only; full: d ∈ {23, 71, 127}")
-    p.add_argument("--epochs", type=int, default=10000, help="epochs per run (default 10000)")
+    p.add_argument("--epochs", type=integer, default=10000, help="epochs per run (default 10000)")
     p.add_argument("--seeds", default="1-5", help="seeds (default 1-5)")
     p.add_argument("--device", default="auto")
     p.add_argument("--dtype", choices=("float32", "float64"), default="float32")

@@ -14,6 +14,8 @@ Example: cogs train --group Z23 --hidden 512 --epochs 10000 --lr 0.01 --wd 1e-5,
 
 from __future__ import annotations
 
+from cogs.cli._types import integer, real
+
 from pathlib import Path
 
 
@@ -22,12 +24,12 @@ from cogs.objectives import OBJECTIVES, make_objective
 
 def add_arguments(p) -> None:
     p.add_argument("--group", required=True, help="group spec, e.g. Z23 or Z2xZ3xZ4")
-    p.add_argument("--hidden", type=int, default=None, help="hidden width q (default 512, or the --init file's)")
-    p.add_argument("--epochs", type=int, required=True, help="number of optimizer steps")
+    p.add_argument("--hidden", type=integer, default=None, help="hidden width q (default 512, or the --init file's)")
+    p.add_argument("--epochs", type=integer, required=True, help="number of optimizer steps")
     p.add_argument("--lr", default="0.01", help="learning rate(s), comma-separated (default 0.01)")
     p.add_argument("--wd", default="5e-5", help="weight decay(s), comma-separated (default 5e-5)")
     p.add_argument("--seeds", default="1", help="seeds: 5, 1,3 or 1-5 (default 1)")
-    p.add_argument("--train-frac", type=float, default=0.9, help="train fraction of the d² pairs (default 0.9)")
+    p.add_argument("--train-frac", type=real, default=0.9, help="train fraction of the d² pairs (default 0.9)")
     p.add_argument("--seeding", choices=("default", "reference"), default="default",
                    help="'reference' reproduces the paper scripts' init and split bit for bit")
     p.add_argument("--eval-epochs", default=None, help="epochs to evaluate, e.g. 0,100,1000 (default 0,1,2,4,… and the last)")
