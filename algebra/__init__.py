@@ -2,6 +2,11 @@
 
 Knows nothing of groups or networks. Public API re-exported from private modules; the law
 checkers and hypothesis strategies live in the separate public module :mod:`algebra.testing`.
+
+>>> from algebra import POLYNOMIALS, Polynomial
+>>> p, q = Polynomial([1, 1]), Polynomial([0, 2])  # 1 + x and 2x
+>>> POLYNOMIALS.mul(p, q) == Polynomial([0, 2, 2])  # (1 + x)·2x
+True
 """
 
 from algebra._homomorphism import Composite, Homomorphism

@@ -3,7 +3,7 @@
 Two different things live here:
 
 * :func:`evaluate_polynomial`, :func:`linear_product`, :func:`root_product` build elements of
-  an arbitrary commutative semiring ``S`` from one element ``u`` (SPEC §7, "polynomial
+  an arbitrary commutative semiring ``S`` from one element ``u`` (docs/solutions.md#global-solutions, "polynomial
   construction": ρ(u) = Π_{s∈Ω} (u − s·1)). They only use the structure's hooks, so they
   work for the semiring of networks as well as for the complex numbers.
 * :class:`PolynomialSemiring` (singleton :data:`POLYNOMIALS`) is C[u], the univariate
@@ -74,7 +74,7 @@ def evaluate_polynomial(S: Semiring, coeffs: Sequence, u):
 def linear_product(S: Semiring, u, shifts: Iterable):
     """Π_i (u + shifts[i]) in ``S``; ``shifts`` are elements of ``S``. Empty product: ``S.one()``.
 
-    A semiring has no subtraction, so the "u − s" of SPEC §7 is u + ŝ with ŝ an element that
+    A semiring has no subtraction, so the "u − s" of docs/solutions.md#global-solutions is u + ŝ with ŝ an element that
     the homomorphisms of interest send to −s; :func:`root_product` builds ŝ = S.constant(−s).
 
     >>> from algebra import COMPLEX
@@ -88,7 +88,7 @@ def root_product(S: Semiring, u, roots: Iterable):
     """Π_i (u − roots[i]·1) = ``linear_product(S, u, [S.constant(−s) for s in roots])``.
 
     For every homomorphism r with r(S.constant(c)) = c this gives r(ρ(u)) = Π (r(u) − s):
-    ρ kills every r with r(u) ∈ roots (SPEC §7).
+    ρ kills every r with r(u) ∈ roots (docs/solutions.md#global-solutions).
 
     >>> from algebra import COMPLEX
     >>> root_product(COMPLEX, 1j, [1j, -1j])                # (i − i)(i + i)

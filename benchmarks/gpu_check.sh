@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The GPU check: one command of at most 9.5 minutes on one H200.
-#   1. the full SPEC §9 grid (300 runs, 10,000 epochs, reference seeding), batched per (d, q),
+#   1. the full docs/paper.md grid (300 runs, 10,000 epochs, reference seeding), batched per (d, q),
 #      local backend, cut at 5.5 minutes (every finished group has printed its time by then);
 #   2. the Ray backend on one device: the d ∈ {23, 71} groups (8 × 25 runs) at 1,000 epochs,
 #      first with the local backend (one group after another), then with Ray (every group a

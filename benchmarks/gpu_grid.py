@@ -1,4 +1,4 @@
-"""The full SPEC §9 grid on one device: d ∈ {23, 71, 127} × q ∈ {256, 512, 1024, 2048} ×
+"""The full docs/paper.md grid on one device: d ∈ {23, 71, 127} × q ∈ {256, 512, 1024, 2048} ×
 wd ∈ {1e-5, 5e-5, 1e-4, 2e-4, 5e-4} × seeds 1–5 (300 runs, Adam lr 0.01, 10,000 epochs,
 reference seeding), batched per (d, q) group: 25 runs in one tensor program. Prints the time
 of each group and the total, and the final mean test accuracy of each group.

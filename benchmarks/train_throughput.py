@@ -106,13 +106,13 @@ def time_batched(d, q, R, epochs, device, compile=False, metrics_every_epoch=Fal
 
 
 def _spec_loss(o, y):
-    """SPEC §2 loss of outputs o (N, d) with labels y (N,)."""
+    """docs/mathematics.md#the-network-and-its-loss loss of outputs o (N, d) with labels y (N,)."""
     oc = o - o.mean(1, keepdim=True)
     return oc.pow(2).sum(1).mean() - 2 * oc.gather(1, y[:, None]).mean() + 1 - 1 / o.shape[1]
 
 
 def _labels(d: int, device) -> torch.Tensor:
-    """a + b in Z_d for every pair index a·d + b (SPEC §1)."""
+    """a + b in Z_d for every pair index a·d + b (docs/mathematics.md#groups-and-elements)."""
     return torch.as_tensor(np.array(parse_group(f"Z{d}").cayley_table()).reshape(-1), device=device)
 
 
@@ -137,7 +137,7 @@ def _lean_outputs(U, V, C, a, b):
 def time_per_run_loop(d, q, R, epochs, device) -> float:
     """Seconds per epoch for R runs trained one after another, plain torch and lean: the input
     weights as (d, q) tables indexed by the pair's a and b (no one-hot products), nn.Parameters,
-    torch.optim.Adam(weight_decay), autograd on the SPEC §2 loss over the train pairs, no metrics."""
+    torch.optim.Adam(weight_decay), autograd on the docs/mathematics.md#the-network-and-its-loss loss over the train pairs, no metrics."""
     y_all = _labels(d, device)
     total = 0.0
     for seed in range(1, R + 1):

@@ -5,7 +5,7 @@ For a group G it
 1. constructs global solutions with the solver (strategies f6, f46, auto and — when d² is
    affordable — memorize), each certified by the exact loss, and records order, loss and
    the balanced weight norm ‖W‖² (what weight decay sees);
-2. trains the seeds in one batch (SPEC §9 setup: Adam, coupled L2 weight decay, full batch,
+2. trains the seeds in one batch (docs/paper.md setup: Adam, coupled L2 weight decay, full batch,
    90/10 split, reference-compatible seeding by default) recording the SP dynamics;
 3. analyses every trained network (orders per orbit by both activity rules, the exact
    pairing search, the paper's reading of each factorable orbit, CoGS's registry reading
@@ -13,7 +13,7 @@ For a group G it
 4. writes DIR/report.json (every number), DIR/report.md (tables) and PNG figures, and
    returns the report.
 
-Reference: Y. Tian, NeurIPS 2025, arXiv 2410.01779; figures in SPEC §9.
+Reference: Y. Tian, NeurIPS 2025, arXiv 2410.01779; figures in docs/paper.md.
 """
 
 from __future__ import annotations
@@ -26,14 +26,13 @@ from pathlib import Path
 import attrs
 import numpy as np
 
-from cogs.analysis.table2 import PAPER_TABLE2, network_row, table2
 from groups import parse_group
 
 
 @typing.final
 @attrs.frozen
 class CompareConfig:
-    """Settings of one comparison (defaults: SPEC §9's figure setting)."""
+    """Settings of one comparison (defaults: the paper's figure setting, docs/paper.md)."""
 
     group: str
     hidden: int = 512
@@ -86,21 +85,6 @@ def construct_all(G, strategies, *, seed: int, out: Path, log=print) -> tuple[li
     return rows, weights
 
 
-def analyse_runs(G, result, *, threshold: float, factor_estimate: str = "first") -> list:
-    """analyze_network for every finite run of a TrainResult (None for diverged ones)."""
-    from cogs.analysis import analyze_network
-
-    out = []
-    for spec in result.runs:
-        W = result.weights(spec.index)
-        if result.status(spec.index) != "ok" or not all(np.isfinite(w).all() for w in W):
-            out.append(None)
-            continue
-        out.append(analyze_network(G, *W, threshold=threshold, factor_estimate=factor_estimate,
-                                   meta={"seed": spec.seed, "lr": spec.lr, "wd": spec.wd}))
-    return out
-
-
 def run_rows(G, result, analyses) -> list[dict]:
     rows = []
     for spec, an in zip(result.runs, analyses):
@@ -127,37 +111,6 @@ def run_rows(G, result, analyses) -> list[dict]:
     return rows
 
 
-def shares_of_all(analyses) -> dict:
-    """How ALL orbits split: each factorable order-4/6 orbit under its paper family ('unnamed'
-    when it has none), 'non-factorable' order-4/6 orbits, and 'order n' for the rest."""
-    orbits = [o for a in analyses if a is not None for o in a.orbits]
-    n = len(orbits)
-    out: dict = {}
-    for o in orbits:
-        if o.is_factor_orbit and o.factorable:
-            key = o.family or "unnamed"
-        elif o.is_factor_orbit:
-            key = "non-factorable"
-        else:
-            key = f"order {o.order}"
-        out[key] = out.get(key, 0) + 1
-    return {k: v / n for k, v in sorted(out.items())} if n else {}
-
-
-def frequency_map(G, W_a, threshold: float = 0.05, max_nodes: int = 400) -> np.ndarray:
-    """|A_kj| for active nodes (rows sorted by dominant orbit), frequencies 0..d−1 (columns)."""
-    A = np.abs(G.dft(np.asarray(W_a, dtype=np.float64), axis=1))  # (q, d)
-    act = A.max(1) >= threshold
-    if not act.any():
-        act = A.max(1) >= A.max() * 0.1
-    A = A[act]
-    neg = G.neg_table()
-    dom = A.argmax(1)
-    rep = np.minimum(dom, neg[dom])
-    order = np.lexsort((-A.max(1), rep))
-    return A[order][:max_nodes]
-
-
 # what `cogs compare` writes at the top of its --out (cogs.outdir): on a re-run into the same
 # folder these are refused, replaced (overwrite) or, on resume, replaced except the checkpoints
 COMPARE_OUTPUTS = ("report.json", "report.md", "order_histogram.png", "frequency_maps.png", "sp_dynamics.png",
@@ -174,9 +127,10 @@ def run_compare(cfg: CompareConfig, out, *, progress=None, log=print, overwrite:
     unless ``overwrite`` or ``resume`` (:mod:`cogs.outdir`), and a resume whose checkpoint is
     missing or belongs to another training is refused before anything is deleted.
     ``train_log``: the trainer's ``log`` (told where a resume starts)."""
-    from cogs.analysis import aggregate
+    from cogs.analyses import Readings, figures_of, report_of
     from cogs.report import figures
     from cogs.report.markdown import write_markdown
+    from cogs.dynamics import sp_recorder
     from cogs.runs import write_json, write_runs
     from models.training import TrainConfig, resolve_device, train
     from models.training.config import check_size
@@ -207,21 +161,14 @@ def run_compare(cfg: CompareConfig, out, *, progress=None, log=print, overwrite:
 
     t0 = time.perf_counter()
     log(f"  training {len(cfg.seeds)} seed(s), q = {cfg.hidden}, wd = {cfg.wd:g}, {cfg.epochs} epochs on {device} (one batch)")
-    result = train(tcfg, progress=progress, checkpoint_dir=out / COMPARE_CHECKPOINTS, resume=resume,
-                   keep_checkpoints=keep_checkpoints, checkpoint_every=checkpoint_every, log=train_log)
+    result = train(tcfg, sp_recorder=sp_recorder, progress=progress, checkpoint_dir=out / COMPARE_CHECKPOINTS,
+                   resume=resume, keep_checkpoints=keep_checkpoints, checkpoint_every=checkpoint_every, log=train_log)
     timings["train_s"] = time.perf_counter() - t0
     write_runs(out / "train", G, tcfg, result)
 
     t0 = time.perf_counter()
-    analyses = analyse_runs(G, result, threshold=cfg.threshold)
-    ok = [a for a in analyses if a is not None]
-    agg = aggregate(ok) if ok else {}
-    # the same statistics with the order-m factor estimated from both halves (least squares)
-    lsq = [a for a in analyse_runs(G, result, threshold=cfg.threshold, factor_estimate="lsq") if a is not None]
-    agg_lsq = aggregate(lsq) if lsq else {}
-    timings["analyse_s"] = time.perf_counter() - t0
-    runs = run_rows(G, result, analyses)
-
+    readings = Readings.from_result(G, result, threshold=cfg.threshold, constructed=constructed_weights,
+                                    config=attrs.asdict(cfg))  # every run's weights converted once
     report = {
         "group": G.spec,
         "d": G.order,
@@ -229,90 +176,16 @@ def run_compare(cfg: CompareConfig, out, *, progress=None, log=print, overwrite:
         "real_characters": len(G.real_orbits()),
         "config": attrs.asdict(cfg) | {"device": str(device)},
         "constructed": constructed,
-        "runs": runs,
-        "table2": table2(ok),
-        "table2_per_network": [{"seed": a.meta.get("seed"), **network_row(a)} for a in ok],
-        "table2_paper_percent": PAPER_TABLE2.get(G.order) if len(G.moduli) == 1 else None,
-        "family_shares": agg.get("family_shares", {}),
-        "shares_of_all_orbits": shares_of_all(analyses),
-        "nonfactorable_share": agg.get("nonfactorable_share"),
-        "unnamed_share": agg.get("unnamed_share"),
-        "match_rate": agg.get("match_rate"),
-        "match_rate_mean": agg.get("match_rate_mean"),
-        "match_rate_std": agg.get("match_rate_std"),
-        "order_histogram": agg.get("order_histogram", {}),
-        "order_histogram_by_rule": agg.get("order_histogram_by_rule", {}),
-        "n_orbits": agg.get("n_orbits"),
-        "n_factor_orbits": agg.get("n_factor_orbits"),
-        "n_factorable": agg.get("n_factorable"),
-        "registry": agg.get("registry", {}),
-        "lsq_factors": {
-            "note": "the order-m factor read off both halves of the pairing by least squares instead of the first half",
-            "table2": table2(lsq),
-            "family_shares": agg_lsq.get("family_shares", {}),
-            "unnamed_share": agg_lsq.get("unnamed_share"),
-            "match_rate": agg_lsq.get("match_rate"),
-        },
-        "dynamics": _dynamics(result),
-        "timings": timings,
+        "runs": run_rows(G, result, readings.analyses),
     }
+    report.update(report_of(readings))  # every registered analysis (cogs.analyses)
+    timings["analyse_s"] = time.perf_counter() - t0
+    report["timings"] = timings
 
     t0 = time.perf_counter()
-    report["figures"] = _figures(G, report, result, analyses, constructed_weights, out, figures)
+    report["figures"] = figures_of(readings, report, out, figures)
     timings["figures_s"] = time.perf_counter() - t0
     timings["total_s"] = time.perf_counter() - t_start
     write_json(out / "report.json", report)
     write_markdown(out / "report.md", report)
     return report
-
-
-def _dynamics(result) -> dict:
-    rec = result.records or {}
-    if not rec:
-        return {}
-    out = {"epochs": [int(e) for e in result.epochs], "seeds": [s.seed for s in result.runs]}
-    for key, val in rec.items():
-        out[key] = np.asarray(val).tolist()
-    return out
-
-
-def _figures(G, report, result, analyses, constructed_weights: dict, out: Path, figures) -> dict:
-    made = {}
-    hist = report.get("order_histogram") or {}
-    series = {f"{kind} orbits": {int(k): int(v) for k, v in h.items()} for kind, h in hist.items() if h}
-    if series:
-        p = figures.order_histogram(out / "order_histogram.png", series,
-                                    f"{G.spec}: orders of trained orbits (q={report['config']['hidden']}, wd={report['config']['wd']:g}, {len(analyses)} seeds)")
-        if p:
-            made["order_histogram"] = p.name
-    first = next((i for i, a in enumerate(analyses) if a is not None), None)
-    cons = next((c for c in report["constructed"] if c.get("strategy") == "f46" and "file" in c), None)
-    panels = []
-    if first is not None:
-        W = result.weights(result.runs[first].index)
-        panels.append((f"trained (seed {result.runs[first].seed})", frequency_map(G, W[0])))
-    if cons is not None:
-        panels.append((f"constructed f46 (order {cons['order']})", frequency_map(G, constructed_weights["f46"][0])))
-    if panels:
-        p = figures.frequency_maps(out / "frequency_maps.png", panels, f"{G.spec}: |A_kj| per node and frequency")
-        if p:
-            made["frequency_maps"] = p.name
-    dyn = report.get("dynamics") or {}
-    if dyn.get("epochs"):
-        series, ylabels, groups_ = {}, {}, {}
-        labels = {"sum_re_rkkk": ("Σ_k Re r_kkk", "Σ_{k≠0} Re r_kkk (global optimum: d − 1)"),
-                  "off_diag": ("off-diagonal Σ|r_{k1k2k}|²", "Σ_k Σ_{(k1,k2)≠(k,k)} |r_{k1k2k}|² (optimum 0)"),
-                  "rn_aac": ("per-orbit |Σ_j ā a c|", "|Σ_j conj(z_a) z_a z_c| at each orbit's k")}
-        for key, (label, ylabel) in labels.items():
-            if key in dyn:
-                arr = np.asarray(dyn[key], dtype=float)  # (R, E) or (R, E, n)
-                series[label] = arr[0] if arr.ndim >= 2 else arr
-                ylabels[label] = ylabel
-        if "rn_aac" in dyn and analyses and analyses[0] is not None:  # the panel shows run 0
-            groups_[labels["rn_aac"][0]] = [f"order {o.order}" for o in analyses[0].orbits]
-        if series:
-            p = figures.sp_dynamics(out / "sp_dynamics.png", np.asarray(dyn["epochs"]), series,
-                                    f"{G.spec}: SP dynamics (seed {dyn['seeds'][0]})", ylabels=ylabels, line_groups=groups_)
-            if p:
-                made["sp_dynamics"] = p.name
-    return made

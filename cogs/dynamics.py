@@ -1,4 +1,4 @@
-"""Sum potentials along a training trajectory (SPEC §3, §5), batched over runs.
+"""Sum potentials along a training trajectory (docs/mathematics.md#characters-and-the-fourier-transform, docs/mathematics.md#sum-potentials), batched over runs.
 
 In paper units z_p = λ·(Fourier coefficients), λ = (2d)^{1/3}:
   A[k, j] = (1/d) Σ_g W_a[j, g] conj χ_k(g),  B likewise,  C[k, j] = (1/d) Σ_g W_c[g, j] χ_k(g).
@@ -17,6 +17,7 @@ from __future__ import annotations
 import torch
 
 from groups import parse_group
+from models.spectrum import fourier_coefficients, paper_scale
 
 _GRAM_BUDGET = 1 << 24  # complex entries of q×q Gram matrices held at once
 
@@ -24,12 +25,10 @@ _GRAM_BUDGET = 1 << 24  # complex entries of q×q Gram matrices held at once
 def sp_coefficients(W_a, W_b, W_c, group):
     """z_a, z_b, z_c as complex128 tensors of shape (R, d, q) (index [r, k, j])."""
     G = parse_group(group)
-    lam = (2.0 * G.order) ** (1.0 / 3.0)
+    lam = paper_scale(G.order)
     W_a, W_b, W_c = (torch.as_tensor(w).detach().to(torch.float64) for w in (W_a, W_b, W_c))
-    za = G.dft(W_a, axis=-1, sign=-1).transpose(-1, -2) * lam
-    zb = G.dft(W_b, axis=-1, sign=-1).transpose(-1, -2) * lam
-    zc = G.dft(W_c, axis=-2, sign=+1) * lam
-    return za, zb, zc
+    A, B, C = fourier_coefficients(G, W_a, W_b, W_c)
+    return A * lam, B * lam, C * lam
 
 
 @torch.no_grad()
@@ -61,7 +60,9 @@ def sp_trajectory(W_a, W_b, W_c, group) -> dict:
 
 
 def sp_recorder(group):
-    """A training recorder ``(epoch, W_a, W_b, W_c) -> sp_trajectory(...)``."""
+    """A training recorder ``(epoch, W_a, W_b, W_c) -> sp_trajectory(...)``. The trainer takes
+    this factory as ``train(config, sp_recorder=sp_recorder)`` and uses it when
+    ``config.record_sp`` is set (models never imports cogs)."""
     G = parse_group(group)
 
     def record(epoch, W_a, W_b, W_c):

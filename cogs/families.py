@@ -1,7 +1,7 @@
 """Vectorised families of sum potentials for any finite Abelian group (torch, batched).
 
 Everything here takes Fourier *coefficients* A, B, C of shape (..., d, q) (k on axis -2,
-node on axis -1; SPEC §3 units, not paper units) and works on torch tensors so it is
+node on axis -1; docs/mathematics.md#characters-and-the-fourier-transform units, not paper units) and works on torch tensors so it is
 differentiable and runs on any device. Multiply an SP by λ³ = 2d for paper units.
 
 Cost: r_kkk O(dq); the R_c energy O(q²d) through node Gram matrices (the d³ tensor of all
@@ -15,14 +15,13 @@ import numpy as np
 import torch
 
 from groups import FiniteAbelianGroup
+from models.spectrum import fourier_coefficients
 
 
 def coefficients(W_a, W_b, W_c, group: FiniteAbelianGroup):
-    """(A, B, C) of shape (..., d, q) from weights W_a, W_b (..., q, d), W_c (..., d, q)."""
-    A = group.dft(W_a, axis=-1, sign=-1).transpose(-1, -2)
-    B = group.dft(W_b, axis=-1, sign=-1).transpose(-1, -2)
-    C = group.dft(W_c, axis=-2, sign=+1)
-    return A, B, C
+    """(A, B, C) of shape (..., d, q) from weights W_a, W_b (..., q, d), W_c (..., d, q):
+    :func:`models.spectrum.fourier_coefficients`."""
+    return fourier_coefficients(group, W_a, W_b, W_c)
 
 
 def r_kkk(A, B, C):

@@ -1,8 +1,8 @@
-"""The exact loss of SPEC §2 over all d² pairs, three independent ways, plus the SP-form
+"""The exact loss of docs/mathematics.md#the-network-and-its-loss over all d² pairs, three independent ways, plus the SP-form
 objective used for training with selected terms dropped.
 
 (a) :func:`brute_force_loss` — enumerate pairs (chunked; any subset of pairs);
-(b) :func:`sp_loss_zero_mean` / :func:`sp_loss_general` — the sum-potential forms of SPEC §5;
+(b) :func:`sp_loss_zero_mean` / :func:`sp_loss_general` — the sum-potential forms of docs/mathematics.md#sum-potentials;
 (c) :func:`fast_loss` — weight space, never enumerating pairs: O(q²d + q·d log d).
 
 All take weights as torch tensors (batched over leading dims) or numpy arrays and return
@@ -14,6 +14,11 @@ h_j = Σ_s c_s X_s[j,a] Y_s[j,b] with X = (u², u, 1), Y = (1, v, v²), c = (1, 
     Σ_{a,b} o_{a+b}(a,b) = Σ_j σ_j (‖u_j‖² + ‖v_j‖²) + 2 d² Σ_{k,j} A_kj B_kj C_kj,  σ_j = Σ_g W_c[g,j],
     Σ_{a,b} ō(a,b) = (1/d) Σ_j σ_j (d‖u_j‖² + 2 Σu_j Σv_j + d‖v_j‖²),
 and ℓ = (1/d²)[tr(MH) − 2(Σ o_{a+b} − Σ ō)] + 1 − 1/d.
+
+>>> from cogs.solver import construct
+>>> W = construct("Z7", "f46").weights  # a certified global minimiser
+>>> float(fast_loss(*W, "Z7")) < 1e-12, abs(float(brute_force_loss(*W, "Z7")) - float(fast_loss(*W, "Z7"))) < 1e-12
+(True, True)
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import torch
 from cogs.families import coefficients, r_tensor, rc_energy, rp_sums, r_kkk
 from groups import parse_group
 from models.network import brute_force_loss as _brute_force_loss
+from models.spectrum import paper_scale
 
 TERMS = ("target", "R_c", "R_n", "R_*")
 
@@ -110,7 +116,7 @@ def fast_loss(W_a, W_b, W_c, group) -> torch.Tensor:
 def _sum_re_r_kkk(u, v, c, group) -> torch.Tensor:
     """Σ_k Σ_j Re(A_kj B_kj C_kj) for real u, v, c of shape (..., q, d) (c = W_cᵀ).
 
-    A = fft(u)/d, B = fft(v)/d, C = conj(fft(c))/d (SPEC §3, real weights). Only half the
+    A = fft(u)/d, B = fft(v)/d, C = conj(fft(c))/d (docs/mathematics.md#characters-and-the-fourier-transform, real weights). Only half the
     spectrum is needed: with a real FFT along the group's first factor (last reshaped axis),
     k and −k pair up, so entries whose last coordinate l is neither 0 nor n_1/2 count twice."""
     d = group.order
@@ -128,12 +134,12 @@ def _sum_re_r_kkk(u, v, c, group) -> torch.Tensor:
 
 def _paper(W_a, W_b, W_c, group):
     A, B, C = coefficients(W_a, W_b, W_c, group)
-    lam = (2.0 * group.order) ** (1.0 / 3.0)
+    lam = paper_scale(group.order)
     return lam * A, lam * B, lam * C
 
 
 def sp_terms_zero_mean(W_a, W_b, W_c, group) -> dict:
-    """Per-k terms ℓ_k of SPEC §5 (paper units, zero-mean inputs assumed — the DC components
+    """Per-k terms ℓ_k of docs/mathematics.md#sum-potentials (paper units, zero-mean inputs assumed — the DC components
     A_0, B_0 are dropped, i.e. the inputs are projected to zero mean). Each (..., d), k=0 zeroed."""
     group = parse_group(group)
     W_a, W_b, W_c = _tensors(W_a, W_b, W_c, group=group)
@@ -151,9 +157,9 @@ def sp_terms_zero_mean(W_a, W_b, W_c, group) -> dict:
 
 
 def sp_loss_zero_mean(W_a, W_b, W_c, group, drop=()) -> torch.Tensor:
-    """(b) ℓ = (1/d) Σ_{k≠0} ℓ_k + (d−1)/d (SPEC §5). Equal to the true loss when the
+    """(b) ℓ = (1/d) Σ_{k≠0} ℓ_k + (d−1)/d (docs/mathematics.md#sum-potentials). Equal to the true loss when the
     inputs are zero-mean; ``drop`` removes term groups from ℓ_k: any of 'R_c' (Σ|r_{k1k2k}|²),
-    'R_n', 'R_*' (e.g. ``drop=('R_*',)`` is SPEC §9's "without R_*")."""
+    'R_n', 'R_*' (e.g. ``drop=('R_*',)`` is the paper's "without R_*", docs/paper.md)."""
     group = parse_group(group)
     unknown = set(drop) - set(TERMS)
     if unknown:
@@ -170,7 +176,7 @@ def sp_form_loss(W_a, W_b, W_c, group, drop=()) -> torch.Tensor:
 
 
 def sp_loss_general(W_a, W_b, W_c, group, *, max_d: int = 256) -> torch.Tensor:
-    """(b') ℓ = d Σ_{k≠0} Σ_{m1,m2} |κ(m1,m2,k)|² (SPEC §5, coefficient units, no zero-mean
+    """(b') ℓ = d Σ_{k≠0} Σ_{m1,m2} |κ(m1,m2,k)|² (docs/mathematics.md#sum-potentials, coefficient units, no zero-mean
     assumption), with κ = 2 r_{m1m2k} − [m1=m2=k]/d + [m2=0] S_a[m1,k] + [m1=0] S_b[m2,k].
     Forms the r_{m1 m2 k} tensor one k at a time (O(d³q)): a reference, for d ≤ ``max_d``."""
     return kappa_terms(W_a, W_b, W_c, group, max_d=max_d).sum(-1)
@@ -238,7 +244,7 @@ def constraint_report(W_a, W_b, W_c, group) -> dict:
         Sb = torch.matmul(F[3].T, Cr.T) / d
         rn = (Sa[0] + Sb[0]).abs()
         rs = ((Sa[1:].abs() ** 2).sum(0) + (Sb[1:].abs() ** 2).sum(0)).sqrt()
-    lam = lam3 ** (1.0 / 3.0)
+    lam = paper_scale(d)
     rows = [
         {
             "k": o.k,

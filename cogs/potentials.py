@@ -1,4 +1,4 @@
-"""Sum potentials (SPEC §5) as ring homomorphisms Z → C, and their vectorised families.
+"""Sum potentials (docs/mathematics.md#sum-potentials) as ring homomorphisms Z → C, and their vectorised families.
 
 A sum potential is r(z) = Σ_j Π_f z_{p_f, k_f, j}^{(conj_f)} with exactly one c factor, so
 it is well defined on Z/≈ (merging nodes adds c rows) and is a semi-ring homomorphism:
@@ -6,7 +6,7 @@ r(z1 + z2) = r(z1) + r(z2), r(z1 * z2) = r(z1)·r(z2), r(1) = 1, r(0) = 0.
 
 Written as monomial strings: ``"a[1] b[1] c[1]"`` is r_{1,1,1}; a trailing ``'`` conjugates
 (``"a[1]' b[1] c[1]"``). On one orbit (a :class:`models.element.Block`), k is implicit:
-``"abc"`` is r_kkk, ``"a'bc"`` is Σ ā b c, ``"aac"`` is Σ a² c (SPEC §5's list).
+``"abc"`` is r_kkk, ``"a'bc"`` is Σ ā b c, ``"aac"`` is Σ a² c (the list in docs/mathematics.md#sum-potentials).
 
 >>> from groups import parse_group
 >>> from models.element import NetworkSemiring
@@ -182,7 +182,7 @@ class BlockPotential(Homomorphism):
         return SumPotential(group, " ".join(f"{p}[{nk if cj else k}]" for p, cj in self.factors))
 
 
-# The SPs of SPEC §5 that matter for a block on one orbit.
+# The SPs of docs/mathematics.md#sum-potentials that matter for a block on one orbit.
 BLOCK_TARGET = "abc"
 BLOCK_FAMILIES: dict[str, dict[str, tuple[str, ...]]] = {
     "complex": {
@@ -199,7 +199,7 @@ BLOCK_FAMILIES: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 def block_potentials(kind: str = "complex") -> dict[str, BlockPotential]:
-    """Every SP of SPEC §5 for one orbit of this kind, by monomial (r_kkk first)."""
+    """Every SP of docs/mathematics.md#sum-potentials for one orbit of this kind, by monomial (r_kkk first)."""
     out = {BLOCK_TARGET: BlockPotential(BLOCK_TARGET, kind)}
     for names in BLOCK_FAMILIES[kind].values():
         for n in names:
@@ -209,7 +209,7 @@ def block_potentials(kind: str = "complex") -> dict[str, BlockPotential]:
 
 
 def block_signature(block: Block, atol: float = 1e-9) -> dict:
-    """r_kkk and the list of SPs of SPEC §5 that vanish on ``block`` (relative to its scale)."""
+    """r_kkk and the list of SPs of docs/mathematics.md#sum-potentials that vanish on ``block`` (relative to its scale)."""
     sps = block_potentials(block.kind)
     scale = max(1.0, float(np.abs(block.v).max(initial=0.0)) ** 3 * max(1, block.order))
     vals = {name: complex(bp(block)) for name, bp in sps.items()}

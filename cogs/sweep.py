@@ -1,7 +1,7 @@
-"""Presets reproducing the paper's experiments (SPEC §9) — ``cogs sweep``.
+"""Presets reproducing the paper's experiments (docs/paper.md) — ``cogs sweep``.
 
 Every preset trains its grid as few batched programs as possible (one per (d, q): all weight
-decays × seeds together), analyses every run (SPEC §8) and writes DIR/report.json,
+decays × seeds together), analyses every run (docs/reading.md) and writes DIR/report.json,
 DIR/report.md and figures.
 
 - ``table2``: family shares at q = 512, wd = 5e-5, seeds 1–5 for d ∈ {23, 71, 127}.
@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from cogs.report.tables import md_table
 from groups import parse_group
 
 PRESETS = ("table2", "fig4", "width", "fig3", "rstar")
@@ -67,11 +68,6 @@ def fig3_eval_epochs(epochs: int) -> list[int]:
     return [e for e in ev if e < epochs] or [0]
 
 
-def _md_table(header, rows) -> str:
-    lines = ["| " + " | ".join(map(str, header)) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    return "\n".join(lines + ["| " + " | ".join(map(str, r)) + " |" for r in rows])
-
-
 def _setup_line(preset: str, ds, seeds, epochs: int, dtype: str) -> str:
     """The set-up each preset trains, stated at the top of its report."""
     grids = {"table2": "q = 512, wd = 5e-5", "fig4": f"q = 512, wd ∈ {{{', '.join(f'{w:g}' for w in WDS)}}}",
@@ -84,8 +80,10 @@ def _setup_line(preset: str, ds, seeds, epochs: int, dtype: str) -> str:
 
 def train_grid(G, *, q, wds, seeds, epochs, device, dtype, lr=0.01, record_sp=False, objective=None,
                eval_epochs=None, out: Path | None = None, progress=None):
-    """One batched training of wds × seeds; returns (result, analyses)."""
-    from cogs.compare import analyse_runs
+    """One batched training of wds × seeds; returns (result, readings): every run read once
+    (:class:`cogs.analyses.Readings`)."""
+    from cogs.analyses import Readings
+    from cogs.dynamics import sp_recorder
     from cogs.runs import write_runs
     from models.training import train
 
@@ -95,12 +93,12 @@ def train_grid(G, *, q, wds, seeds, epochs, device, dtype, lr=0.01, record_sp=Fa
     if executor is None:
         ckpt = _CHECKPOINTING.get()  # set by run_sweep: checkpoints in out/checkpoints
         kw = dict(ckpt, checkpoint_dir=out / "checkpoints") if ckpt is not None and out is not None else {}
-        result = train(cfg, objective=objective, progress=progress, **kw)
+        result = train(cfg, objective=objective, sp_recorder=sp_recorder, progress=progress, **kw)
     else:
         result = executor.train(cfg, objective=objective)
     if out is not None:
         write_runs(out, G, cfg, result)
-    return result, analyse_runs(G, result, threshold=0.05)
+    return result, Readings.from_result(G, result, threshold=0.05)
 
 
 def _mean_order(analyses) -> float | None:
@@ -130,12 +128,38 @@ SWEEP_CHECKPOINTS = "*/checkpoints"
 SWEEP_KEEP = (SWEEP_CHECKPOINTS, "shards")
 
 
+def preset_jobs(preset: str, *, scale: str = "cpu", epochs: int = 10000, seeds=None, device="auto",
+                dtype="float32") -> list[tuple]:
+    """``[(TrainConfig, objective name), …]`` in the order the preset trains them: the training
+    jobs of a preset listed up front, so that a parallel backend can start every shard of the
+    sweep at once (``executor.prefetch(preset_jobs(...))``; also :mod:`cogs.distributed.presets`).
+    It mirrors :func:`run_sweep`'s grids; a job it misses is still trained when the sweep asks
+    for it, only later (the test suite checks that none is missed)."""
+    if preset not in PRESETS:
+        raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
+    seeds = tuple(SEEDS if seeds is None else seeds)
+    ds = _ds(scale)
+    kw = dict(seeds=seeds, epochs=epochs, device=device, dtype=dtype)
+    jobs = []
+    if preset == "table2":
+        jobs = [(grid_config(parse_group(f"Z{d}"), q=512, wds=(5e-5,), **kw), "mse") for d in ds]
+    elif preset == "fig4":
+        jobs = [(grid_config(parse_group(f"Z{d}"), q=512, wds=WDS, **kw), "mse") for d in ds]
+    elif preset == "width":
+        jobs = [(grid_config(parse_group(f"Z{d}"), q=q, wds=(5e-5,), **kw), "mse") for d in ds for q in WIDTHS]
+    elif preset == "fig3":
+        jobs = [(grid_config(parse_group(f"Z{ds[0]}"), q=512, wds=(5e-5,), record_sp=True,
+                             eval_epochs=fig3_eval_epochs(epochs), **kw), "mse")]
+    elif preset == "rstar":
+        kw["dtype"] = "float64"
+        jobs = [(grid_config(parse_group("Z7"), q=20, wds=(5e-5,), **kw), name) for name in ("sp", "sp-no-rstar")]
+    return jobs
+
+
 def sweep_grids(preset: str, *, scale: str = "cpu", epochs: int = 10000, seeds=SEEDS, device="auto",
                 dtype="float32") -> list[tuple[str, object, str]]:
     """``[(folder, TrainConfig, objective name), …]``: the grids ``run_sweep`` trains, in order,
     with the folder of --out each one's runs go to."""
-    from cogs.distributed.presets import preset_jobs
-
     out = []
     for cfg, name in preset_jobs(preset, scale=scale, epochs=epochs, seeds=seeds, device=device, dtype=dtype):
         folder = name if preset == "rstar" else f"{cfg.group}_q{cfg.q}" if preset == "width" else cfg.group
@@ -208,8 +232,7 @@ def run_sweep(preset: str, out, *, scale: str = "cpu", epochs: int = 10000, seed
 
 
 def _run_sweep(preset: str, out, *, scale, epochs, seeds, device, dtype, progress, log, overwrite, resume) -> dict:
-    from cogs.analysis import aggregate
-    from cogs.analysis.table2 import PAPER_TABLE2, network_row, summarize
+    from cogs.analyses import report_of
     from cogs.report import figures, table2_text
     from cogs.runs import write_json, write_text
 
@@ -242,16 +265,15 @@ def _run_sweep(preset: str, out, *, scale, epochs, seeds, device, dtype, progres
         for d in ds:
             G = parse_group(f"Z{d}")
             log(f"table2: d = {d}")
-            _, an = train_grid(G, q=512, wds=(5e-5,), seeds=seeds, epochs=epochs, device=device, dtype=dtype,
-                               out=out / f"Z{d}", progress=progress)
-            ok = [a for a in an if a is not None]
-            agg = aggregate(ok)
-            per = [network_row(a) for a in ok]
-            row = {"d": d, "table2": summarize(per), "table2_per_network": per, "family_shares": agg["family_shares"],
-                   "match_rate": agg["match_rate"], "paper_percent": PAPER_TABLE2.get(d)}
+            _, readings = train_grid(G, q=512, wds=(5e-5,), seeds=seeds, epochs=epochs, device=device, dtype=dtype,
+                                     out=out / f"Z{d}", progress=progress)
+            part = report_of(readings, ["table2", "family_shares"])
+            row = {"d": d, "table2": part["table2"], "table2_per_network": part["table2_per_network"],
+                   "family_shares": part["family_shares"], "match_rate": part["match_rate"],
+                   "paper_percent": part["table2_paper_percent"]}
             report["rows"].append(row)
-            t2rows += table2_text.rows(row["table2"], f"CoGS, d = {d} ({len(per)} seeds)", d)
-        md += [_md_table(table2_text.header("networks"), t2rows), ""] + table2_text.legend()
+            t2rows += table2_text.rows(row["table2"], f"CoGS, d = {d} ({len(row['table2_per_network'])} seeds)", d)
+        md += [md_table(table2_text.header("networks"), t2rows), ""] + table2_text.legend()
 
     elif preset in ("fig4", "width"):
         series = {}
@@ -260,16 +282,16 @@ def _run_sweep(preset: str, out, *, scale, epochs, seeds, device, dtype, progres
             G = parse_group(f"Z{d}")
             if preset == "fig4":
                 log(f"fig4: d = {d}, {len(WDS)} weight decays × {len(seeds)} seeds in one batch")
-                result, an = train_grid(G, q=512, wds=WDS, seeds=seeds, epochs=epochs, device=device, dtype=dtype,
-                                        out=out / f"Z{d}", progress=progress)
-                groups_ = {f"wd={wd:g}": [a for s, a in zip(result.runs, an) if s.wd == wd] for wd in WDS}
+                result, readings = train_grid(G, q=512, wds=WDS, seeds=seeds, epochs=epochs, device=device, dtype=dtype,
+                                              out=out / f"Z{d}", progress=progress)
+                groups_ = {f"wd={wd:g}": [a for s, a in zip(result.runs, readings.analyses) if s.wd == wd] for wd in WDS}
             else:
                 groups_ = {}
                 for q in WIDTHS:
                     log(f"width: d = {d}, q = {q}")
-                    _, an = train_grid(G, q=q, wds=(5e-5,), seeds=seeds, epochs=epochs, device=device, dtype=dtype,
-                                       out=out / f"Z{d}_q{q}", progress=progress)
-                    groups_[f"q={q}"] = an
+                    _, readings = train_grid(G, q=q, wds=(5e-5,), seeds=seeds, epochs=epochs, device=device, dtype=dtype,
+                                             out=out / f"Z{d}_q{q}", progress=progress)
+                    groups_[f"q={q}"] = list(readings.analyses)
             for label, an in groups_.items():
                 h = _hist(an)
                 mo = _mean_order(an)
@@ -277,7 +299,7 @@ def _run_sweep(preset: str, out, *, scale, epochs, seeds, device, dtype, progres
                 hist_rows.append((d, label, mo, h))
                 series[f"d={d} {label}"] = h
         orders = sorted({o for *_, h in hist_rows for o in h})
-        md += [_md_table(["d", "setting", "mean order (complex orbits)"] + [f"order {o}" for o in orders],
+        md += [md_table(["d", "setting", "mean order (complex orbits)"] + [f"order {o}" for o in orders],
                          [[d, label, "—" if mo is None else f"{mo:.2f}"] + [h.get(o, 0) for o in orders] for d, label, mo, h in hist_rows]),
                "", "Cells 'order n': number of orbits (all seeds) with n active nodes (|A_kj| ≥ 0.05)."]
         p = figures.order_histogram(out / "order_histogram.png", series, f"orders of trained orbits ({preset})")
@@ -288,8 +310,8 @@ def _run_sweep(preset: str, out, *, scale, epochs, seeds, device, dtype, progres
     elif preset == "fig3":
         G = parse_group(f"Z{ds[0]}")
         ev = fig3_eval_epochs(epochs)
-        result, an = train_grid(G, q=512, wds=(5e-5,), seeds=seeds, epochs=epochs, device=device, dtype=dtype,
-                                record_sp=True, eval_epochs=ev, out=out / G.spec, progress=progress)
+        result, _ = train_grid(G, q=512, wds=(5e-5,), seeds=seeds, epochs=epochs, device=device, dtype=dtype,
+                               record_sp=True, eval_epochs=ev, out=out / G.spec, progress=progress)
         rec = result.records
         report["rows"] = {"epochs": list(map(int, result.epochs)), **{k: np.asarray(v).tolist() for k, v in rec.items()}}
         labels = {"sum_re_rkkk": "Σ_k Re r_kkk", "off_diag": "off-diagonal Σ|r|²", "rn_aac": "per-orbit |Σ ā a c| (seed 1)"}
@@ -309,15 +331,17 @@ def _run_sweep(preset: str, out, *, scale, epochs, seeds, device, dtype, progres
         rstar_rows = []
         for name in ("sp", "sp-no-rstar"):
             log(f"rstar: d = 7, q = 20, objective {name}")
-            result, an = train_grid(G, q=20, wds=(5e-5,), seeds=seeds, epochs=epochs, device=device, dtype="float64",
-                                    objective=make_objective(name, G), out=out / name, progress=progress)
+            result, readings = train_grid(G, q=20, wds=(5e-5,), seeds=seeds, epochs=epochs, device=device,
+                                          dtype="float64", objective=make_objective(name, G), out=out / name,
+                                          progress=progress)
+            an = readings.analyses
             orders = [[o.order for o in a.orbits] if a is not None else None for a in an]
             report["rows"].append({"objective": name, "orders": orders, "histogram": _hist(an)})
             for sd, o in zip([r.seed for r in result.runs], orders):  # the runs trained (a failed shard leaves gaps)
                 rstar_rows.append([name, sd] + (["diverged"] if o is None else [" ".join(map(str, o))]))
 
     if preset == "rstar":
-        md += [_md_table(["objective", "seed", "order of each orbit (k = 1, 2, 3)"], rstar_rows), "",
+        md += [md_table(["objective", "seed", "order of each orbit (k = 1, 2, 3)"], rstar_rows), "",
                "sp: the loss in SP form; sp-no-rstar: the same without the R_* terms. The paper: every orbit ends with 6 "
                "nodes, and with 3 (z_syn-like) without R_*."]
     report["seconds"] = time.perf_counter() - t0

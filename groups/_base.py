@@ -2,7 +2,7 @@
 
 Every finite Abelian group is Z_{n1} x ... x Z_{nm}; concrete groups implement one hook,
 ``_moduli``. Elements are addressed by a mixed-radix index, first factor least significant
-(SPEC §1): idx(g) = g1 + n1*g2 + n1*n2*g3 + ...
+(docs/mathematics.md#groups-and-elements): idx(g) = g1 + n1*g2 + n1*n2*g3 + ...
 """
 
 from __future__ import annotations
@@ -220,7 +220,7 @@ class FiniteAbelianGroup(abc.ABC):
         """x̂[k] = (1/d) Σ_g x[g] χ_k(g)^{sign}; sign=-1 uses conj χ (inputs), +1 χ (outputs).
 
         Works on numpy and torch arrays, batched over every other axis; the group axis has
-        length d and is laid out in the mixed-radix order of SPEC §1.
+        length d and is laid out in the mixed-radix order of docs/mathematics.md#groups-and-elements.
         """
         from groups._fourier import dft
 

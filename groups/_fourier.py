@@ -1,6 +1,6 @@
 """Fourier transform on a finite Abelian group, numpy and torch, via the n-dim FFT.
 
-With the mixed-radix index of SPEC §1 (first factor least significant), the group axis
+With the mixed-radix index of docs/mathematics.md#groups-and-elements (first factor least significant), the group axis
 reshapes in C order to (n_m, ..., n_1), so the ordinary multi-dimensional FFT over those axes
 is the group Fourier transform: conj χ_k(g) = exp(-2πi Σ k_t g_t / n_t) is numpy's forward
 kernel.
@@ -11,15 +11,22 @@ from __future__ import annotations
 import numpy as np
 from multipledispatch import dispatch
 
+import sys
+
 from algebra._dispatch import NAMESPACE
 
-try:  # torch is a core dependency, but keep groups importable for pure-numpy users
-    import torch
+# groups never imports torch (``import groups`` stays a numpy-only start-up): a torch tensor can
+# only exist once its caller has imported torch, so it is recognised through sys.modules.
 
-    _TORCH = (torch.Tensor,)
-except ImportError:  # pragma: no cover
-    torch = None
-    _TORCH = ()
+
+def _torch():
+    """The torch module if this process has imported it, else None."""
+    return sys.modules.get("torch")
+
+
+def _is_tensor(x) -> bool:
+    torch = _torch()
+    return torch is not None and isinstance(x, torch.Tensor)
 
 
 def _shape(group, x, axis):
@@ -41,13 +48,15 @@ def _fft_pair(x):
     return x, (lambda y, axes: np.fft.fftn(y, axes=axes)), (lambda y, axes: np.fft.ifftn(y, axes=axes))
 
 
-if torch is not None:
-
-    @dispatch(torch.Tensor, namespace=NAMESPACE)
-    def _fft_pair(x):  # noqa: F811
-        if not (x.is_floating_point() or x.is_complex()):
-            x = x.to(torch.float64)  # like numpy: integer input is transformed in double precision
-        return x, (lambda y, axes: torch.fft.fftn(y, dim=axes)), (lambda y, axes: torch.fft.ifftn(y, dim=axes))
+@dispatch(object, namespace=NAMESPACE)
+def _fft_pair(x):  # noqa: F811
+    """A torch tensor (the only other array type :func:`dft` lets through)."""
+    if not _is_tensor(x):
+        raise TypeError(f"expected a numpy array or a torch tensor, got {type(x).__name__}")
+    torch = _torch()
+    if not (x.is_floating_point() or x.is_complex()):
+        x = x.to(torch.float64)  # like numpy: integer input is transformed in double precision
+    return x, (lambda y, axes: torch.fft.fftn(y, dim=axes)), (lambda y, axes: torch.fft.ifftn(y, dim=axes))
 
 
 def _transform(group, x, axis: int, sign: int, inverse: bool):
@@ -71,9 +80,9 @@ def _check(sign):
 
 
 def dft(group, x, axis: int = -1, sign: int = -1):
-    """x̂[k] = (1/d) Σ_g x[g] χ_k(g)^{sign}  (sign = -1: conj χ, SPEC §3 inputs)."""
+    """x̂[k] = (1/d) Σ_g x[g] χ_k(g)^{sign}  (sign = -1: conj χ, docs/mathematics.md#characters-and-the-fourier-transform inputs)."""
     _check(sign)
-    if not isinstance(x, (np.ndarray,) + _TORCH):
+    if not isinstance(x, np.ndarray) and not _is_tensor(x):
         x = np.asarray(x)
     return _transform(group, x, int(axis), int(sign), False)
 
@@ -81,6 +90,6 @@ def dft(group, x, axis: int = -1, sign: int = -1):
 def idft(group, xhat, axis: int = -1, sign: int = -1):
     """x[g] = Σ_k x̂[k] χ_k(g)^{-sign}: the inverse of :func:`dft` with the same sign."""
     _check(sign)
-    if not isinstance(xhat, (np.ndarray,) + _TORCH):
+    if not isinstance(xhat, np.ndarray) and not _is_tensor(xhat):
         xhat = np.asarray(xhat)
     return _transform(group, xhat, int(axis), int(sign), True)

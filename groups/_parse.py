@@ -1,4 +1,4 @@
-"""Parsing of the group spec strings of SPEC §1: 'Z23', '23', 'Z2xZ3xZ4', '2x3x4'."""
+"""Parsing of the group spec strings of docs/mathematics.md#groups-and-elements: 'Z23', '23', 'Z2xZ3xZ4', '2x3x4'."""
 
 from __future__ import annotations
 

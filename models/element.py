@@ -1,13 +1,13 @@
-"""A network as an element of the commutative semi-ring Z of SPEC §4.
+"""A network as an element of the commutative semi-ring Z of docs/mathematics.md#the-semi-ring-of-networks.
 
 The element of a network with q hidden nodes is its Fourier-domain tensor in *paper units*
-(SPEC §3): ``z[p, k, j]`` for p ∈ (a, b, c) (axis 0), k ∈ Ĝ (axis 1, indexed like G) and
+(docs/mathematics.md#characters-and-the-fourier-transform): ``z[p, k, j]`` for p ∈ (a, b, c) (axis 0), k ∈ Ĝ (axis 1, indexed like G) and
 hidden node j (axis 2), complex128, with
 
     z_a = λ·A,  z_b = λ·B,  z_c = λ·C,   λ = (2d)^{1/3},
     A_{kj} = (1/d) Σ_g W_a[j,g] conj χ_k(g),   C_{kj} = (1/d) Σ_g W_c[g,j] χ_k(g).
 
-Operations (SPEC §4):
+Operations (docs/mathematics.md#the-semi-ring-of-networks):
     z1 + z2 : concatenate hidden nodes (order q1 + q2); zero = the empty network;
     z1 * z2 : (z1*z2)[p,k,(j1,j2)] = z1[p,k,j1]·z2[p,k,j2] (row-wise Khatri–Rao, j1 outer);
               one = a single node with z ≡ 1, i.e. W_a = W_b = W_c = (d/λ)·e_0;
@@ -33,14 +33,10 @@ import numpy as np
 
 from algebra import Semiring, SemiringElement
 from groups import FiniteAbelianGroup, Orbit, parse_group
+from models.spectrum import fourier_coefficients, paper_scale
 
 P_NAMES = ("a", "b", "c")
 _MERGE_DECIMALS = 9
-
-
-def paper_scale(d: int) -> float:
-    """λ = (2d)^{1/3}: coefficients × λ = paper units."""
-    return (2.0 * d) ** (1.0 / 3.0)
 
 
 def _as_z(z, d: int | None = None) -> np.ndarray:
@@ -97,7 +93,7 @@ class NetworkElement(SemiringElement):
         return NetworkElement(self.group, canonical_nodes(self.z, atol))
 
     def merged_order(self, atol: float = 1e-9) -> int:
-        """The order after identification (SPEC §4: counted after merging)."""
+        """The order after identification (docs/mathematics.md#the-semi-ring-of-networks: counted after merging)."""
         return self.canonical(atol).order
 
     def is_real(self, atol: float = 1e-10) -> bool:
@@ -121,18 +117,15 @@ class NetworkElement(SemiringElement):
     # -- weights --------------------------------------------------------------------
     @classmethod
     def from_weights(cls, group, W_a, W_b, W_c) -> "NetworkElement":
-        """Exact conversion weights → element (SPEC §3)."""
+        """Exact conversion weights → element (docs/mathematics.md#characters-and-the-fourier-transform)."""
         group = parse_group(group)
         d = group.order
         W_a, W_b, W_c = (np.asarray(w, dtype=np.float64 if np.isrealobj(w) else np.complex128) for w in (W_a, W_b, W_c))
         q = W_a.shape[0]
         if W_a.shape != (q, d) or W_b.shape != (q, d) or W_c.shape != (d, q):
             raise ValueError(f"weights must be W_a, W_b (q, {d}) and W_c ({d}, q); got {W_a.shape}, {W_b.shape}, {W_c.shape}")
-        lam = paper_scale(d)
-        A = group.dft(W_a, axis=1, sign=-1).T
-        B = group.dft(W_b, axis=1, sign=-1).T
-        C = group.dft(W_c, axis=0, sign=+1)
-        return cls(group, lam * np.stack([A, B, C]))
+        A, B, C = fourier_coefficients(group, W_a, W_b, W_c)
+        return cls(group, paper_scale(d) * np.stack([A, B, C]))
 
     def to_weights(self, atol: float = 1e-9) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Exact conversion element → real weights (W_a, W_b, W_c); refuses an element that
@@ -227,7 +220,7 @@ def _match_nodes(x: np.ndarray, y: np.ndarray, tol: float) -> bool:
 
 @typing.final
 class NetworkSemiring(Semiring):
-    """(Z/≈, +, *) for a group G (SPEC §4). Cached per group: ``NetworkSemiring(G) is NetworkSemiring(G)``."""
+    """(Z/≈, +, *) for a group G (docs/mathematics.md#the-semi-ring-of-networks). Cached per group: ``NetworkSemiring(G) is NetworkSemiring(G)``."""
 
     @functools.lru_cache(maxsize=None)
     def __new__(cls, group):
@@ -321,7 +314,7 @@ class Block(SemiringElement):
 
     @classmethod
     def from_nodes(cls, nodes, kind: str = "complex") -> "Block":
-        """From a list of (a, b, c) node values at k, as in the table of SPEC §6."""
+        """From a list of (a, b, c) node values at k, as in the table of docs/solutions.md#partial-solutions."""
         nodes = list(nodes)
         v = np.array(nodes, dtype=np.complex128).reshape(len(nodes), 3).T if nodes else np.zeros((3, 0), complex)
         return cls(v, kind)

@@ -2,6 +2,15 @@
 ``W_b`` (q×d), ``W_c`` (d×q) and a string ``group`` (spec). Extra entries are kept as
 metadata. Loading is safe (``allow_pickle=False``) and validates everything; saving is
 atomic (write to a temporary file in the same folder, then rename).
+
+>>> import tempfile, numpy as np
+>>> from pathlib import Path
+>>> W = (np.ones((2, 5)), np.zeros((2, 5)), np.ones((5, 2)))
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     path = save_weights(Path(tmp) / "w.npz", "Z5", *W, note="example")
+...     w = load_weights(path)
+>>> w.group.spec, w.q, w.meta["note"]
+('Z5', 2, 'example')
 """
 
 from __future__ import annotations
@@ -99,7 +108,7 @@ def save_weights(path, group, W_a, W_b, W_c, **meta) -> Path:
 
 
 #: the largest group spec and 'meta' JSON text (characters) a weights file may hold
-SPEC_MAX_CHARS = 1 << 12
+GROUP_STRING_MAX_CHARS = 1 << 12
 META_MAX_CHARS = 1 << 24
 
 
@@ -124,7 +133,7 @@ def load_weights(path, group=None) -> Weights:
     if missing:
         raise WeightsFileError(f"{path}: missing array(s) {', '.join(missing)}")
     g, m = heads["group"], heads.get("meta")
-    if g.dtype.kind != "U" or g.shape != () or g.nbytes > 4 * SPEC_MAX_CHARS:
+    if g.dtype.kind != "U" or g.shape != () or g.nbytes > 4 * GROUP_STRING_MAX_CHARS:
         raise WeightsFileError(f"{path}: 'group' must be a string spec")
     if m is not None and (m.dtype.kind != "U" or m.shape != () or m.nbytes > 4 * META_MAX_CHARS):
         raise WeightsFileError(f"{path}: 'meta' must be one JSON string of at most {META_MAX_CHARS} characters")

@@ -133,7 +133,7 @@ def _device_type(device) -> str:
     trainer resolves it (cuda when available)."""
     name = str(device)
     if name == "auto":
-        from models.training.config import resolve_device
+        from models.devices import resolve_device
 
         return resolve_device(name).type
     kind = name.split(":", 1)[0]

@@ -1,4 +1,4 @@
-"""The 2-layer quadratic network of SPEC §2, single and batched over R runs.
+"""The 2-layer quadratic network of docs/mathematics.md#the-network-and-its-loss, single and batched over R runs.
 
 h_j(a,b) = (W_a[j,a] + W_b[j,b])²,  o(a,b) = Σ_j W_c[:,j] h_j(a,b);  W_a, W_b: q×d, W_c: d×q.
 The functional core works on tensors with any leading batch shape (..., q, d), so one set of
@@ -64,7 +64,7 @@ def loss_and_accuracy(
     *,
     chunk: int | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Brute-force loss (SPEC §2 normalisation) and accuracy over a set of pairs.
+    """Brute-force loss (docs/mathematics.md#the-network-and-its-loss normalisation) and accuracy over a set of pairs.
 
     ``pairs``: (N, 2) indices, default all d² pairs. Chunked over pairs so memory stays
     bounded (d = 127, all pairs, q = 2048 fits easily). Returns tensors of the batch shape.
@@ -92,7 +92,7 @@ def loss_and_accuracy(
 
 
 def brute_force_loss(W_a, W_b, W_c, group, pairs=None, *, chunk=None) -> torch.Tensor:
-    """The loss of SPEC §2 over ``pairs`` (default all d²), chunked; see loss_and_accuracy."""
+    """The loss of docs/mathematics.md#the-network-and-its-loss over ``pairs`` (default all d²), chunked; see loss_and_accuracy."""
     return loss_and_accuracy(W_a, W_b, W_c, group, pairs, chunk=chunk)[0]
 
 

@@ -1,6 +1,6 @@
 """The loss as a sum of squares: the d³ residual vector and its exact Jacobian.
 
-Over all d² pairs the loss of the network (``docs/math.md``, "The network and its loss") is
+Over all d² pairs the loss of the network (docs/mathematics.md#the-network-and-its-loss) is
 
     ℓ = (1/d²) Σ_{(a,b)} ‖P(o(a,b) − e_{a+b})‖² = ‖ρ‖²,   ρ_{(a,b),c} = (1/d) [P(o(a,b) − e_{a+b})]_c,
 

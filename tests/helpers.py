@@ -1,6 +1,6 @@
 """Small shared test helpers: group lists, random weights, independent reference formulas.
 
-Everything here is written from SPEC.md directly (numpy, explicit sums over the Cayley table
+Everything here is written from the definitions in docs/mathematics.md directly (numpy, explicit sums over the Cayley table
 and the character table), so tests can use it as a reference that does not share code with
 the modules under test.
 """
@@ -17,7 +17,7 @@ OMEGA = np.exp(2j * np.pi / 3)
 
 
 def paper_lambda(d: int) -> float:
-    """λ = (2d)^{1/3} (SPEC §3)."""
+    """λ = (2d)^{1/3} (docs/mathematics.md#characters-and-the-fourier-transform)."""
     return (2.0 * d) ** (1.0 / 3.0)
 
 
@@ -46,7 +46,7 @@ def characters(group) -> np.ndarray:
 
 
 def coefficients_ref(group, W_a, W_b, W_c):
-    """(A, B, C), each (d, q), by the SPEC §3 sums with the explicit character table."""
+    """(A, B, C), each (d, q), by the docs/mathematics.md#characters-and-the-fourier-transform sums with the explicit character table."""
     G = parse_group(group)
     d = G.order
     X = characters(G)
@@ -81,7 +81,7 @@ def outputs_ref(group, W_a, W_b, W_c, pairs=None):
 
 
 def loss_ref(group, W_a, W_b, W_c, pairs=None) -> float:
-    """SPEC §2 loss by plain enumeration: mean over pairs of ‖P(o − e_{a+b})‖² (one network)."""
+    """docs/mathematics.md#the-network-and-its-loss loss by plain enumeration: mean over pairs of ‖P(o − e_{a+b})‖² (one network)."""
     o, y = outputs_ref(group, W_a, W_b, W_c, pairs)
     target = np.zeros_like(o)
     target[np.arange(len(y)), y] = 1.0
@@ -96,7 +96,7 @@ def accuracy_ref(group, W_a, W_b, W_c, pairs=None) -> float:
 
 
 def explicit_zf6(d: int, thetas=None, theta_seed: int = 0):
-    """SPEC §7's explicit real weights of z_F6 for odd cyclic d, typed in from the SPEC:
+    """The explicit real weights of z_F6 for odd cyclic d (docs/solutions.md#z_f6-f6), typed in from the formula:
     κ = (12d)^{−1/3}, nodes (s,t) ∈ {0,1}×{0,1,2} per k = 1..(d−1)/2, φ = 2πgk/d, θ_k free
     (``thetas`` or drawn uniformly from ``theta_seed``). Returns W_a, W_b (q×d), W_c (d×q)."""
     kappa = (12 * d) ** (-1 / 3)

@@ -176,7 +176,7 @@ def test_root_product_polynomial_matches_numpy_poly(roots):
 def test_linear_product_empty_and_spec_example():
     assert linear_product(COMPLEX, 5.0, []) == 1
     assert evaluate_polynomial(POLYNOMIALS, [], Polynomial([1])) == POLYNOMIALS.zero()
-    # SPEC §7: z_syn = (u − ω)(u − ω̄) = u² + u + 1 for ω = e^{2πi/3}
+    # docs/solutions.md#global-solutions: z_syn = (u − ω)(u − ω̄) = u² + u + 1 for ω = e^{2πi/3}
     w = np.exp(2j * np.pi / 3)
     z = root_product(POLYNOMIALS, POLYNOMIALS.indeterminate(), [w, w.conjugate()])
     assert POLYNOMIALS.isclose(z, Polynomial([1, 1, 1]), atol=1e-12)

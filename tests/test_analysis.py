@@ -1,6 +1,6 @@
-"""Reading trained networks (SPEC §8): orders, exact pairing search, naming, statistics.
+"""Reading trained networks (docs/reading.md): orders, exact pairing search, naming, statistics.
 
-Synthetic "trained" networks are assembled here from the node lists of SPEC §6 (written out
+Synthetic "trained" networks are assembled here from the node lists of docs/solutions.md#partial-solutions (written out
 in this file, not taken from the code under test), disguised by node permutations, node sign
 flips, conjugated orbits and weight noise, and must be read back correctly.
 """
@@ -64,7 +64,7 @@ def z_real():
 
 
 def product(x, y, kind="complex"):
-    """Nodes (x_i ⊙ y_j), written directly (SPEC §4)."""
+    """Nodes (x_i ⊙ y_j), written directly (docs/mathematics.md#the-semi-ring-of-networks)."""
     return Block.from_nodes([tuple(np.multiply(a, b)) for a in x for b in y], kind)
 
 

@@ -1,5 +1,5 @@
 """The benchmark scripts stay runnable (they are not tests of speed): the GPU grid's CPU smoke
-mode end to end, and the per-run baselines of train_throughput compute the SPEC §2 network and
+mode end to end, and the per-run baselines of train_throughput compute the docs/mathematics.md#the-network-and-its-loss network and
 loss (so the speed ratios compare like with like)."""
 
 from __future__ import annotations

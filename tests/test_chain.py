@@ -66,7 +66,7 @@ def test_auto_never_above_chain_on_odd_groups(spec):
 
 
 def explicit_chain_inputs(d: int, phi: float):
-    """SPEC-style input rows for odd cyclic d, typed from the formulas (four nodes per orbit,
+    """Input rows as docs/beyond.md writes them for odd cyclic d, typed from the formulas (four nodes per orbit,
     no 3-node blocks), keyed by the character k each block uses."""
     g = np.arange(d)
     rows = {}

@@ -1,5 +1,5 @@
 """End to end: ``cogs compare`` and ``cogs sweep`` (few epochs), the report's contents
-checked against independent facts (SPEC §7 orders, brute-force losses of the saved
+checked against independent facts (docs/solutions.md#global-solutions orders, brute-force losses of the saved
 constructions, the trained runs' own files), and one-line refusals."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import torch
 
 from cogs.cli.main import main
 from cogs.analysis.table2 import KEYS, summarize
-from cogs.compare import shares_of_all
+from cogs.analyses.family_shares import shares_of_all
 from models.io import load_weights
 from models.network import all_pairs, forward
 
@@ -21,7 +21,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def _plain_loss(w) -> float:
-    """SPEC §2 loss over all pairs, written out here independently of the library's loss."""
+    """docs/mathematics.md#the-network-and-its-loss loss over all pairs, written out here independently of the library's loss."""
     d = w.d
     table = np.add.outer(np.arange(d), np.arange(d)) % d  # Z_d (cyclic tests only)
     W_a, W_b, W_c = (torch.tensor(x) for x in (w.W_a, w.W_b, w.W_c))

@@ -318,6 +318,7 @@ def test_ray_only_options_are_refused_with_the_local_backend(tmp_path, capsys):
 def test_preset_jobs_are_the_grids_the_sweep_trains(tmp_path, preset):
     from cogs import sweep
     from cogs.distributed.executor import objective_name
+    from cogs.dynamics import sp_recorder
 
     class Recorder:
         def __init__(self):
@@ -325,7 +326,7 @@ def test_preset_jobs_are_the_grids_the_sweep_trains(tmp_path, preset):
 
         def train(self, cfg, objective=None, **_):
             self.asked.append((cfg, objective_name(objective)))
-            return train(cfg, objective=objective)
+            return train(cfg, objective=objective, sp_recorder=sp_recorder)
 
     rec = Recorder()
     with sweep.executing(rec):

@@ -1,8 +1,8 @@
-"""Tests of models/element.py: the semi-ring of networks (SPEC §4) and its blocks.
+"""Tests of models/element.py: the semi-ring of networks (docs/mathematics.md#the-semi-ring-of-networks) and its blocks.
 
 Laws are checked with algebra.testing on random elements; the weight-space facts (unit
 element, scaled group convolution, round trips) are checked against formulas derived here
-from SPEC §3/§4 with an explicit character table and Cayley table (tests/helpers.py).
+from docs/mathematics.md#characters-and-the-fourier-transform/§4 with an explicit character table and Cayley table (tests/helpers.py).
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def test_scalar_action():
 
 
 # ---------------------------------------------------------------------------------------
-# identification (SPEC §4)
+# identification (docs/mathematics.md#the-semi-ring-of-networks)
 # ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("spec", ["Z7", "Z2xZ4", "Z3xZ3"])
 def test_identification(spec):
@@ -117,7 +117,7 @@ def _u_syn_network(G):
 
 
 def test_z_syn_polynomial_merges_to_three_nodes_network():
-    """(u_syn − ω)(u_syn − ω̄) = u_syn² + u_syn + 1: 4 nodes stored, 3 after merging (SPEC §4)."""
+    """(u_syn − ω)(u_syn − ω̄) = u_syn² + u_syn + 1: 4 nodes stored, 3 after merging (docs/mathematics.md#the-semi-ring-of-networks)."""
     G = parse_group("Z7")
     S = NetworkSemiring(G)
     u = _u_syn_network(G)
@@ -169,7 +169,7 @@ def test_to_weights_refuses_non_real_element():
 
 @pytest.mark.parametrize("spec", ["Z5", "Z8", "Z2xZ4", "Z3xZ3"])
 def test_unit_weights_are_scaled_delta(spec):
-    """1 = one node with z ≡ 1: W = (d/λ) e_0 for each of W_a, W_b, W_c (SPEC §4)."""
+    """1 = one node with z ≡ 1: W = (d/λ) e_0 for each of W_a, W_b, W_c (docs/mathematics.md#the-semi-ring-of-networks)."""
     G = parse_group(spec)
     d = G.order
     W_a, W_b, W_c = NetworkSemiring(G).one().to_weights()

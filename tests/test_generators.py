@@ -1,7 +1,7 @@
-"""Tests of cogs.generators: the registry, the built-ins against SPEC §6, verification of
-declarations, scoping, and the polynomial construction of SPEC §7.
+"""Tests of cogs.generators: the registry, the built-ins against docs/solutions.md#partial-solutions, verification of
+declarations, scoping, and the polynomial construction of docs/solutions.md#global-solutions.
 
-Expected values are typed in from SPEC §6/§7 and evaluated with an independent SP evaluator
+Expected values are typed in from docs/solutions.md#partial-solutions/§7 and evaluated with an independent SP evaluator
 (plain numpy sums below), never taken from the code under test.
 """
 
@@ -31,7 +31,7 @@ ALL9 = {"a'bc", "ab'c", "abc'", "aa'c", "bb'c", "aac", "bbc", "a'a'c", "b'b'c"}
 
 
 def sps(nodes, kind="complex"):
-    """Independent evaluation of SPEC §5's block SPs from a list of (a, b, c) nodes."""
+    """Independent evaluation of the block SPs of docs/mathematics.md#sum-potentials from a list of (a, b, c) nodes."""
     n = np.array(nodes, dtype=complex)
     a, b, c = n[:, 0], n[:, 1], n[:, 2]
     C = np.conj
@@ -55,7 +55,7 @@ def zeros(vals, tol=1e-9):
     return {m for m, v in vals.items() if m != "abc" and abs(v) < tol}
 
 
-# -- SPEC §6 table, typed in: name -> (order, r_kkk, vanishing, nodes(params), kind) -------
+# -- docs/solutions.md#partial-solutions table, typed in: name -> (order, r_kkk, vanishing, nodes(params), kind) -------
 NU, XI, EPS, AL, BE = np.exp(0.9j) * 1.3, np.exp(2.1j) * 0.7, -1, np.exp(0.4j), np.exp(2.5j)
 TABLE = {
     "one": (1, 1, set(), [(1, 1, 1)], "complex"),
@@ -170,7 +170,7 @@ def test_params_sampler_uses_the_given_rng():
 # -- polynomial construction ------------------------------------------------------------------
 def test_z_syn_comes_out_of_u_syn():
     u = default_registry()["u_syn"].build("complex")
-    R = sorted(TABLE["z_syn"][2])  # z_syn's vanishing set, from SPEC §6
+    R = sorted(TABLE["z_syn"][2])  # z_syn's vanishing set, from docs/solutions.md#partial-solutions
     res = polynomial_construction(u, R)
     assert res.block.order == 3
     assert BlockSemiring("complex").isclose(res.block, Block.from_nodes(TABLE["z_syn"][3]), atol=1e-12)
@@ -226,7 +226,7 @@ def test_memorisation_factors_give_z_m_up_to_scale():
     d = G.order
     reg = default_registry()
     y = (reg["y_1"].build_element(G) * reg["y_2"].build_element(G)).z
-    # direct z_M from SPEC §7, written independently: node (g, h) = column g*d + h
+    # direct z_M from docs/solutions.md#global-solutions, written independently: node (g, h) = column g*d + h
     W_a = np.kron(np.eye(d), np.ones((d, 1)))  # row g*d+h = e_g
     W_b = np.kron(np.ones((d, 1)), np.eye(d))  # row g*d+h = e_h
     table = np.array([[G.index((G.coords(g) + G.coords(h))) for h in range(d)] for g in range(d)])

@@ -1,6 +1,6 @@
 """Tests of cogs/loss.py: the exact loss three ways (brute force, SP forms, weight space)
-against an independent numpy enumeration of SPEC §2, gradients, memory at d = 127, the
-constraint report, and the global / partial solutions of SPEC §7 assembled from blocks.
+against an independent numpy enumeration of docs/mathematics.md#the-network-and-its-loss, gradients, memory at d = 127, the
+constraint report, and the global / partial solutions of docs/solutions.md#global-solutions assembled from blocks.
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def test_brute_force_d127_all_pairs_is_chunked_and_matches_fast():
 
 
 # ---------------------------------------------------------------------------------------
-# solutions of SPEC §7 built from blocks
+# solutions of docs/solutions.md#global-solutions built from blocks
 # ---------------------------------------------------------------------------------------
 W_ = np.conj(OMEGA)
 Z_SYN = Block.from_nodes([(1, 1, 1), (OMEGA, OMEGA, OMEGA), (W_, W_, W_)])
@@ -189,7 +189,7 @@ def test_z_syn_everywhere_is_partial(d):
 @pytest.mark.parametrize("spec", ["Z7", "Z8", "Z2xZ4", "Z3xZ6"])
 def test_constraint_report_matches_families(spec):
     """The report (real-weight fast path) equals cogs.families at the orbit representatives,
-    in paper units (coefficients from the SPEC §3 sums × λ); families is itself checked
+    in paper units (coefficients from the docs/mathematics.md#characters-and-the-fourier-transform sums × λ); families is itself checked
     against the brute-force d³ tensor in test_potentials."""
     from cogs.families import families
 

@@ -1,5 +1,5 @@
 """Tests of ``cogs loss``: the JSON report (loss, accuracy, orbit rows) against independent
-references, train/test pairs rebuilt from the file's metadata (SPEC §9 split recipes), and
+references, train/test pairs rebuilt from the file's metadata (docs/paper.md split recipes), and
 one-line refusals (checked in subprocesses: exit status 2, one stderr line, no traceback).
 """
 
@@ -158,7 +158,7 @@ def test_json_all_pairs_subprocess(tmp_path):
     for row in rep["orbits"]:
         assert set(row["r_kkk"]) == {"re", "im"}
         assert {"R_c", "R_n", "R_*", "kind", "neg"} <= set(row)
-    # r_kkk in paper units, from the SPEC §3 formula (λ³ = 2d)
+    # r_kkk in paper units, from the docs/mathematics.md#characters-and-the-fourier-transform formula (λ³ = 2d)
     d = G.order
     X = np.exp(2j * np.pi * np.outer(np.arange(d), np.arange(d)) / d)
     A, B, C = np.conj(X) @ W[0].T / d, np.conj(X) @ W[1].T / d, X @ W[2] / d
@@ -178,7 +178,7 @@ def test_text_output_and_group_default(tmp_path, capsys):
 
 
 def _split_ref(d, seed, train_frac, seeding):
-    """SPEC §9 (reference) and the seeding module's documented default recipe."""
+    """docs/paper.md (reference) and the seeding module's documented default recipe."""
     perm = np.random.RandomState(seed).permutation(d * d) if seeding == "reference" else np.random.default_rng(seed).permutation(d * d)
     n_test = math.ceil(round((1 - train_frac) * d * d, 9))
     return perm[n_test:], perm[:n_test]

@@ -1,5 +1,5 @@
 """Tests of cogs/potentials.py and cogs/families.py: sum potentials are homomorphisms
-(SPEC §5), the partial-solution table of SPEC §6, and the vectorised families agree with
+(docs/mathematics.md#sum-potentials), the partial-solution table of docs/solutions.md#partial-solutions, and the vectorised families agree with
 the brute-force d³ tensor of all r_{k1k2k} and with the per-block SPs of a lifted block.
 
 Block SP values used as expectations are computed here from node lists by plain products
@@ -101,7 +101,7 @@ def test_sum_potential_value_is_the_defining_sum():
 
 
 def test_one_c_makes_sps_well_defined_under_merging():
-    """Splitting a node's c row over two copies of its (a, b) is the same element (SPEC §4):
+    """Splitting a node's c row over two copies of its (a, b) is the same element (docs/mathematics.md#the-semi-ring-of-networks):
     every SP (one c factor) agrees on both representatives; a product with two c factors
     does not — which is why SumPotential insists on exactly one c."""
     G = parse_group("Z5")
@@ -121,7 +121,7 @@ def test_one_c_makes_sps_well_defined_under_merging():
 
 
 def test_constants_map_to_s_or_conj_s():
-    """r(ŝ) = s for an SP with unconjugated c, s̄ with c̄ (SPEC §7)."""
+    """r(ŝ) = s for an SP with unconjugated c, s̄ with c̄ (docs/solutions.md#global-solutions)."""
     G = parse_group("Z7")
     s = 0.3 - 1.7j
     sh = NetworkSemiring(G).constant(s)
@@ -160,7 +160,7 @@ def test_block_potentials_are_homomorphisms(seed, mono):
 
 
 # ---------------------------------------------------------------------------------------
-# the table of SPEC §6
+# the table of docs/solutions.md#partial-solutions
 # ---------------------------------------------------------------------------------------
 def _unit(rng):
     return np.exp(2j * np.pi * rng.random())
@@ -248,7 +248,7 @@ def test_products_unite_zero_sets(left, right, rk, survivors, seed):
 # families: against the d³ tensor, and against lifted blocks
 # ---------------------------------------------------------------------------------------
 def _reference_families(G, A, B, C):
-    """Straight from SPEC §5 with the full r tensors (numpy)."""
+    """Straight from docs/mathematics.md#sum-potentials with the full r tensors (numpy)."""
     neg = G.neg_table()
     T = sub_table(G)  # T[m, k'] = m − k'
     r3 = np.einsum("xj,yj,kj->xyk", A, B, C)
@@ -335,7 +335,7 @@ def test_lifted_block_families_agree_with_block_sps(spec):
         assert abs(float(fam["R_c"][k]) - rc) < 1e-9
         assert abs(complex(fam["R_n"][k]) - rn) < 1e-10
         assert abs(float(fam["R_*"][k]) - rs) < 1e-9
-        # the same in terms of the block SPs of SPEC §5
+        # the same in terms of the block SPs of docs/mathematics.md#sum-potentials
         v = blk.v
         if kind == "complex":
             assert abs(rc - sum(abs(_bsp(v, s)) ** 2 for s in ("a'bc", "ab'c", "abc'"))) < 1e-9

@@ -12,11 +12,11 @@ from groups import parse_group
 from models.residuals import jacobian, pack, residual_loss, residuals, unpack
 from helpers import loss_ref, random_weights
 
-SPECS = ["Z3", "Z4", "Z5", "Z2xZ3", "Z2xZ2", "Z3xZ3"]
+GROUP_STRINGS = ["Z3", "Z4", "Z5", "Z2xZ3", "Z2xZ2", "Z3xZ3"]
 
 
 @settings(max_examples=20, deadline=None)
-@given(st.sampled_from(SPECS), st.integers(1, 5), st.integers(0, 2**31 - 1))
+@given(st.sampled_from(GROUP_STRINGS), st.integers(1, 5), st.integers(0, 2**31 - 1))
 def test_residuals_square_to_the_loss(spec, q, seed):
     W = random_weights(spec, q, np.random.default_rng(seed), runs=2)
     Wt = [torch.tensor(w) for w in W]

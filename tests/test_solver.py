@@ -1,6 +1,6 @@
 """Tests of cogs.solver: every strategy on a table of groups gives a global solution of the
-order SPEC §7 predicts; the search works from the registry; user generators take part;
-uncovered orbits are named; the explicit z_F6 formula and the balanced norms of SPEC §7.
+order docs/solutions.md#global-solutions predicts; the search works from the registry; user generators take part;
+uncovered orbits are named; the explicit z_F6 formula and the balanced norms of docs/solutions.md#global-solutions.
 
 Orders and orbit counts are computed here independently (from the moduli); losses are
 checked with cogs.loss.fast_loss and, independently, models.network.brute_force_loss on the
@@ -83,7 +83,7 @@ def test_strategies_give_global_solutions_of_the_predicted_order(spec, strategy,
         elif c > 0:  # 2d − r, one less per orbit with 3k = 0 (chain's 3-node blocks; tests/test_chain.py)
             n3 = sum(1 for g in range(1, d) if _order3(spec, g)) // 2
             assert res.order == 2 * d - r - n3
-    if d <= 12:  # recount after merging from the weights themselves (SPEC §4)
+    if d <= 12:  # recount after merging from the weights themselves (docs/mathematics.md#the-semi-ring-of-networks)
         from models.element import NetworkElement
 
         el = NetworkElement.from_weights(parse_group(spec), res.W_a, res.W_b, res.W_c)
@@ -238,7 +238,7 @@ def test_uncovered_orbits_are_named():
         construct("Z7", "f7")
 
 
-# -- SPEC §7 figures ------------------------------------------------------------------------
+# -- docs/solutions.md#global-solutions figures ------------------------------------------------------------------------
 def explicit_zf6(d, theta_seed=0):
     return _explicit_zf6(d, theta_seed=theta_seed)
 
@@ -256,5 +256,5 @@ def test_balanced_norm_of_zf6(d, expected):
     res = construct(f"Z{d}", "f6", brute_force_max_d=0)
     assert round(res.certificate.data["balanced_weight_norm2"], 1) == expected
     assert round(float(sum(np.sum(w**2) for w in res.weights)), 1) == expected  # saved balanced
-    # the explicit formula of SPEC §7 is balanced already: same figure, independently
+    # the explicit formula of docs/solutions.md#global-solutions is balanced already: same figure, independently
     assert round(float(sum(np.sum(w**2) for w in explicit_zf6(d))), 1) == expected

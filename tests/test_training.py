@@ -1,7 +1,7 @@
 """Batched trainer (models.training) and SP trajectories (cogs.dynamics).
 
-Reference numbers come from SPEC §9 or from independent, plain one-run-at-a-time scripts
-written out here (nn.Linear + torch.optim.Adam + the SPEC §2 loss), never from the trainer.
+Reference numbers come from docs/paper.md or from independent, plain one-run-at-a-time scripts
+written out here (nn.Linear + torch.optim.Adam + the docs/mathematics.md#the-network-and-its-loss loss), never from the trainer.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 import torch
 from torch import nn
 
-from cogs.dynamics import sp_trajectory
+from cogs.dynamics import sp_recorder, sp_trajectory
 from groups import parse_group
 from models.training import (
     BatchedAdam,
@@ -37,7 +37,7 @@ except ImportError:  # tests/ imported as a package
 
 # ----------------------------------------------------------------------------- helpers
 def spec_loss(W_a, W_b, W_c, d, table, idx):
-    """SPEC §2 written out: mean over pairs idx of ‖P(o − e_{a+b})‖², one-hot inputs."""
+    """docs/mathematics.md#the-network-and-its-loss written out: mean over pairs idx of ‖P(o − e_{a+b})‖², one-hot inputs."""
     a, b = idx // d, idx % d
     eye = torch.eye(d, dtype=W_a.dtype)
     h = (W_a @ eye[:, a] + W_b @ eye[:, b]) ** 2  # (q, N)
@@ -73,7 +73,7 @@ def reference_run(d, table, q, seed, lr, wd, epochs, dtype, train_frac=0.9):
 
 
 def zF6(d, thetas):
-    """SPEC §7 explicit real z_F6 weights for odd cyclic d (tests/helpers.py)."""
+    """docs/solutions.md#global-solutions explicit real z_F6 weights for odd cyclic d (tests/helpers.py)."""
     return _explicit_zf6(d, thetas=thetas)
 
 
@@ -206,7 +206,7 @@ def test_exact_global_solution_stays_global():
     d = 7
     W_a, W_b, W_c = zF6(d, thetas=[0.3, 1.1, -0.7])
     assert W_a.shape == (3 * (d - 1), d)
-    # the SPEC §7 formula itself: loss < 1e-12 over all pairs, written-out loss
+    # the docs/solutions.md#global-solutions formula itself: loss < 1e-12 over all pairs, written-out loss
     G = parse_group(f"Z{d}")
     l0, acc0 = spec_loss(*(torch.as_tensor(w) for w in (W_a, W_b, W_c)), d, np.array(G.cayley_table()), torch.arange(d * d))
     assert l0.item() < 1e-12 and acc0.item() == 1.0
@@ -232,7 +232,7 @@ def test_exact_global_solution_stays_global():
 
 
 def test_sgd_keeps_exact_global_solution():
-    """Plain gradient descent does not amplify rounding-level gradients: from the SPEC §7 z_F6
+    """Plain gradient descent does not amplify rounding-level gradients: from the docs/solutions.md#global-solutions z_F6
     solution, wd 0, lr 0.01, float64, the loss stays < 1e-10 at every one of 200 epochs."""
     d = 7
     W = zF6(d, thetas=[0.3, 1.1, -0.7])
@@ -395,7 +395,7 @@ def test_default_seeding_deterministic_and_shared_by_seed():
 
 
 def test_objective_replaces_the_loss():
-    """A stub objective: the SPEC §2 loss over all pairs, by autograd. With train fraction 1 it
+    """A stub objective: the docs/mathematics.md#the-network-and-its-loss loss over all pairs, by autograd. With train fraction 1 it
     is the same loss as the built-in one, so the trajectories agree to rounding."""
     G = parse_group("Z5")
     table = np.array(G.cayley_table())
@@ -418,11 +418,27 @@ def test_recorders_and_sp_recording():
         seen.append(epoch)
         return {"norm": W_a.flatten(1).norm(dim=1), "pair": torch.stack([W_b.sum((1, 2)), W_c.sum((1, 2))], 1)}
 
-    res = train(cfg(epochs=6, seeds=(1, 2), eval_epochs=(0, 3), record_sp=True), recorders=[rec])
+    res = train(cfg(epochs=6, seeds=(1, 2), eval_epochs=(0, 3), record_sp=True), recorders=[rec], sp_recorder=sp_recorder)
     assert seen == [0, 3, 6] and res.epochs == (0, 3, 6)
     assert res.records["norm"].shape == (2, 3) and res.records["pair"].shape == (2, 3, 2)
     assert res.records["rn_aac"].shape == (2, 3, 3) and res.records["off_diag"].shape == (2, 3)
     np.testing.assert_allclose(res.records["norm"][:, -1], res.W_a.flatten(1).norm(dim=1).numpy())
+    # the recorded SP values are sp_trajectory of the weights at that epoch (here: the final ones)
+    final = sp_trajectory(res.W_a, res.W_b, res.W_c, parse_group(res.config.group))
+    for name, val in final.items():
+        np.testing.assert_allclose(res.records[name][:, -1], val.numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_sp_recording_needs_the_recorder_passed_in():
+    """The trainer knows nothing of SP (models must not import cogs): record_sp without the
+    recorder is refused before any work; without record_sp an sp_recorder is not called."""
+    with pytest.raises(ValueError, match="sp_recorder"):
+        train(cfg(epochs=2, record_sp=True))
+
+    def never(group):
+        raise AssertionError("called without record_sp")
+
+    assert train(cfg(epochs=2), sp_recorder=never).records == {}
 
 
 # ----------------------------------------------------------------------------- dynamics
@@ -472,3 +488,19 @@ def test_resume_skips_a_damaged_newest_checkpoint(tmp_path):
         p.write_bytes(b"not a checkpoint")
     with pytest.raises(ValueError, match="checkpoint"):
         train(cfg(epochs=30, seeds=(1,)), checkpoint_dir=tmp_path, resume=True)
+
+
+def test_package_names_load_on_first_use():
+    """models and models.training export their names lazily (so that importing one submodule
+    does not import torch); every exported name resolves to its submodule's object."""
+    import models
+    import models.training as training
+    from models.training import checkpoint, config, trainer
+
+    for name in training.__all__:
+        assert getattr(training, name) is getattr(getattr(training, training._EXPORTS[name]), name)
+    assert models.train is trainer.train and models.TrainConfig is config.TrainConfig
+    assert checkpoint.CHECKPOINT_EVERY_S is config.CHECKPOINT_EVERY_S  # one definition, torch-free
+    assert set(models.__all__) <= set(dir(models))
+    with pytest.raises(AttributeError):
+        training.not_a_name  # noqa: B018

@@ -1,4 +1,4 @@
-"""Reading trained networks (SPEC §8): orders per orbit, exact factorisation of order-4/6
+"""Reading trained networks (docs/reading.md): orders per orbit, exact factorisation of order-4/6
 orbits, naming the factors against the generator registry, statistics over seeds.
 
 Modules: :mod:`~cogs.analysis.orders` (Fourier decomposition, dominant frequencies, orders by
@@ -9,6 +9,11 @@ the absolute and the scale-free rule), :mod:`~cogs.analysis.factorize` (pairing 
 
 Reference: Y. Tian, "Composing Global Solutions to Reasoning Tasks via Algebraic Objects in
 Neural Nets", NeurIPS 2025, arXiv 2410.01779.
+
+>>> from cogs.solver import construct
+>>> net = analyze_network("Z7", *construct("Z7", "f46").weights)  # a constructed network, read back
+>>> [o.order for o in net.orbits]  # z_F4/6 on Z7: orders 4 and 6 summing to 2d = 14
+[6, 4, 4]
 """
 
 from cogs.analysis.classify import (
@@ -34,13 +39,13 @@ from cogs.analysis.factorize import (
     pairing_candidates,
     pairing_errors,
 )
-from cogs.analysis.orders import Decomposition, Orders, decompose, orbit_orders
+from cogs.analysis.orders import Orders, decompose, orbit_orders
+from models.spectrum import Spectrum
 from cogs.analysis.registry import matcher_for, register_matcher, resolve_matchers
-from cogs.analysis.stats import NetworkAnalysis, OrbitAnalysis, aggregate, analyze_network
+from cogs.analysis.stats import NetworkAnalysis, OrbitAnalysis, aggregate, analyze_network, analyze_spectrum
 
 __all__ = [
     "BlockName",
-    "Decomposition",
     "Explanation",
     "FactorName",
     "Factorization",
@@ -49,9 +54,11 @@ __all__ = [
     "NetworkAnalysis",
     "OrbitAnalysis",
     "Orders",
+    "Spectrum",
     "Pairing",
     "aggregate",
     "analyze_network",
+    "analyze_spectrum",
     "best_pairings",
     "classify_block",
     "decompose",

@@ -63,6 +63,7 @@ import numpy as np
 
 from cogs.jsonable import jsonable
 from groups import FiniteAbelianGroup, Orbit, parse_group
+from models.spectrum import fourier_coefficients
 
 __all__ = ["Explanation", "LocalDimension", "NodeInfo", "OrbitInfo", "MAX_JACOBIAN_BYTES", "LOSS_FLAG", "explain"]
 
@@ -237,9 +238,7 @@ def explain(W_a, W_b, W_c, group, *, rel_tol: float = 1e-6, rank_tol: float | No
                 f"(limit {max_jacobian_bytes / 1e9:.2f} GB); pass local_dimension=False to skip it"
             )
 
-    A = np.asarray(G.dft(Wa, axis=1, sign=-1)).T  # (d, q)
-    B = np.asarray(G.dft(Wb, axis=1, sign=-1)).T
-    C = np.asarray(G.dft(Wc, axis=0, sign=+1))
+    A, B, C = (np.asarray(X) for X in fourier_coefficients(G, Wa, Wb, Wc))  # each (d, q)
     rows = _orbit_rows(G)
     energy = np.abs(A) ** 2 + np.abs(B) ** 2  # (d, q)
     E = np.stack([energy[list(o.members)].sum(0) if i else energy[0] for i, (o, _, _) in enumerate(rows)])  # (n_orb, q)

@@ -1,7 +1,7 @@
-"""Exact pairing search: is an orbit block a product (order 2) * (order m)? (SPEC §8)
+"""Exact pairing search: is an orbit block a product (order 2) * (order m)? (docs/reading.md)
 
 Let F be the 3×n matrix of (a, b, c) values of an orbit's nodes at its representative k
-(paper units), n = 2m. If F = x * y (SPEC §4: node (j1, j2) = x_{j1} ⊙ y_{j2}) with x of
+(paper units), n = 2m. If F = x * y (docs/mathematics.md#the-semi-ring-of-networks: node (j1, j2) = x_{j1} ⊙ y_{j2}) with x of
 order 2, its nodes split into two halves H1 = {x_1 ⊙ y_i}, H2 = {x_2 ⊙ y_i} matched by i, and
 
     F[:, H2_i] / F[:, H1_i] = x_2 / x_1      (entrywise, the same 3-vector for every i).
@@ -21,15 +21,15 @@ has error
     E = ‖R − mean_i R‖_F     (Frobenius deviation from the row means),
 
 and the pairing with the least E wins; the block is *factorable* iff E ≤ 0.1·√(3n)
-(SPEC §8, n = the number of nodes of the orbit). E is invariant to rescaling F by any
+(docs/reading.md, n = the number of nodes of the orbit). E is invariant to rescaling F by any
 per-row diagonal D (x * y = (Dx) * (D⁻¹y)), so to the weight symmetries that rescale rows.
 Both orientations (H1, H2) and (H2, H1) are searched, so a ratio and its inverse compete.
 
-The factors recovered are identified only up to that D (SPEC §8): the order-2 factor by its
+The factors recovered are identified only up to that D (docs/reading.md): the order-2 factor by its
 ratio vector ρ = mean_i R (x ≅ [(1,1,1), ρ]), the order-m factor by F[:, H1] up to D and
 node signs (its ratios to one of its nodes; see :mod:`cogs.analysis.classify`).
 
-Reference: Y. Tian, NeurIPS 2025, arXiv 2410.01779 (SPEC §8).
+Reference: Y. Tian, NeurIPS 2025, arXiv 2410.01779 (docs/reading.md).
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def pairing_candidates(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def factor_threshold(n: int, tol: float = FACTOR_TOLERANCE) -> float:
-    """0.1·√(3n): the largest error of a factorable block of n nodes (SPEC §8)."""
+    """0.1·√(3n): the largest error of a factorable block of n nodes (docs/reading.md)."""
     return tol * math.sqrt(3 * n)
 
 
@@ -149,7 +149,7 @@ ESTIMATES = ("first", "lsq")
 def make_pairing(F: np.ndarray, first, second, signs, error: float | None = None, estimate: str = "first") -> Pairing:
     """The :class:`Pairing` of F for the given halves, matching and signs.
 
-    ``estimate``: how the order-m factor y is read off — ``'first'`` (SPEC §8 and the
+    ``estimate``: how the order-m factor y is read off — ``'first'`` (docs/reading.md and the
     reference scripts: y = F[:, first half]) or ``'lsq'`` (least squares from both halves
     under F1 = y, sgn·F2 = ρ∘y: y = (F1 + conj(ρ)·sgn·F2)/(1 + |ρ|²), half the noise)."""
     if estimate not in ESTIMATES:

@@ -1,7 +1,7 @@
 """Bridge between the generator registry (``cogs.generators``) and the analysis matchers.
 
 :func:`resolve_matchers` turns a registry into a tuple of matchers (protocol in
-:mod:`cogs.analysis.classify`), in registry order (that order breaks naming ties and orders
+:mod:`cogs.analysis.matchers`), in registry order (that order breaks naming ties and orders
 equal-order factors in product names):
 
 * a matcher registered here with :func:`register_matcher` (or a ``matcher`` attribute of
@@ -16,7 +16,9 @@ equal-order factors in product names):
 
 The registry is :class:`cogs.generators.registry.Registry` (iterable of generators, in
 registration order) or any iterable of objects with ``name``, ``order``, ``kinds``,
-``builds``, ``build(kind, params) -> Block`` and ``sample_params(rng) -> dict``.
+``builds``, ``build(kind, params) -> Block`` and ``sample_params(rng) -> dict``; ``None``
+means the current registry (:func:`cogs.generators.current_registry`: the default one unless
+inside :func:`cogs.generators.scoped_registry`).
 """
 
 from __future__ import annotations
@@ -24,14 +26,18 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
-from cogs.analysis.classify import BUILTIN_MATCHERS, GenericMatcher, default_matchers
+from cogs.analysis.generic_matcher import GenericMatcher
+from cogs.analysis.matchers import BUILTIN_MATCHERS
+from cogs.generators import current_registry, default_registry
+
+__all__ = ["default_registry", "matcher_for", "register_matcher", "resolve_matchers"]
 
 
 _CUSTOM: dict = {}
 
 
 def register_matcher(name: str, matcher) -> None:
-    """Use ``matcher`` (Matcher protocol, :mod:`cogs.analysis.classify`) for the registered
+    """Use ``matcher`` (Matcher protocol, :mod:`cogs.analysis.matchers`) for the registered
     generator called ``name`` instead of the built-in or generic one; ``None`` removes it."""
     if matcher is None:
         _CUSTOM.pop(name, None)
@@ -47,18 +53,6 @@ def _generators(registry) -> list:
     if hasattr(registry, "values") and callable(registry.values):
         return list(registry.values())
     return list(registry)
-
-
-def default_registry():
-    """The project's default generator registry (``cogs.generators.default_registry()``), or
-    None when it is not importable."""
-    for mod in ("cogs.generators", "cogs.generators.registry"):
-        try:
-            module = __import__(mod, fromlist=["default_registry"])
-            return module.default_registry()
-        except Exception:
-            continue
-    return None
 
 
 def matcher_for(gen, *, generic: bool = False):
@@ -96,12 +90,10 @@ def matcher_for(gen, *, generic: bool = False):
 
 
 def resolve_matchers(registry=None) -> tuple:
-    """Matchers for ``registry``, in its order (None: the default registry when
-    ``cogs.generators`` is available, else the built-in §6 matchers)."""
+    """Matchers for ``registry``, in its order (None: the current registry, see the module
+    docstring)."""
     if registry is None:
-        registry = default_registry()
-        if registry is None:
-            return default_matchers()
+        registry = current_registry()
     out = []
     for gen in _generators(registry):
         m = matcher_for(gen)

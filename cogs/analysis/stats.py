@@ -56,9 +56,8 @@ import numpy as np
 from cogs.analysis.classify import BlockName, name_product, name_single
 from cogs.jsonable import jsonable
 from cogs.analysis.factorize import FACTOR_TOLERANCE, factorize_batch
-from cogs.analysis.orders import DEFAULT_TAU, DEFAULT_THRESHOLD, decompose
+from models.spectrum import DEFAULT_TAU, DEFAULT_THRESHOLD, Spectrum
 from cogs.analysis.paper import PaperReading, read_block
-from groups import parse_group
 
 FACTOR_ORDERS = (4, 6)
 
@@ -225,11 +224,14 @@ class NetworkAnalysis:
         )
 
 
-def analyze_network(
-    group,
-    W_a,
-    W_b,
-    W_c,
+def analyze_network(group, W_a, W_b, W_c, registry=None, threshold: float = DEFAULT_THRESHOLD, **options) -> NetworkAnalysis:
+    """Analyse one network given by its weights (numpy or torch; W_a, W_b (q, d), W_c (d, q)):
+    :func:`analyze_spectrum` of its :class:`models.spectrum.Spectrum`."""
+    return analyze_spectrum(Spectrum.from_weights(group, W_a, W_b, W_c), registry, threshold, **options)
+
+
+def analyze_spectrum(
+    spectrum: Spectrum,
     registry=None,
     threshold: float = DEFAULT_THRESHOLD,
     *,
@@ -242,22 +244,22 @@ def analyze_network(
     meta: dict | None = None,
     factor_estimate: str = "first",
 ) -> NetworkAnalysis:
-    """Analyse one network given by its weights (numpy or torch; W_a, W_b (q, d), W_c (d, q)).
+    """Analyse one network from its spectrum (computed once, read by every analysis).
 
     ``registry``: the generator registry whose families name the factors (None: the
-    project's default registry, or the built-in §6 matchers if it is unavailable);
+    current registry: the default one, or the one :func:`cogs.generators.scoped_registry` sets);
     ``matchers``: explicit matchers instead (overrides ``registry``). ``rule``: which
     activity rule selects the nodes of each orbit for factorisation ('abs' or 'rel').
-    ``factor_estimate``: 'first' (SPEC §8, the reference: the order-m factor is the first
+    ``factor_estimate``: 'first' (docs/reading.md, the reference: the order-m factor is the first
     half of the pairing) or 'lsq' (least squares from both halves; less noise, so more
     orbits of a not-quite-converged network are named)."""
     from cogs.analysis.registry import resolve_matchers
 
-    G = parse_group(group)
+    dec = spectrum
+    G = dec.group
     if rule not in ("abs", "rel"):
         raise ValueError(f"rule must be 'abs' or 'rel', got {rule!r}")
     mts = tuple(matchers) if matchers is not None else resolve_matchers(registry)
-    dec = decompose(G, W_a, W_b, W_c)
     act_abs = dec.active("abs", threshold, tau)
     act_rel = dec.active("rel", threshold, tau)
     ord_abs, ord_rel = dec.orders(act_abs), dec.orders(act_rel)

@@ -1,4 +1,10 @@
-"""Options shared by the long-running commands (train, compare, sweep, discover), defined once.
+"""Options shared by several commands, defined once with one default each.
+
+``--device``      auto (cuda if available), cpu, cuda or cuda:N (train, compare, sweep)
+``--dtype``       float32 (default) or float64 (train, compare, sweep)
+``--threshold``   activity threshold on |A_kj|, default 0.05 (compare, analyze)
+``--seeds``       seed list; default "1" for ``train`` (one run unless asked), "1-5" for
+                  ``compare`` and ``sweep`` (they reproduce the paper's five seeds)
 
 ``--threads N``   torch CPU threads (default: :func:`default_threads`)
 ``--resume``      continue from the newest checkpoint in --out
@@ -11,10 +17,31 @@ from __future__ import annotations
 import argparse
 import os
 
-from models.training.checkpoint import CHECKPOINT_EVERY_S  # the commands pass it on
+from models.training.config import CHECKPOINT_EVERY_S  # the commands pass it on (torch-free module)
 
 MAX_DEFAULT_THREADS = 4
+DEFAULT_THRESHOLD = 0.05  # models.spectrum.DEFAULT_THRESHOLD (not imported: --help stays torch- and numpy-light)
 DEFAULT_KEEP_CHECKPOINTS = 2
+
+
+def add_device(p) -> None:
+    p.add_argument("--device", default="auto", help="auto (cuda if available, default), cpu, cuda or cuda:N")
+
+
+def add_dtype(p) -> None:
+    p.add_argument("--dtype", choices=("float32", "float64"), default="float32", help="training precision (default float32)")
+
+
+def add_threshold(p) -> None:
+    from cogs.cli._types import real
+
+    p.add_argument("--threshold", type=real, default=DEFAULT_THRESHOLD,
+                   help=f"activity threshold on |A_kj| in coefficient units (default {DEFAULT_THRESHOLD:g}, the paper's; "
+                        "docs/reading.md#orders)")
+
+
+def add_seeds(p, default: str) -> None:
+    p.add_argument("--seeds", default=default, help=f"seeds: 5, 1,3 or 1-5 (default {default})")
 
 
 def available_cores() -> int:

@@ -16,9 +16,9 @@ Example: cogs analyze --weights runs/Z23/train/*/weights.npz
 
 from __future__ import annotations
 
-from cogs.cli._types import real
-
 import math
+
+from cogs.cli import _options
 
 
 def add_arguments(p) -> None:
@@ -26,8 +26,7 @@ def add_arguments(p) -> None:
     p.add_argument("--group", default=None, help="group spec for files that carry none (torch files); must match .npz files")
     p.add_argument("--keys", default=None, metavar="A,B,C",
                    help="names of the W_a, W_b, W_c tensors in a torch state dict (default: layera.weight,layerb.weight,layerc.weight)")
-    p.add_argument("--threshold", type=real, default=0.05,
-                   help="activity threshold on |A_kj| in coefficient units (default 0.05, the paper's)")
+    _options.add_threshold(p)
     p.add_argument("--json", action="store_true", help="print {\"networks\": [...], \"table2\": {...}} as JSON")
 
 
@@ -48,18 +47,19 @@ def _keys(text):
 
 def analyse_files(files, group=None, keys=None, threshold: float = 0.05) -> dict:
     """The document ``cogs analyze --json`` prints (see the module doc)."""
-    from cogs.analysis import analyze_network
-    from cogs.analysis.table2 import network_row, summarize
+    from cogs.analyses import Readings, report_of
+    from cogs.analysis.table2 import network_row
     from groups import parse_group
+    from models.spectrum import Spectrum
     from models.state_dict import load_any_weights
 
     G = parse_group(group) if group is not None else None
-    networks, rows = [], []
-    for f in files:
-        w = load_any_weights(f, group=G, keys=keys)
-        an = analyze_network(w.group, w.W_a, w.W_b, w.W_c, threshold=threshold)
-        row = network_row(an)
-        rows.append(row)
+    loaded = [load_any_weights(f, group=G, keys=keys) for f in files]  # every file judged before any analysis
+    spectra = [Spectrum.from_weights(w.group, w.W_a, w.W_b, w.W_c) for w in loaded]
+    readings = Readings.from_spectra(loaded[0].group if loaded else G, spectra, [{"file": str(f)} for f in files],
+                                     threshold=threshold)
+    networks = []
+    for f, w, an in zip(files, loaded, readings.analyses):
         networks.append({
             "file": str(f),
             "group": w.group.spec,
@@ -70,15 +70,16 @@ def analyse_files(files, group=None, keys=None, threshold: float = 0.05) -> dict
                  "factorable_exact": o.factorable_exact, "registry_family": o.registry_family}
                 for o in an.orbits
             ],
-            "table2": row,
+            "table2": network_row(an),
             "match_rate": an.stats()["match_rate"],
         })
-    return {"threshold": threshold, "networks": networks, "table2": summarize(rows)}
+    table2 = report_of(readings, ["table2"])["table2"] if networks else {}
+    return {"threshold": threshold, "networks": networks, "table2": table2}
 
 
 def run(args) -> int:
     from cogs.report import table2_text
-    from cogs.report.markdown import plain_table
+    from cogs.report.tables import plain_table
 
     doc = analyse_files(args.weights, args.group, _keys(args.keys), _check_threshold(args.threshold))
     if args.json:

@@ -2,7 +2,7 @@
 
 Writes DIR/report.json (every number), DIR/report.md (tables), PNG figures (order histogram,
 node-by-frequency maps, SP dynamics), the constructed weights (DIR/constructed/) and the
-trained runs (DIR/train/). Prints a short summary beside the reference figures of SPEC §9.
+trained runs (DIR/train/). Prints a short summary beside the reference figures of docs/paper.md.
 Training checkpoints go to DIR/train/checkpoints; a DIR holding an earlier comparison is
 refused unless --overwrite (start afresh) or --resume (continue its training from the newest
 checkpoint).
@@ -12,6 +12,7 @@ Example: cogs compare --group Z23 --out runs/Z23
 
 from __future__ import annotations
 
+from cogs.cli import _options
 from cogs.cli._types import integer, real
 
 
@@ -20,18 +21,16 @@ def add_arguments(p) -> None:
     p.add_argument("--hidden", type=integer, default=512, help="hidden width q (default 512)")
     p.add_argument("--wd", type=real, default=5e-5, help="weight decay (default 5e-5)")
     p.add_argument("--lr", type=real, default=0.01, help="learning rate (default 0.01)")
-    p.add_argument("--seeds", default="1-5", help="seeds: 5, 1,3 or 1-5 (default 1-5)")
+    _options.add_seeds(p, "1-5")
     p.add_argument("--epochs", type=integer, default=10000, help="epochs (default 10000)")
-    p.add_argument("--device", default="auto", help="auto (cuda if available), cpu, cuda")
-    p.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    _options.add_device(p)
+    _options.add_dtype(p)
     p.add_argument("--seeding", choices=("reference", "default"), default="reference",
                    help="reference (default): the paper scripts' init and split; default: CoGS's own")
     p.add_argument("--strategies", default="f6,f46,auto,memorize", help="constructions to build (comma-separated)")
-    p.add_argument("--threshold", type=real, default=0.05, help="activity threshold on |A_kj| (SPEC §8, default 0.05)")
+    _options.add_threshold(p)
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--json", action="store_true", help="print report.json to stdout instead of the summary")
-    from cogs.cli import _options
-
     _options.add_resume(p, "the training")
     _options.add_overwrite(p)
     _options.add_keep_checkpoints(p)
@@ -60,7 +59,6 @@ def run(args) -> int:
         epochs=args.epochs, device=args.device, dtype=args.dtype, seeding=args.seeding,
         strategies=strategies, threshold=args.threshold,
     )
-    from cogs.cli import _options
     from models.training import resolve_device
 
     _options.apply_threads(args, resolve_device(cfg.device))

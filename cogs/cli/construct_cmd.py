@@ -1,9 +1,9 @@
 """Construct a global solution for a finite Abelian group and print its certificate.
 
 Strategies: f6 (z_F6, order 6c + 2r), f46 (z_F4/6, order 2d; falls back to f6 for Z_2^n),
-chain (groups of odd order: the doubling chain with DC inputs, order 2(d − 1) − n3, n3 the
+chain (the doubling chain with DC inputs, order 2(d − 1) − n3, n3 the
 orbits with 3k = 0 that take a 3-node block unless --no-tri3; certified with the general κ
-form and brute force; even groups are refused), memorize (z_M = y_1*y_2, order d², refused
+form and brute force; on even groups the other orbits get registry compositions), memorize (z_M = y_1*y_2, order d², refused
 above |G| = 64), auto (the lowest order over all strategies; the certificate names it). Writes the weights file (models.io .npz format; meta:
 strategy, seed, order, loss) and prints a table, or with --json an object with group, strategy,
 order, loss and orbits (each with k, order, generators).

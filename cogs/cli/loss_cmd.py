@@ -4,7 +4,7 @@ The loss over all d² pairs comes from the fast weight-space evaluator (never en
 pairs); over the run's train or test pairs (rebuilt from the file's seed, seeding and
 train_frac metadata) it is computed by brute force. Accuracy is always brute force (chunked)
 and is skipped by default when d > 512 (pass --accuracy to force it). The constraint report
-lists, per orbit {k, -k}, r_kkk and the violations of R_c, R_n and R_* (paper units, SPEC §5).
+lists, per orbit {k, -k}, r_kkk and the violations of R_c, R_n and R_* (paper units, docs/mathematics.md#sum-potentials).
 
 Example: cogs loss --group Z23 --weights run.npz --json
 """

@@ -3,6 +3,11 @@ and registers itself in SUBCOMMANDS: (name, module path). A module provides
 ``add_arguments(parser)`` and ``run(args) -> int``; raise ``CLIError`` (or ValueError /
 OSError / GroupSpecError) for bad input: the user sees one line on stderr and exit code 2.
 Set ``COGS_DEBUG=1`` to get the full traceback instead.
+
+Building the parser imports every subcommand module, so a module imports at its top only what
+``add_arguments`` needs, and torch (trainer, networks, checkpoints) inside ``run``: ``cogs --help``
+and ``cogs groups`` never import torch (tests/test_layers.py; benchmarks/startup.py times them).
+The loader below is the one place a module is imported by name (tests/test_layers.py).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Reproduce the paper's experiments (SPEC §9): presets table2, fig4, width, fig3, rstar.
+"""Reproduce the paper's experiments (docs/paper.md): presets table2, fig4, width, fig3, rstar.
 
 --scale cpu trains d = 23 only (rstar: d = 7, q = 20); --scale full runs the whole grid
 (d ∈ {23, 71, 127}), meant for a GPU. Each preset writes DIR/report.json, DIR/report.md and
@@ -13,6 +13,7 @@ Example: cogs sweep --preset table2 --scale cpu --out runs/table2
 
 from __future__ import annotations
 
+from cogs.cli import _options
 from cogs.cli._types import integer
 
 
@@ -22,13 +23,11 @@ def add_arguments(p) -> None:
     p.add_argument("--preset", required=True, choices=PRESETS, help="which experiment")
     p.add_argument("--scale", choices=("cpu", "full"), default="cpu", help="cpu: d = 23 only; full: d ∈ {23, 71, 127}")
     p.add_argument("--epochs", type=integer, default=10000, help="epochs per run (default 10000)")
-    p.add_argument("--seeds", default="1-5", help="seeds (default 1-5)")
-    p.add_argument("--device", default="auto")
-    p.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    _options.add_seeds(p, "1-5")
+    _options.add_device(p)
+    _options.add_dtype(p)
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--json", action="store_true", help="print report.json")
-    from cogs.cli import _options
-
     _options.add_resume(p, "every grid")
     _options.add_overwrite(p)
     _options.add_keep_checkpoints(p)
@@ -47,7 +46,6 @@ def run(args) -> int:
         raise ValueError(f"--epochs must be ≥ 1, got {args.epochs}")
     from cogs.cli._backend import report_failures, sweep_backend
 
-    from cogs.cli import _options
     from cogs.outdir import check_out
     from cogs.sweep import SWEEP_OUTPUTS
 

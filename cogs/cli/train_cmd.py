@@ -1,5 +1,5 @@
 """Train a batch of quadratic networks together: runs = seeds × weight decays × learning rates
-(SPEC §9: full-batch Adam with coupled L2 weight decay, loss of §2, metrics before each step;
+(docs/paper.md: full-batch Adam with coupled L2 weight decay, loss of §2, metrics before each step;
 --optimizer sgd: plain gradient descent with the same weight decay).
 
 Writes DIR/<run>/{weights.npz, metrics.json, config.json} (<run> = seed{s}_lr{lr}_wd{wd}, the
@@ -14,6 +14,7 @@ Example: cogs train --group Z23 --hidden 512 --epochs 10000 --lr 0.01 --wd 1e-5,
 
 from __future__ import annotations
 
+from cogs.cli import _options
 from cogs.cli._types import integer, real
 
 from pathlib import Path
@@ -28,24 +29,22 @@ def add_arguments(p) -> None:
     p.add_argument("--epochs", type=integer, required=True, help="number of optimizer steps")
     p.add_argument("--lr", default="0.01", help="learning rate(s), comma-separated (default 0.01)")
     p.add_argument("--wd", default="5e-5", help="weight decay(s), comma-separated (default 5e-5)")
-    p.add_argument("--seeds", default="1", help="seeds: 5, 1,3 or 1-5 (default 1)")
+    _options.add_seeds(p, "1")
     p.add_argument("--train-frac", type=real, default=0.9, help="train fraction of the d² pairs (default 0.9)")
     p.add_argument("--seeding", choices=("default", "reference"), default="default",
                    help="'reference' reproduces the paper scripts' init and split bit for bit")
     p.add_argument("--eval-epochs", default=None, help="epochs to evaluate, e.g. 0,100,1000 (default 0,1,2,4,… and the last)")
     p.add_argument("--init", default=None, help="start every run from this weights file (.npz)")
-    p.add_argument("--device", default="auto", help="auto (cuda if available), cpu, cuda or cuda:N")
-    p.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    _options.add_device(p)
+    _options.add_dtype(p)
     p.add_argument("--optimizer", choices=("adam", "sgd"), default="adam",
-                   help="adam (SPEC §9, default) or sgd: plain full-batch gradient descent p -= lr·(g + wd·p)")
+                   help="adam (docs/paper.md, default) or sgd: plain full-batch gradient descent p -= lr·(g + wd·p)")
     p.add_argument("--objective", choices=OBJECTIVES, default="mse",
-                   help="mse (SPEC §2), sp (SP form), sp-no-rstar (SP form without the R_* terms)")
+                   help="mse (docs/mathematics.md#the-network-and-its-loss), sp (SP form), sp-no-rstar (SP form without the R_* terms)")
     p.add_argument("--record-sp", action="store_true", help="record SP summaries at the evaluated epochs")
     p.add_argument("--compile", action="store_true",
                    help="fuse the loss/gradient with torch.compile (one-off compilation of 10-60 s; "
                         "falls back to the plain path with a warning if it fails)")
-    from cogs.cli import _options
-
     _options.add_resume(p)
     _options.add_overwrite(p)
     _options.add_keep_checkpoints(p)
@@ -96,6 +95,7 @@ def build_config(args):
 
 def run(args) -> int:
     from cogs.cli.main import print_json
+    from cogs.dynamics import sp_recorder
     from cogs.runs import write_runs
     from models.training import resolve_device, terminal_progress, train
     from models.training.config import check_size, float_token
@@ -110,7 +110,6 @@ def run(args) -> int:
         check_size(config)  # over the limits: refused before the output folder is touched
     objective = make_objective(args.objective, G)
     out = Path(args.out)
-    from cogs.cli import _options
     from cogs.outdir import check_out, check_resume, prepare_out
     from cogs.runs import TRAIN_OUTPUTS
 
@@ -135,6 +134,7 @@ def run(args) -> int:
         result = train(
             config,
             objective=objective,
+            sp_recorder=sp_recorder,
             init=init,
             progress=terminal_progress(f"train {G.spec} q={config.q} R={config.n_runs}"),
             checkpoint_dir=out / "checkpoints",

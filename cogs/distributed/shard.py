@@ -108,6 +108,7 @@ def run_shard(task: ShardTask, report=None) -> ShardOutcome:
     and 'done' (seconds) events."""
     import torch
 
+    from cogs.dynamics import sp_recorder
     from groups import parse_group
     from models.training import checkpoint_epochs, train
 
@@ -134,8 +135,9 @@ def run_shard(task: ShardTask, report=None) -> ShardOutcome:
             last[0] = now
             send("progress", task.ident, done=done, total=total)
 
-    result = train(config, objective=objective, init=task.init, progress=progress, checkpoint_dir=ckpt_dir,
-                   resume=True, keep_checkpoints=task.keep_checkpoints, checkpoint_every=task.checkpoint_every)
+    result = train(config, objective=objective, sp_recorder=sp_recorder, init=task.init, progress=progress,
+                   checkpoint_dir=ckpt_dir, resume=True, keep_checkpoints=task.keep_checkpoints,
+                   checkpoint_every=task.checkpoint_every)
     seconds = time.perf_counter() - t0
     send("done", task.ident, seconds=seconds)
     return ShardOutcome(task.ident, result, seconds, resumed_from, pid, host)

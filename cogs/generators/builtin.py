@@ -1,7 +1,7 @@
-"""The built-in generators: every row of SPEC §6 and the memorisation factors of SPEC §7.
+"""The built-in generators: every row of docs/solutions.md#partial-solutions and the memorisation factors of docs/solutions.md#global-solutions.
 
 Nodes are (a, b, c) values at the orbit's representative k (conjugates at −k implied);
-ω = e^{2πi/3}. Registry names, as in SPEC §6:
+ω = e^{2πi/3}. Registry names, as in docs/solutions.md#partial-solutions:
 
 =========  =======================================  =====  =====  ==============================
 name       nodes                                    order  r_kkk  SPs that vanish (all params)
@@ -24,7 +24,7 @@ Samplers draw unit-modulus ν, ξ, α, β (e^{iθ}, θ uniform; every ν ≠ 0 i
 
 Memorisation factors (``builds="element"``, every orbit at once, order d):
 y_1 = {(χ̄_k(g), 1, χ_k(g)) : g ∈ G}, y_2 = {(1, χ̄_k(h), χ_k(h)) : h ∈ G} (all k);
-y_1 * y_2 scaled by (λ/d, λ/d, λ/(2d)) with the k = 0 output removed (P) is z_M of SPEC §7
+y_1 * y_2 scaled by (λ/d, λ/d, λ/(2d)) with the k = 0 output removed (P) is z_M of docs/solutions.md#global-solutions
 (:func:`memorization_element`).
 
 >>> from cogs.generators import default_registry
@@ -38,7 +38,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from cogs.generators.registry import Param, Registry, Signature, make_generator
+from cogs.generators.chain import _sample_phi, chain_link, sign_node, tri3, unit
+from cogs.generators.generator import Param, make_generator
+from cogs.generators.registry import Registry
+from cogs.generators.signature import LinkSignature, Signature
+from groups import parse_group
 from models.element import NetworkElement, paper_scale
 
 OMEGA = np.exp(2j * np.pi / 3)
@@ -155,11 +159,9 @@ def y_2(group):
 
 
 def memorization_element(group, y1: NetworkElement | None = None, y2: NetworkElement | None = None) -> NetworkElement:
-    """z_M of SPEC §7 from y_1 * y_2: rows scaled by (λ/d, λ/d, λ/(2d)), output at k = 0
+    """z_M of docs/solutions.md#global-solutions from y_1 * y_2: rows scaled by (λ/d, λ/d, λ/(2d)), output at k = 0
     removed (the projection P; it does not change the function's loss). Node (g, h) is
     column g·d + h: w_a = e_g, w_b = e_h, w_c = ½ P e_{g+h}."""
-    from groups import parse_group
-
     group = parse_group(group)
     d = group.order
     y1 = y_1(group) if y1 is None else y1
@@ -176,8 +178,6 @@ def memorization_element(group, y1: NetworkElement | None = None, y2: NetworkEle
 def memorization_direct(group) -> NetworkElement:
     """z_M written directly in weight space: node (g, h) has w_a = e_g, w_b = e_h,
     w_c = ½ P e_{g+h} (order d²; O(d³) memory — small groups only)."""
-    from groups import parse_group
-
     group = parse_group(group)
     d = group.order
     g, h = np.divmod(np.arange(d * d), d)
@@ -195,7 +195,7 @@ BUILTIN_NAMES = ("one", "u_syn", "z_syn", "u_nu", "z_nu", "z_nu_i", "u_xi", "z_x
 
 
 def register_builtins(reg: Registry, *, verify: bool = True) -> Registry:
-    """Register every built-in in ``reg`` (SPEC §6 table order, then u_real, y_1, y_2)."""
+    """Register every built-in in ``reg`` (docs/solutions.md#partial-solutions table order, then u_real, y_1, y_2)."""
     nu = {"nu": Param("nu", complex(np.exp(0.7j)), _phase, "ν ≠ 0 (sampled on the unit circle)")}
     xi = {
         "xi": Param("xi", complex(np.exp(0.4j)), _phase, "ξ ≠ 0 (sampled on the unit circle)"),
@@ -237,9 +237,6 @@ def register_builtins(reg: Registry, *, verify: bool = True) -> Registry:
             verify=verify,
             strict=True,
         )
-    from cogs.generators.chain import _sample_phi, chain_link, sign_node, tri3, unit
-    from cogs.generators.linked import LinkSignature
-
     phi = {"phi": Param("phi", np.pi / 8, _sample_phi, "angle φ with cos φ, cos 3φ, sin 2φ, sin 6φ ≠ 0")}
     linked = [
         (chain_link, "chain_link", LinkSignature("complex", nodes=4, dc_inputs=True, links=True, exports=True), phi,

@@ -1,8 +1,13 @@
 """Linked blocks: partial solutions with DC input components whose read-out reaches another orbit.
 
-The blocks of :mod:`cogs.generators.registry` live on one orbit and are described by their
-Fourier coefficients at k; the sum potentials of such blocks decide the loss only when the
-inputs have zero mean. The constructions below the paper's orders (``docs/beyond.md``) need
+This module holds the vocabulary of linked blocks (:class:`LinkedBlock`, :class:`Link`,
+:class:`Export`, the Γ-pair) and :func:`verify_linked`, the check of a linked generator's read-out;
+the declaration a linked generator makes, :class:`LinkSignature`, belongs to the signature
+language (:mod:`cogs.generators.signature`) and is re-exported here.
+
+The blocks of ordinary (``builds="block"``) generators live on one orbit and are described
+by their Fourier coefficients at k; the sum potentials of such blocks decide the loss only
+when the inputs have zero mean. The constructions below the paper's orders (``docs/beyond.md``) need
 two more things, and this module is the framework's vocabulary for them:
 
 * **DC input components.** A linked block gives its nodes' input rows in weight space
@@ -52,26 +57,26 @@ import typing
 import attrs
 import numpy as np
 
-from cogs.generators._literal import parse_call
+from cogs.generators.signature import LINK_KINDS, ORBIT_CLASSES, LinkSignature, RegistrationError
+from groups import parse_group
 
 __all__ = [
     "Export",
     "GammaPair",
+    "LINK_KINDS",
     "Link",
     "LinkSignature",
     "LinkedBlock",
+    "ORBIT_CLASSES",
     "activations",
     "gamma_pair",
     "gamma_roots",
     "orbit_phases",
     "readout_targets",
     "unit_export",
-    "unit_export",
     "verify_linked",
 ]
 
-ORBIT_CLASSES = ("complex", "order3", "real", "dc")
-LINK_KINDS = ("gamma", "unit")
 #: sums S at which registration checks an exporting block's Γ-pair (both signs, S² > 8)
 EXPORT_CHECK_S = (-5.0, 3.25)
 
@@ -192,64 +197,6 @@ class LinkedBlock:
         return bool(np.abs(self.W_a.mean(1)).max() > 1e-12 or np.abs(self.W_b.mean(1)).max() > 1e-12)
 
 
-def _link_kind(x) -> str:
-    if x is True:
-        return "gamma"
-    if x is False or x is None:
-        return ""
-    if x not in ("",) + LINK_KINDS:
-        raise ValueError(f"links/exports must be '', 'gamma' or 'unit', got {x!r}")
-    return str(x)
-
-
-@typing.final
-@attrs.frozen
-class LinkSignature:
-    """What a linked generator declares: the orbits it applies to (``"complex"``: every
-    complex orbit whose characters have odd order; ``"order3"``: orbits with 3k = 0;
-    ``"real"``: real characters, 2k = 0; ``"dc"``: the trivial character k = 0, for shared
-    nodes that only serve links), its node count, whether its nodes carry DC input
-    components, what it reads of another block (``links``: ``"gamma"`` for a Γ-pair,
-    ``"unit"`` for the shared unit node, ``""`` for nothing) and what it exports (``exports``,
-    same values). ``eval(repr(s)) == s``.
-
-    >>> s = LinkSignature("order3", nodes=3, dc_inputs=True)
-    >>> s
-    LinkSignature(orbits='order3', nodes=3, dc_inputs=True, links='', exports='')
-    >>> LinkSignature.parse(repr(s)) == s
-    True
-    """
-
-    orbits: str = attrs.field(validator=attrs.validators.in_(ORBIT_CLASSES))
-    nodes: int = attrs.field(converter=int, validator=attrs.validators.ge(1))
-    dc_inputs: bool = attrs.field(default=False, converter=bool)
-    links: str = attrs.field(default="", converter=_link_kind)
-    exports: str = attrs.field(default="", converter=_link_kind)
-
-    @classmethod
-    def parse(cls, text: str) -> "LinkSignature":
-        """Parse ``repr(signature)`` back without ``eval`` (literals only)."""
-        args, kwargs = parse_call(text, "LinkSignature")
-        return cls(*args, **kwargs)
-
-    def applies(self, group, k: int) -> bool:
-        """Whether this block may sit on the orbit of character k of ``group``."""
-        k = int(k)
-        if self.orbits == "dc":
-            return k == 0
-        if k == 0:
-            return False
-        order = int(group.element_orders()[k])
-        if self.orbits == "order3":
-            return order == 3
-        if self.orbits == "real":
-            return order == 2
-        return order % 2 == 1
-
-    def to_dict(self) -> dict:
-        return attrs.asdict(self)
-
-
 def link_values(group, link: Link) -> np.ndarray:
     """2Γ' + S' over all pairs for the Γ-pair a :class:`Link` reads (1 for the unit node)."""
     if link.kind == "unit":
@@ -289,9 +236,6 @@ def verify_linked(gen, *, samples: int = 3, seed: int = 12345, atol: float = 1e-
     defaults and ``samples`` random parameter values: node count, DC honesty, export
     identity, and the read-out over all d² pairs. Returns the number of blocks checked;
     raises ``RegistrationError`` naming the generator, group, orbit and parameters."""
-    from cogs.generators.registry import RegistrationError
-    from groups import parse_group
-
     sig: LinkSignature = gen.signatures["complex"]
     rng = np.random.default_rng(seed)
     draws = [gen.defaults()] + [gen.sample_params(rng) for _ in range(samples)]

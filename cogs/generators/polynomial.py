@@ -1,4 +1,4 @@
-"""The polynomial construction of SPEC §7: kill a chosen set of SPs with a polynomial in u.
+"""The polynomial construction of docs/solutions.md#global-solutions: kill a chosen set of SPs with a polynomial in u.
 
 For a partial solution u (usually an order-1 generator: one node) and a target set R of
 block sum potentials, let Ω = {r(u) : r ∈ R}. Because every SP r is a semi-ring
@@ -17,7 +17,7 @@ and is refused with an error naming it.
 
 ρ is evaluated by Horner's scheme on the coefficients of Π(x − σ) (``numpy.poly``), which is
 the same semi-ring element as the product of linear factors but builds n + 1 nodes instead of
-2ⁿ before merging; the result is merged (SPEC §4) and verified numerically.
+2ⁿ before merging; the result is merged (docs/mathematics.md#the-semi-ring-of-networks) and verified numerically.
 
 >>> import numpy as np
 >>> from models.element import Block
@@ -28,7 +28,7 @@ the same semi-ring element as the product of linear factors but builds n + 1 nod
 >>> res.block.order, round(abs(res.r_kkk), 12)
 (3, 3.0)
 
-Reference: Tian, NeurIPS 2025, arXiv:2410.01779 (SPEC §7).
+Reference: Tian, NeurIPS 2025, arXiv:2410.01779 (docs/solutions.md#global-solutions).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ import attrs
 import numpy as np
 
 from algebra import evaluate_polynomial, root_product
+from cogs.generators.merge import merge_nodes
 from cogs.potentials import BLOCK_TARGET, BlockPotential, block_potentials
 from models.element import Block, BlockSemiring
 
@@ -76,7 +77,7 @@ class PolynomialResult:
 def _potential(name: str, kind: str) -> BlockPotential:
     bp = BlockPotential(name, kind)
     if bp.monomial not in block_potentials(kind) or bp.monomial == BLOCK_TARGET:
-        raise PolynomialError(f"{name!r} is not a block SP of a {kind} orbit (SPEC §5)")
+        raise PolynomialError(f"{name!r} is not a block SP of a {kind} orbit (docs/mathematics.md#sum-potentials)")
     return bp
 
 
@@ -140,8 +141,6 @@ def polynomial_construction(u: Block, targets: Iterable[str], *, atol: float = 1
     else:
         raise ValueError(f"method must be 'horner' or 'product', got {method!r}")
     if merge:
-        from cogs.solver.search import merge_nodes
-
         m = merge_nodes(rho.v, atol)
         rho = Block(m.real if u.kind == "real" else m, u.kind)
     r0 = complex(_target(u.kind).evaluate(u.v))

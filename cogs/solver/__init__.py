@@ -1,4 +1,4 @@
-"""The solver: build global solutions by composing registered partial solutions (SPEC §5–§7).
+"""The solver: build global solutions by composing registered partial solutions (docs/mathematics.md#sum-potentials, docs/solutions.md#partial-solutions, docs/solutions.md#global-solutions).
 
 * :func:`search` — per orbit kind, the lowest-order product (and sums, polynomials) of
   registered generators that covers what an orbit needs;

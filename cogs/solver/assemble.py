@@ -1,13 +1,13 @@
 """Assembly of per-orbit blocks into one network, cross-orbit R_n cancellation, balancing.
 
 Everything here is vectorised over orbits and nodes: the full (3, d, q) element tensor (paper
-units, SPEC §3) is written with one fancy-index assignment per row, never orbit by orbit.
+units, docs/mathematics.md#characters-and-the-fourier-transform) is written with one fancy-index assignment per row, never orbit by orbit.
 
-* :func:`normalize_blocks` — scale each block so that r_kkk = 1 (SPEC §6: divide by r_kkk,
+* :func:`normalize_blocks` — scale each block so that r_kkk = 1 (docs/solutions.md#partial-solutions: divide by r_kkk,
   i.e. scale every row by r_kkk^{−1/3}; on a complex orbit the c row absorbs the phase);
 * :func:`build_tensor` — z[p, k, j] = v[p, j] for the block's nodes, z[p, −k, j] = conj v[p, j]
   on complex orbits (so the network is real);
-* :func:`rn_residuals` / :func:`cancel_rn` — SPEC §7, z_F4/6: ρ_k = Σ_{j∈block k} z_{c,k,j}
+* :func:`rn_residuals` / :func:`cancel_rn` — docs/solutions.md#global-solutions, z_F4/6: ρ_k = Σ_{j∈block k} z_{c,k,j}
   Σ_{k'} (|z_{a,k',j}|² + |z_{b,k',j}|²) is orbit k's R_n sum; the helper orbit's nodes H get
   z_{c,k,j} += γ_k (conj at −k) with γ_k = −ρ_k/N, N = Σ_{j∈H} Σ_{k'} (|z_{a,k',j}|² + |z_{b,k',j}|²).
   Because Σ_{j∈H} of ab, āb, ab̄, a², ā², b², b̄² is 0 on the helper, this adds nothing to R_c
@@ -16,14 +16,14 @@ units, SPEC §3) is written with one fancy-index assignment per row, never orbit
   s²(‖W_a[j]‖² + ‖W_b[j]‖²) + s⁻⁴‖W_c[j]‖², i.e. s⁶ = 2‖W_c[j]‖² / (‖W_a[j]‖² + ‖W_b[j]‖²).
   This leaves the network's *function* unchanged ((s·w_a + s·w_b)²·s⁻² w_c) and, when
   ‖W_a[j]‖ = ‖W_b[j]‖ (every built-in block has |a| = |b| at every node), equals the
-  "balanced" norm of SPEC §7 (all three row norms equal, product unchanged).
+  "balanced" norm of docs/solutions.md#global-solutions (all three row norms equal, product unchanged).
 
 >>> import numpy as np
 >>> W_a, W_b, W_c = np.ones((1, 3)), np.ones((1, 3)), 8 * np.ones((3, 1))
 >>> [float(np.sum(w ** 2)) for w in balance(W_a, W_b, W_c)[:3]]
 [12.0, 12.0, 12.0]
 
-Reference: Tian, NeurIPS 2025, arXiv:2410.01779 (SPEC §3, §7).
+Reference: Tian, NeurIPS 2025, arXiv:2410.01779 (docs/mathematics.md#characters-and-the-fourier-transform, docs/solutions.md#global-solutions).
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ def weights_from_blocks(group, ks: np.ndarray, negs: np.ndarray, blocks: Sequenc
     """Real weights (W_a, W_b, W_c) of blocks placed on orbits, without forming the complex
     (3, d, Q) tensor: for a node j on orbit k with paper-unit values (a, b, c),
     W_a[j, g] = 2 Re(a χ_k(g))/λ, W_c[g, j] = 2 Re(c conj χ_k(g))/λ (factor 1 instead of 2 on a
-    real orbit) — the inverse transform of SPEC §3 with the conjugate at −k. O(Q·d).
+    real orbit) — the inverse transform of docs/mathematics.md#characters-and-the-fourier-transform with the conjugate at −k. O(Q·d).
 
     Returns (W_a, W_b, W_c, col_orbit); equal to ``NetworkElement(G, build_tensor(...)[0]).to_weights()``."""
     from models.element import paper_scale

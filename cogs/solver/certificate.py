@@ -2,7 +2,7 @@
 
 A :class:`Certificate` records, per orbit {k, −k}: the generators and their parameters
 (ν, ξ, ε, α, β as numbers), the order (nodes after merging), the block-level SP values of
-SPEC §5 of the normalised block, the full-group constraint report of
+docs/mathematics.md#sum-potentials of the normalised block, the full-group constraint report of
 :func:`cogs.loss.constraint_report` computed from the final weights (r_kkk, and the R_c, R_n,
 R_* violations), and for cross-orbit cancellation the residual ρ_k and γ_k. Globally: the
 exact loss over all d² pairs (:func:`cogs.loss.exact_loss`: the weight-space form, or the
@@ -15,7 +15,7 @@ zero-mean sufficient conditions: their certificate uses the general κ form of t
 output orbit (``kappa_loss``), and brute force, and ``certificate_form`` says which evidence
 was used. ``to_dict()`` is plain JSON (complex numbers as {"re": .., "im": ..}).
 
-Reference: Tian, NeurIPS 2025, arXiv:2410.01779 (SPEC §5, §7).
+Reference: Tian, NeurIPS 2025, arXiv:2410.01779 (docs/mathematics.md#sum-potentials, docs/solutions.md#global-solutions).
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ import typing
 import attrs
 import numpy as np
 
-from cogs.generators.registry import Registry, current_registry
+from cogs.generators.registry import Registry
+from cogs.generators.scope import current_registry
 from cogs.solver.assemble import block_rn_residuals, cancel_rn_weights, normalize_blocks, weights_from_blocks
 from cogs.solver.search import CoverageError, OrbitPlan, requirement, search, sp_vector
 from groups import Orbit, parse_group

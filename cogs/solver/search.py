@@ -1,17 +1,17 @@
 """Per-orbit search: compose registered partial solutions until an orbit's needs are covered.
 
-What an orbit needs (SPEC §5): r_kkk ≠ 0 (normalised to 1 afterwards) and
+What an orbit needs (docs/mathematics.md#sum-potentials): r_kkk ≠ 0 (normalised to 1 afterwards) and
 
 * complex orbit {k, −k}: R_c ∪ R_n ∪ R_* — all nine block SPs Σāb c, Σab̄c, Σabc̄, Σāac,
   Σb̄bc, Σa²c, Σb²c, Σā²c, Σb̄²c — vanish;
 * real orbit (2k = 0): R_n = {Σa²c, Σb²c} vanishes;
-* with cross-orbit R_n cancellation (z_F4/6, SPEC §7) an orbit only needs R_c ∪ R_*; its
+* with cross-orbit R_n cancellation (z_F4/6, docs/solutions.md#global-solutions) an orbit only needs R_c ∪ R_*; its
   R_n residual is cancelled by a *helper* orbit, which must itself be fully solved and have
   vanishing c-free sums Σab, Σāb, Σab̄, Σa², Σā², Σb², Σb̄² over its nodes.
 
 Since every SP is a semi-ring homomorphism, a product's vanishing set is the union of its
 factors' sets, its r_kkk the product of theirs and its order the product of their orders
-(before merging; we count after merging, SPEC §4). The search works from the registry only:
+(before merging; we count after merging, docs/mathematics.md#the-semi-ring-of-networks). The search works from the registry only:
 
 1. *candidates*: every block generator for the orbit kind at generic random parameters;
    with ``polynomial=True``, for every order-1 candidate u and every subset of the distinct
@@ -35,7 +35,7 @@ SPs; ``(one+u_nu)`` a sum.
 >>> search("complex", requirement("complex", cancel_rn=True)).name
 'z_nu_i*z_xi'
 
-Reference: Tian, NeurIPS 2025, arXiv:2410.01779 (SPEC §5–§7).
+Reference: Tian, NeurIPS 2025, arXiv:2410.01779 (docs/mathematics.md#sum-potentials, docs/solutions.md#partial-solutions, docs/solutions.md#global-solutions).
 """
 
 from __future__ import annotations
@@ -51,8 +51,10 @@ from collections.abc import Mapping
 import attrs
 import numpy as np
 
+from cogs.generators.merge import merge_nodes
 from cogs.generators.polynomial import PolynomialError, polynomial_construction
-from cogs.generators.registry import Registry, default_registry
+from cogs.generators.registry import Registry
+from cogs.generators.scope import current_registry
 from cogs.jsonable import jsonable
 from cogs.potentials import BLOCK_FAMILIES, BLOCK_TARGET, block_potentials
 from models.element import Block
@@ -67,6 +69,7 @@ __all__ = [
     "GeneratorRecipe",
     "SumRecipe",
     "c_free_sums",
+    "merge_nodes",
     "requirement",
     "search",
     "sp_vector",
@@ -86,7 +89,7 @@ class CoverageError(ValueError):
 
 
 def requirement(kind: str, cancel_rn: bool = False) -> frozenset[str]:
-    """The block SPs that must vanish on an orbit of ``kind`` (SPEC §5); without R_n when
+    """The block SPs that must vanish on an orbit of ``kind`` (docs/mathematics.md#sum-potentials); without R_n when
     ``cancel_rn`` (a helper orbit cancels it)."""
     fams = BLOCK_FAMILIES[kind]
     names = [m for f, ms in fams.items() if not (cancel_rn and f == "R_n") for m in ms]
@@ -103,31 +106,13 @@ def sp_vector(v: np.ndarray, kind: str) -> dict[str, complex]:
     return {m: complex(bp.evaluate(v)) for m, bp in _potentials(kind)}
 
 
-def merge_nodes(v: np.ndarray, atol: float = ATOL) -> np.ndarray:
-    """SPEC §4 identification for a small block (3, q): nodes with equal (a, b) merge (c rows
-    add), nodes with c = 0 are dropped; first-occurrence order. O(q²), vectorised."""
-    q = v.shape[1]
-    if q == 0:
-        return v
-    tol = atol * max(1.0, float(np.abs(v).max()))
-    dist = np.abs(v[:2, :, None] - v[:2, None, :]).max(axis=0)  # (q, q)
-    label = np.argmax(dist <= tol, axis=0)  # first node equal to node j
-    label = label[label]  # make transitive chains point at a representative
-    reps, inverse = np.unique(label, return_inverse=True)
-    c = np.zeros(len(reps), dtype=np.complex128)
-    np.add.at(c, inverse, v[2])
-    keep = np.abs(c) > tol
-    out = np.concatenate([v[:2, reps], c[None, :]], axis=0)
-    return out[:, keep]
-
-
 def _merged(v: np.ndarray, kind: str) -> Block:
     m = merge_nodes(v)
     return Block(m.real if kind == "real" else m, kind)
 
 
 def c_free_sums(v: np.ndarray) -> dict[str, complex]:
-    """The sums over nodes that a helper orbit needs to vanish (SPEC §7, z_F4/6)."""
+    """The sums over nodes that a helper orbit needs to vanish (docs/solutions.md#global-solutions, z_F4/6)."""
     a, b = v[0], v[1]
     ac, bc = np.conj(a), np.conj(b)
     return {
@@ -431,9 +416,11 @@ def search(
     seed: int = 0,
 ) -> OrbitPlan:
     """The lowest-order composition of registered generators covering ``required`` on an
-    orbit of ``kind`` (see the module docstring). Raises :class:`CoverageError` naming what
+    orbit of ``kind`` (see the module docstring). ``registry``: None means the current
+    registry (:func:`~cogs.generators.scope.current_registry`: the default one unless inside
+    :func:`~cogs.generators.scoped_registry`). Raises :class:`CoverageError` naming what
     stays uncovered. Results are cached per registry version and arguments."""
-    registry = default_registry() if registry is None else registry
+    registry = current_registry() if registry is None else registry
     required = requirement(kind) if required is None else frozenset(required)
     unknown = required - set(block_potentials(kind))
     if unknown:

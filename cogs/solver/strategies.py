@@ -1,6 +1,6 @@
 """Strategies: which partial solution goes on which orbit, then build and certify.
 
-Strategies (SPEC §7; c = complex orbits, r = real characters, d = |G| = 1 + 2c + r):
+Strategies (docs/solutions.md#global-solutions; c = complex orbits, r = real characters, d = |G| = 1 + 2c + r):
 
 ``f6``        z_F6 — every orbit fully solved on its own: the lowest-order composition that
               kills all its SPs (with the built-ins a normalised z_ν*z_syn, order 6, on each
@@ -18,7 +18,7 @@ Strategies (SPEC §7; c = complex orbits, r = real characters, d = |G| = 1 + 2c 
               On even groups the other orbits get registry compositions (or sign nodes on
               Z_2^n × odd); groups without odd-order characters are refused with the reason.
               Certified by the κ form and brute force.
-``memorize``  z_M = y_1*y_2 (SPEC §7), order d²: one node per pair (g, h). Refused above
+``memorize``  z_M = y_1*y_2 (docs/solutions.md#global-solutions), order d²: one node per pair (g, h). Refused above
               |G| = MEMORIZE_MAX_D (d² nodes and an O(q²d) certificate).
 ``auto``      the lowest total order over the strategies: chain where it applies (odd d),
               and the lowest order that the registry and cancellation allow: per orbit
@@ -36,7 +36,7 @@ hard-coded answer); each orbit gets fresh random parameter values from ``seed``.
 >>> c.order, c.certificate.loss < 1e-12
 (14, True)
 
-Reference: Tian, NeurIPS 2025, arXiv:2410.01779 (SPEC §7).
+Reference: Tian, NeurIPS 2025, arXiv:2410.01779 (docs/solutions.md#global-solutions).
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ import attrs
 import numpy as np
 
 from cogs.generators.builtin import memorization_direct, memorization_element
-from cogs.generators.registry import Registry, current_registry
+from cogs.generators.registry import Registry
+from cogs.generators.scope import current_registry
 from cogs.solver.assemble import balance as balance_weights
 from cogs.solver.assemble import gauge_fix
 from cogs.solver.certificate import Certificate, certify
@@ -60,6 +61,7 @@ from cogs.solver.layout import Layout, compose_orbits, plan_layout
 from cogs.solver.search import CoverageError, sp_vector
 from groups import FiniteAbelianGroup, parse_group
 from models.element import NetworkElement
+from models.spectrum import paper_scale
 
 __all__ = ["Construction", "Layout", "MEMORIZE_MAX_D", "STRATEGIES", "construct", "plan_layout", "reference_orders"]
 
@@ -148,7 +150,7 @@ def construct(
 
     Raises :class:`~cogs.solver.search.CoverageError` (a ValueError) naming the first orbit
     the registry cannot cover, ValueError for an unknown strategy or a memorize request above
-    :data:`MEMORIZE_MAX_D`, and for ``chain`` on a group of even order. ``phi`` (chain: the
+    :data:`MEMORIZE_MAX_D`. ``phi`` (chain: the
     angle, default π/8) and ``tri3`` (chain: three-node blocks on orbits with 3k = 0) apply to
     ``chain`` and to ``auto`` when it picks chain."""
     t0 = time.perf_counter()
@@ -253,7 +255,7 @@ def _memorize(G, seed, registry, balance, brute_force_max_d, t0) -> Construction
     header = _header(G, "memorize", "memorize", "", seed, d * d, d * d, balance)
     header["memorization_check"] = {
         "row_scales": scales,
-        "expected_row_scales": [(2 * d) ** (1 / 3) / d, (2 * d) ** (1 / 3) / d, (2 * d) ** (1 / 3) / (2 * d)],
+        "expected_row_scales": [paper_scale(d) / d, paper_scale(d) / d, paper_scale(d) / (2 * d)],
         "max_abs_deviation_from_direct_form": dev,
     }
     return _certified(G, "memorize", seed, W, balance, header, rows, brute_force_max_d, t0)

@@ -22,9 +22,8 @@ from pathlib import Path
 import torch
 
 from models.atomic import atomic_open
+from models.training.config import CHECKPOINT_EVERY_S  # noqa: F401  (defined there, torch-free; re-exported)
 
-#: besides the epochs 1, 2, 4, …: a checkpoint at least this often (seconds) on long jobs
-CHECKPOINT_EVERY_S = 600.0
 FORMAT = "cogs-train-checkpoint"
 VERSION = 1
 _NAME = re.compile(r"epoch_(\d+)\.pt")
@@ -85,12 +84,12 @@ def remove_temporaries(directory) -> list[Path]:
     """Delete the temporary files of checkpoint writes that never finished (their writer is
     gone: :func:`models.atomic.clean_stale_temps`; or older temporaries, which carry no writer
     id); returns them."""
-    from models import atomic
+    from models.atomic import clean_stale_temps
 
     d = Path(directory)
     if not d.is_dir():
         return []
-    gone = list(atomic.clean_stale_temps(d))
+    gone = list(clean_stale_temps(d))
     for p in d.iterdir():
         if _TEMPORARY.fullmatch(p.name) and ".cogs-" not in p.name and p.is_file():
             p.unlink(missing_ok=True)

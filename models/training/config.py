@@ -1,4 +1,4 @@
-"""The resolved, validated configuration of one batched training job (SPEC §9 defaults).
+"""The resolved, validated configuration of one batched training job (docs/paper.md defaults).
 
 A job trains R = len(seeds) × len(wds) × len(lrs) runs of one group and width q together;
 run r enumerates seeds outer, then weight decays, then learning rates (lr innermost).
@@ -14,10 +14,15 @@ import re
 
 import attrs
 
+from models.devices import resolve_device
+
 SEEDINGS = ("default", "reference")
 DTYPES = ("float32", "float64")
 DEVICES = ("auto", "cpu", "cuda")
 OPTIMIZERS = ("adam", "sgd")
+#: besides the epochs 1, 2, 4, … (:func:`checkpoint_epochs`): a checkpoint at least this often
+#: (seconds) on long jobs; the commands' default ``checkpoint_every``
+CHECKPOINT_EVERY_S = 600.0
 
 
 def _floats(x) -> tuple[float, ...]:
@@ -85,12 +90,14 @@ class TrainConfig:
     optimizer step of epoch e, i.e. after e steps; None = :func:`default_eval_epochs`. The
     state after the last step is always evaluated as well (entry ``final``, epoch = epochs).
     ``chunk_rows``: rows a of the pair grid processed at once (None: chosen from memory).
-    ``optimizer``: 'adam' (SPEC §9: torch.optim.Adam with coupled L2 weight decay; uses
+    ``optimizer``: 'adam' (docs/paper.md: torch.optim.Adam with coupled L2 weight decay; uses
     ``betas``, ``eps``) or 'sgd' (plain full-batch gradient descent p ← p − lr·(g + wd·p),
     i.e. torch.optim.SGD(weight_decay=wd) without momentum; ``betas``/``eps`` unused).
     ``compile``: run the loss/gradient through ``torch.compile`` (fused elementwise work; same
     numbers up to float rounding; one-off compilation; eager fallback on failure). Like
     ``chunk_rows`` and ``device`` it is not part of a checkpoint's job identity.
+    ``record_sp``: record the SP trajectories at every evaluated epoch; the recorder is not
+    part of the trainer but passed to it (``train(config, sp_recorder=cogs.dynamics.sp_recorder)``).
     """
 
     group: str
@@ -236,24 +243,6 @@ def check_size(c: TrainConfig, device=None) -> dict:
                          device=device_type, chunk_rows=c.chunk_rows)
     return check(f"training {c.n_runs} run(s) of {c.group} (d = {d}, q = {c.q}, {c.epochs} epochs)",
                  memory=est["memory"], work=est["work"])
-
-
-def resolve_device(name: str):
-    """'auto' → cuda when available, else cpu; 'cuda' refused when CUDA is unavailable."""
-    import torch
-
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name.startswith("cuda"):
-        if not torch.cuda.is_available():
-            raise ValueError(f"device {name!r} requested but CUDA is not available")
-        dev = torch.device(name)
-        if dev.index is not None and dev.index >= torch.cuda.device_count():
-            raise ValueError(f"device {name!r}: only {torch.cuda.device_count()} CUDA device(s)")
-        return dev
-    if name == "cpu":
-        return torch.device("cpu")
-    raise ValueError(f"unknown device {name!r} (use auto, cpu, cuda or cuda:N)")
 
 
 def torch_dtype(name: str):

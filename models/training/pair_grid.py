@@ -1,6 +1,6 @@
-"""The full-batch MSE loss of SPEC §2 and its analytic gradient, for R runs at once.
+"""The full-batch MSE loss of docs/mathematics.md#the-network-and-its-loss and its analytic gradient, for R runs at once.
 
-All d² pairs are laid out as a grid (pair index n = a·d + b, SPEC §1). Each run r has its own
+All d² pairs are laid out as a grid (pair index n = a·d + b, docs/mathematics.md#groups-and-elements). Each run r has its own
 train set, a 0/1 mask over the grid; its loss is Σ_n mask[r,n]·‖P(o_n − e_{a+b})‖² / n_train[r].
 The forward pass works on the whole grid, chunked over rows a, with the hidden index j
 innermost (u = W_aᵀ, v = W_bᵀ are (R, d, q) copies):

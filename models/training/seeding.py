@@ -2,7 +2,7 @@
 
 Two recipes:
 
-* ``reference`` — bit-compatible with the paper's scripts (SPEC §9): ``random.seed(s)``,
+* ``reference`` — bit-compatible with the paper's scripts (docs/paper.md): ``random.seed(s)``,
   ``np.random.seed(s+1)``, ``torch.manual_seed(s+2)``; then on torch's CPU default generator
   a d×d ``randn`` (the scripts' unused embedding), ``nn.Linear(d, q)`` for W_a, another for
   W_b, ``nn.Linear(q, d)`` for W_c (torch's own init, float32). Split: perm =
@@ -12,7 +12,7 @@ Two recipes:
   W_a ~ U(±1/√d) (q×d), then W_b likewise, then W_c ~ U(±1/√q) (d×q); the split is
   ``np.random.default_rng(s).permutation(d²)`` cut the same way. Global RNGs are untouched.
 
-In both, n_test = ⌈(1 − train_frac)·d²⌉ and pairs are indexed a·d + b (SPEC §1).
+In both, n_test = ⌈(1 − train_frac)·d²⌉ and pairs are indexed a·d + b (docs/mathematics.md#groups-and-elements).
 """
 
 from __future__ import annotations

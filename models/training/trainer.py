@@ -1,8 +1,8 @@
-"""Full-batch training of R runs in one tensor program (SPEC §9).
+"""Full-batch training of R runs in one tensor program (docs/paper.md).
 
 ``train(config)`` builds each run's initial weights and train/test split from its seed
 (:mod:`models.training.seeding`), stacks them into (R, q, d) / (R, d, q) tensors, and runs
-Adam with coupled L2 weight decay (:mod:`models.training.adam`) on the loss of SPEC §2
+Adam with coupled L2 weight decay (:mod:`models.training.adam`) on the loss of docs/mathematics.md#the-network-and-its-loss
 (:mod:`models.training.pair_grid`, analytic gradient), or on a custom ``objective``.
 Metrics are taken before the optimizer step of each evaluated epoch, plus once after the
 last step (the ``final`` entry). ``config.optimizer = 'sgd'`` swaps Adam for plain gradient
@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from groups import parse_group
-from models.training import checkpoint as ckpt
+import models.training.checkpoint as ckpt
 from models.training.adam import BatchedAdam
 from models.training.config import (
     TrainConfig,
@@ -110,6 +110,7 @@ def train(
     *,
     objective=None,
     recorders=(),
+    sp_recorder=None,
     init=None,
     progress=None,
     checkpoint_dir=None,
@@ -121,9 +122,13 @@ def train(
     """Train every run of ``config`` together; see the module doc.
 
     objective: ``f(W_a, W_b, W_c) -> Tensor(R,)`` minimised instead of the train MSE (metrics
-      still report the MSE of SPEC §2); its value is recorded as metric ``objective``.
+      still report the MSE of docs/mathematics.md#the-network-and-its-loss); its value is recorded as metric ``objective``.
     recorders: callables ``(epoch, W_a, W_b, W_c) -> {name: Tensor(R,) or (R, k)}``, called at
       every evaluated epoch (values of diverged runs become NaN).
+    sp_recorder: with ``config.record_sp``, the factory ``group -> recorder`` of the SP
+      trajectories (:func:`cogs.dynamics.sp_recorder`, passed in by the cogs side: the trainer
+      knows nothing of SP); its recorder runs after ``recorders``. Required when
+      ``config.record_sp`` is set, ignored otherwise.
     init: initial weights for every run (see :func:`initial_state`).
     progress: callable ``(epochs_done, epochs_total)``.
     checkpoint_dir: write checkpoints at epochs 1, 2, 4, … and the last one.
@@ -154,8 +159,8 @@ def train(
     R, E = config.n_runs, config.epochs
     recorders = list(recorders)
     if config.record_sp:
-        from cogs.dynamics import sp_recorder
-
+        if sp_recorder is None:
+            raise ValueError("config.record_sp needs the SP recorder: train(config, sp_recorder=cogs.dynamics.sp_recorder)")
         recorders.append(sp_recorder(G))
     tag = _objective_tag(objective)
 

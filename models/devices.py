@@ -1,0 +1,28 @@
+"""Devices: the one place a device name ('auto', 'cpu', 'cuda', 'cuda:N') is resolved.
+
+Below both :mod:`models.limits` (whose estimates resolve 'auto' as the trainer does) and
+:mod:`models.training.config`; torch is imported only when a name is resolved.
+"""
+
+from __future__ import annotations
+
+
+def resolve_device(name: str):
+    """'auto' → cuda when available, else cpu; 'cuda' refused when CUDA is unavailable."""
+    import torch
+
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise ValueError(f"device {name!r} requested but CUDA is not available")
+        dev = torch.device(name)
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise ValueError(f"device {name!r}: only {torch.cuda.device_count()} CUDA device(s)")
+        return dev
+    if name == "cpu":
+        return torch.device("cpu")
+    raise ValueError(f"unknown device {name!r} (use auto, cpu, cuda or cuda:N)")
+
+
+__all__ = ["resolve_device"]

@@ -1,0 +1,105 @@
+"""The documentation lives in the repository and every reference to it resolves.
+
+Markdown links in README.md and docs/, and every ``docs/<page>.md#anchor`` cited in code,
+help texts and tests, must name an existing page and heading (GitHub's anchor rules); no file
+outside docs/ cites a document that is not in the repository; docs/cli.md covers every
+subcommand and option the parser defines."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+CITED = re.compile(r"docs/([a-z_]+\.md)(?:#([\w-]+))?")
+
+
+def _slug(heading: str) -> str:
+    h = heading.strip().lower().replace("`", "")
+    return "".join(ch for ch in h if ch in " -_" or unicodedata.category(ch)[0] in "LN").replace(" ", "-")
+
+
+def anchors(page: Path) -> set[str]:
+    out, seen, fence = set(), {}, False
+    for line in page.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            fence = not fence
+            continue
+        m = None if fence else re.match(r"^(#{1,6})\s+(.*)$", line)
+        if m:
+            s = _slug(m.group(2))
+            seen[s] = seen.get(s, -1) + 1
+            out.add(s if seen[s] == 0 else f"{s}-{seen[s]}")
+    return out
+
+
+def _tracked() -> list[Path]:
+    names = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True,
+                           text=True, check=True).stdout.split()
+    return [ROOT / n for n in names if n.endswith((".py", ".md", ".sh", ".toml")) and (ROOT / n).is_file()]
+
+
+def test_slug_follows_githubs_rules():
+    assert _slug("Below the paper's orders: bounds, the chain") == "below-the-papers-orders-bounds-the-chain"
+    assert _slug("z_F6 (`f6`)") == "z_f6-f6"
+
+
+def test_markdown_links_resolve():
+    bad = []
+    for page in [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]:
+        text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if target.startswith(("http://", "https://", "mailto:")):
+                continue
+            path, _, anchor = target.partition("#")
+            dest = (page.parent / path).resolve() if path else page
+            if not dest.exists():
+                bad.append(f"{page.name}: {target} (no such file)")
+            elif anchor and dest.suffix == ".md" and anchor not in anchors(dest):
+                bad.append(f"{page.name}: {target} (no such heading)")
+    assert not bad, "\n".join(bad)
+
+
+def test_docs_cited_in_code_and_tests_exist():
+    bad = []
+    for f in _tracked():
+        for page, anchor in CITED.findall(f.read_text(encoding="utf-8", errors="replace")):
+            dest = DOCS / page
+            if not dest.exists():
+                bad.append(f"{f.relative_to(ROOT)}: docs/{page} does not exist")
+            elif anchor and anchor not in anchors(dest):
+                bad.append(f"{f.relative_to(ROOT)}: docs/{page}#{anchor} names no heading")
+    assert not bad, "\n".join(bad)
+
+
+def test_nothing_outside_the_repository_is_cited():
+    offenders = [f"{f.relative_to(ROOT)}:{i}" for f in _tracked() if DOCS not in f.parents
+                 for i, line in enumerate(f.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
+                 if re.search(r"SPEC|\.\./shared", line) and f.name != "test_docs.py"]
+    assert not offenders, offenders
+
+
+@pytest.fixture(scope="module")
+def parser():
+    from cogs.cli.main import build_parser
+
+    return build_parser()
+
+
+def test_cli_reference_covers_every_subcommand_and_option(parser):
+    text = (DOCS / "cli.md").read_text(encoding="utf-8")
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    missing = []
+    for name, p in sub.choices.items():
+        if f"cogs {name}" not in text:
+            missing.append(f"cogs {name}")
+        for action in p._actions:
+            for opt in action.option_strings:
+                if opt.startswith("--") and opt != "--help" and opt not in text:
+                    missing.append(f"cogs {name} {opt}")
+    assert not missing, missing
