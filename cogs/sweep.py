@@ -101,18 +101,18 @@ def train_grid(G, *, q, wds, seeds, epochs, device, dtype, lr=0.01, record_sp=Fa
     return result, Readings.from_result(G, result, threshold=0.05)
 
 
-def _mean_order(analyses) -> float | None:
-    orders = [o.order for a in analyses if a is not None for o in a.orbits if o.kind == "complex"]
-    return float(np.mean(orders)) if orders else None
+def _mean(histogram: dict) -> float | None:
+    """The mean order of a histogram {order: number of orbits} (None when empty)."""
+    n = sum(histogram.values())
+    return float(sum(int(k) * v for k, v in histogram.items()) / n) if n else None
 
 
-def _hist(analyses) -> dict:
+def _all_kinds(by_kind: dict) -> dict:
+    """{order: number of orbits} over every kind of orbit, sorted by order."""
     h: dict = {}
-    for a in analyses:
-        if a is None:
-            continue
-        for o in a.orbits:
-            h[o.order] = h.get(o.order, 0) + 1
+    for counts in by_kind.values():
+        for k, v in counts.items():
+            h[int(k)] = h.get(int(k), 0) + v
     return dict(sorted(h.items()))
 
 
@@ -284,17 +284,18 @@ def _run_sweep(preset: str, out, *, scale, epochs, seeds, device, dtype, progres
                 log(f"fig4: d = {d}, {len(WDS)} weight decays × {len(seeds)} seeds in one batch")
                 result, readings = train_grid(G, q=512, wds=WDS, seeds=seeds, epochs=epochs, device=device, dtype=dtype,
                                               out=out / f"Z{d}", progress=progress)
-                groups_ = {f"wd={wd:g}": [a for s, a in zip(result.runs, readings.analyses) if s.wd == wd] for wd in WDS}
+                groups_ = {f"wd={wd:g}": readings.subset(i for i, s in enumerate(result.runs) if s.wd == wd) for wd in WDS}
             else:
                 groups_ = {}
                 for q in WIDTHS:
                     log(f"width: d = {d}, q = {q}")
                     _, readings = train_grid(G, q=q, wds=(5e-5,), seeds=seeds, epochs=epochs, device=device, dtype=dtype,
                                              out=out / f"Z{d}_q{q}", progress=progress)
-                    groups_[f"q={q}"] = list(readings.analyses)
-            for label, an in groups_.items():
-                h = _hist(an)
-                mo = _mean_order(an)
+                    groups_[f"q={q}"] = readings
+            for label, part in groups_.items():
+                by_kind = report_of(part, ["order_histogram"])["order_histogram"]  # orbits per order, per kind
+                h = _all_kinds(by_kind)
+                mo = _mean(by_kind.get("complex") or {})
                 report["rows"].append({"d": d, "setting": label, "mean_order": mo, "histogram": h})
                 hist_rows.append((d, label, mo, h))
                 series[f"d={d} {label}"] = h
@@ -310,10 +311,10 @@ def _run_sweep(preset: str, out, *, scale, epochs, seeds, device, dtype, progres
     elif preset == "fig3":
         G = parse_group(f"Z{ds[0]}")
         ev = fig3_eval_epochs(epochs)
-        result, _ = train_grid(G, q=512, wds=(5e-5,), seeds=seeds, epochs=epochs, device=device, dtype=dtype,
-                               record_sp=True, eval_epochs=ev, out=out / G.spec, progress=progress)
+        result, readings = train_grid(G, q=512, wds=(5e-5,), seeds=seeds, epochs=epochs, device=device, dtype=dtype,
+                                      record_sp=True, eval_epochs=ev, out=out / G.spec, progress=progress)
         rec = result.records
-        report["rows"] = {"epochs": list(map(int, result.epochs)), **{k: np.asarray(v).tolist() for k, v in rec.items()}}
+        report["rows"] = report_of(readings, ["dynamics"])["dynamics"]  # epochs, seeds and each SP record
         labels = {"sum_re_rkkk": "Σ_k Re r_kkk", "off_diag": "off-diagonal Σ|r|²", "rn_aac": "per-orbit |Σ ā a c| (seed 1)"}
         ser = {}
         for k, lab in labels.items():
@@ -336,7 +337,8 @@ def _run_sweep(preset: str, out, *, scale, epochs, seeds, device, dtype, progres
                                           progress=progress)
             an = readings.analyses
             orders = [[o.order for o in a.orbits] if a is not None else None for a in an]
-            report["rows"].append({"objective": name, "orders": orders, "histogram": _hist(an)})
+            hist = _all_kinds(report_of(readings, ["order_histogram"])["order_histogram"])
+            report["rows"].append({"objective": name, "orders": orders, "histogram": hist})
             for sd, o in zip([r.seed for r in result.runs], orders):  # the runs trained (a failed shard leaves gaps)
                 rstar_rows.append([name, sd] + (["diverged"] if o is None else [" ".join(map(str, o))]))
 

@@ -192,3 +192,25 @@ class _NoFigures:
 
     def __getattr__(self, name):
         return lambda *a, **k: None
+
+
+def test_a_subset_reads_nothing_again(readings, monkeypatch):
+    """Readings.subset picks networks by index; the readings are the same objects, not re-read."""
+    import cogs.analysis as analysis
+
+    monkeypatch.setattr(analysis, "analyze_spectrum", lambda *a, **k: pytest.fail("read again"))
+    sub = readings.subset([2, 0])
+    assert [m["seed"] for m in sub.metas] == [3, 1]
+    assert sub.analyses[0] is readings.analyses[2] and sub.spectra[1] is readings.spectra[0]
+    h = report_of(sub, ["order_histogram"])["order_histogram"]
+    orders = [o.order for a in (readings.analyses[2], readings.analyses[0]) for o in a.orbits if o.kind == "complex"]
+    assert sum(h["complex"].values()) == len(orders)
+    assert {int(k): v for k, v in h["complex"].items()} == {n: orders.count(n) for n in set(orders)}
+
+
+def test_sweep_mean_order_from_a_histogram():
+    from cogs.sweep import _all_kinds, _mean
+
+    assert _mean({"4": 3, "6": 1}) == pytest.approx((4 * 3 + 6) / 4)
+    assert _mean({}) is None
+    assert _all_kinds({"complex": {"4": 2, "6": 1}, "real": {"2": 3, "4": 1}}) == {2: 3, 4: 3, 6: 1}

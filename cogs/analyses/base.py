@@ -74,6 +74,14 @@ class Readings:
                                 epochs=tuple(int(e) for e in result.epochs), seeds=tuple(s.seed for s in result.runs),
                                 constructed=dict(constructed or {}), config=dict(config or {}))
 
+    def subset(self, indices) -> "Readings":
+        """The networks at ``indices`` (e.g. one weight decay of a grid), read as they were."""
+        idx = list(indices)
+        pick = lambda xs: tuple(xs[i] for i in idx)  # noqa: E731
+        return Readings(self.group, pick(self.spectra), pick(self.analyses), pick(self.metas), self.threshold,
+                        None if self.records is None else {k: [v[i] for i in idx] for k, v in self.records.items()},
+                        self.epochs, pick(self.seeds) if self.seeds else (), dict(self.constructed), dict(self.config))
+
     @property
     def ok(self) -> list:
         """The per-orbit readings of the networks that could be read."""
