@@ -27,6 +27,7 @@ import attrs
 import numpy as np
 
 from groups import parse_group
+from models.spectrum import DEFAULT_THRESHOLD
 
 
 @typing.final
@@ -45,7 +46,7 @@ class CompareConfig:
     seeding: str = "reference"
     train_frac: float = 0.9
     strategies: tuple[str, ...] = ("f6", "f46", "auto", "memorize")
-    threshold: float = 0.05
+    threshold: float = DEFAULT_THRESHOLD
 
 
 def construct_all(G, strategies, *, seed: int, out: Path, log=print) -> tuple[list[dict], dict]:
@@ -113,8 +114,14 @@ def run_rows(G, result, analyses) -> list[dict]:
 
 # what `cogs compare` writes at the top of its --out (cogs.outdir): on a re-run into the same
 # folder these are refused, replaced (overwrite) or, on resume, replaced except the checkpoints
-COMPARE_OUTPUTS = ("report.json", "report.md", "order_histogram.png", "frequency_maps.png", "sp_dynamics.png",
-                   "constructed", "train")
+def compare_outputs() -> tuple:
+    """Every entry `cogs compare` writes at the top of --out: its reports, the constructed
+    networks, the training, and each registered analysis's figure files."""
+    from cogs.analyses import outputs_of
+
+    return ("report.json", "report.md", "constructed", "train") + outputs_of()
+
+
 COMPARE_CHECKPOINTS = "train/checkpoints"
 
 
@@ -148,10 +155,10 @@ def run_compare(cfg: CompareConfig, out, *, progress=None, log=print, overwrite:
     check_size(tcfg, device)  # over the limits: refused before the output folder is touched
     from cogs.outdir import check_out, check_resume, prepare_out
 
-    check_out(out, COMPARE_OUTPUTS, command="compare", overwrite=overwrite, resume=resume)
+    check_out(out, compare_outputs(), command="compare", overwrite=overwrite, resume=resume)
     if resume:  # before anything is deleted: the checkpoint kept must be this comparison's training
-        check_resume(out, COMPARE_OUTPUTS, [(out / COMPARE_CHECKPOINTS, tcfg, None)], command="compare")
-    prepare_out(out, COMPARE_OUTPUTS, command="compare", overwrite=overwrite, resume=resume, keep=(COMPARE_CHECKPOINTS,))
+        check_resume(out, compare_outputs(), [(out / COMPARE_CHECKPOINTS, tcfg, None)], command="compare")
+    prepare_out(out, compare_outputs(), command="compare", overwrite=overwrite, resume=resume, keep=(COMPARE_CHECKPOINTS,))
     timings = {}
 
     log(f"cogs compare {G.spec}: d = {G.order}, {len(G.complex_orbits())} complex orbits, {len(G.real_orbits())} real characters")

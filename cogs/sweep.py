@@ -98,7 +98,7 @@ def train_grid(G, *, q, wds, seeds, epochs, device, dtype, lr=0.01, record_sp=Fa
         result = executor.train(cfg, objective=objective)
     if out is not None:
         write_runs(out, G, cfg, result)
-    return result, Readings.from_result(G, result, threshold=0.05)
+    return result, Readings.from_result(G, result)  # the default activity threshold
 
 
 def _mean(histogram: dict) -> float | None:
@@ -315,7 +315,7 @@ def _run_sweep(preset: str, out, *, scale, epochs, seeds, device, dtype, progres
                                       record_sp=True, eval_epochs=ev, out=out / G.spec, progress=progress)
         rec = result.records
         report["rows"] = report_of(readings, ["dynamics"])["dynamics"]  # epochs, seeds and each SP record
-        labels = {"sum_re_rkkk": "Σ_k Re r_kkk", "off_diag": "off-diagonal Σ|r|²", "rn_aac": "per-orbit |Σ ā a c| (seed 1)"}
+        labels = {"sum_re_rkkk": "Σ_k Re r_kkk", "off_diag": "off-diagonal Σ|r|²", "rn_aac": f"per-orbit |Σ ā a c| (seed {seeds[0]})"}
         ser = {}
         for k, lab in labels.items():
             v = np.asarray(rec[k])

@@ -83,6 +83,27 @@ def test_builtin_families_kill_what_their_generators_declare():
     assert vanishing_of(default_matchers()[5], "real") == {"aac", "bbc"}  # z_real
 
 
+def test_a_scoped_replacement_of_a_builtin_family_brings_its_own_vanishing_set():
+    """Replace z_nu inside a scope by a generator of the same name that declares nothing
+    vanishing: the analysis must use that declaration, not the default registry's."""
+    from cogs.analysis import classify_block
+
+    default_z_nu = next(m for m in resolve_matchers() if m.name == "z_nu")
+    assert vanishing_of(default_z_nu, "complex") == {"aac", "bbc"}  # docs/solutions.md, typed in
+
+    def z_nu_free(nu=0.5 + 0.5j):
+        return [(1, 1, 1), (nu, -nu, -nu**-2)]
+
+    with scoped_registry() as reg:
+        reg.unregister("z_nu")
+        register_generator(name="z_nu", order=2, signature=Signature(2, ()), verify=False)(z_nu_free)
+        scoped = next(m for m in resolve_matchers() if m.name == "z_nu")
+        assert vanishing_of(scoped, "complex") == set()
+        block = np.array([[1, 1j], [1, -1j], [1, 1]])  # z_nu_i: named with the scope's matchers
+        assert classify_block(block)[1].family == "z_nu_i"
+    assert vanishing_of(next(m for m in resolve_matchers() if m.name == "z_nu"), "complex") == {"aac", "bbc"}
+
+
 # -- layering -----------------------------------------------------------------------------------
 OWN = ("cogs/generators", "cogs/solver")
 OWN_ANALYSIS = ("classify", "registry", "normal_forms", "matchers", "generic_matcher", "naming")

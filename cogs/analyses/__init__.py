@@ -8,7 +8,7 @@ adds keys to report.json from :class:`Readings` (networks read once: one
 :meth:`~Analysis.figure` draws its figure. Adding one is one module and one :func:`register`
 call (docs/extending.md, "Adding an analysis"):
 
->>> from cogs.analyses import Analysis, register, registered
+>>> from cogs.analyses import Analysis, register, registered, unregister
 >>> class NodeCount(Analysis):
 ...     name = "node_count"
 ...     def report(self, readings):
@@ -31,11 +31,21 @@ from cogs.analyses.order_histogram import OrderHistogram
 from cogs.analyses.orbit_table import OrbitTable
 from cogs.analyses.table2 import Table2
 
-__all__ = ["ANALYSES", "Analysis", "Readings", "figures_of", "markdown_of", "register", "registered",
-           "report_of", "unregister"]
+__all__ = ["ANALYSES", "Analysis", "Readings", "captions_of", "figures_of", "markdown_of", "outputs_of", "register",
+           "registered", "report_of", "unregister"]
 
 #: the registered analyses, in report order
 ANALYSES: list[Analysis] = [Table2(), FamilyShares(), OrbitTable(), OrderHistogram(), FrequencyMaps(), Dynamics()]
+
+
+def outputs_of(names=None) -> tuple[str, ...]:
+    """The files the analyses write (for a command's owned outputs)."""
+    return tuple(f for a in registered(names) for f in a.outputs)
+
+
+def captions_of(names=None) -> dict:
+    """{figure key: caption}; an analysis's figure key is its output file's stem."""
+    return {Path(f).stem: a.caption for a in registered(names) if a.caption for f in a.outputs}
 
 
 def register(analysis: Analysis) -> Analysis:

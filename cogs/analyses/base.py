@@ -9,6 +9,13 @@ metadata, the SP dynamics recorded in training, constructed networks to compare 
 :class:`Analysis` turns Readings into report keys, markdown and a figure. Analyses are
 registered in :data:`cogs.analyses.ANALYSES`; ``cogs compare``, ``cogs sweep`` and
 ``cogs analyze`` iterate that list (docs/extending.md, "Adding an analysis").
+
+>>> from cogs.solver import construct
+>>> from models.spectrum import Spectrum
+>>> W = construct("Z7", "f46").weights
+>>> r = Readings.from_spectra("Z7", [Spectrum.from_weights("Z7", *W), None], [{"seed": 1}, {"seed": 2}])
+>>> [a is None for a in r.analyses], len(r.ok)  # the second network could not be read
+([False, True], 1)
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ import abc
 from pathlib import Path
 
 import attrs
+
+from models.spectrum import DEFAULT_THRESHOLD
 
 __all__ = ["Analysis", "Readings"]
 
@@ -37,7 +46,7 @@ class Readings:
     spectra: tuple
     analyses: tuple
     metas: tuple
-    threshold: float = 0.05
+    threshold: float = DEFAULT_THRESHOLD
     records: dict | None = None
     epochs: tuple = ()
     seeds: tuple = ()
@@ -46,10 +55,12 @@ class Readings:
     _cache: dict = attrs.Factory(dict)
 
     @classmethod
-    def from_spectra(cls, group, spectra, metas=None, *, threshold: float = 0.05, **kw) -> "Readings":
+    def from_spectra(cls, group, spectra, metas=None, *, threshold: float = DEFAULT_THRESHOLD, **kw) -> "Readings":
         """Read each spectrum (None stays None) with the paper's reading and CoGS's."""
         from cogs.analysis import analyze_spectrum
+        from groups import parse_group
 
+        group = parse_group(group)
         spectra = tuple(spectra)
         metas = tuple(metas) if metas is not None else tuple({} for _ in spectra)
         analyses = tuple(None if s is None else analyze_spectrum(s, threshold=threshold, meta=m)
@@ -57,7 +68,7 @@ class Readings:
         return cls(group, spectra, analyses, metas, threshold, **kw)
 
     @classmethod
-    def from_result(cls, group, result, *, threshold: float = 0.05, constructed=None, config=None) -> "Readings":
+    def from_result(cls, group, result, *, threshold: float = DEFAULT_THRESHOLD, constructed=None, config=None) -> "Readings":
         """The runs of a :class:`models.training.TrainResult`: each finished run's weights
         converted once; a diverged run (status not ok, or non-finite weights) reads as None."""
         import numpy as np
@@ -115,6 +126,11 @@ class Analysis(abc.ABC):
     report.json can be rendered again) and defines every label it prints."""
 
     name: typing.ClassVar[str]
+    #: files this analysis writes at the top of a report's folder (owned by the command:
+    #: refused, replaced or kept like its other outputs)
+    outputs: typing.ClassVar[tuple[str, ...]] = ()
+    #: the caption of its figure in report.md
+    caption: typing.ClassVar[str] = ""
 
     @abc.abstractmethod
     def report(self, readings: Readings) -> dict:

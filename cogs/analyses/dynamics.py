@@ -18,6 +18,8 @@ LABELS = {"sum_re_rkkk": ("Σ_k Re r_kkk", "Σ_{k≠0} Re r_kkk (global optimum:
 @typing.final
 class Dynamics(Analysis):
     name = "dynamics"
+    outputs = ("sp_dynamics.png",)
+    caption = "SP dynamics during training (cf. Fig. 3)"
 
     def report(self, readings: Readings) -> dict:
         rec = readings.records or {}

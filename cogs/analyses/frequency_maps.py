@@ -12,6 +12,8 @@ from models.spectrum import Spectrum
 @typing.final
 class FrequencyMaps(Analysis):
     name = "frequency_maps"
+    outputs = ("frequency_maps.png",)
+    caption = "Node-by-frequency magnitude |A_kj|, trained vs constructed (cf. Fig. 2)"
 
     def report(self, readings: Readings) -> dict:
         return {}
@@ -21,7 +23,8 @@ class FrequencyMaps(Analysis):
         panels = []
         first = next((i for i, s in enumerate(readings.spectra) if s is not None), None)
         if first is not None:
-            panels.append((f"trained (seed {readings.metas[first].get('seed')})", readings.spectra[first].frequency_map()))
+            panels.append((f"trained (seed {readings.metas[first].get('seed')})",
+                           readings.spectra[first].frequency_map(readings.threshold)))
         cons = next((c for c in report.get("constructed") or [] if c.get("strategy") == "f46" and "file" in c), None)
         if cons is not None and "f46" in readings.constructed:
             s = Spectrum.from_weights(G, *readings.constructed["f46"])

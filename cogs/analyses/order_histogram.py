@@ -6,11 +6,14 @@ from __future__ import annotations
 import typing
 
 from cogs.analyses.base import Analysis, Readings
+from models.spectrum import DEFAULT_THRESHOLD
 
 
 @typing.final
 class OrderHistogram(Analysis):
     name = "order_histogram"
+    outputs = ("order_histogram.png",)
+    caption = "Orders of trained orbits (cf. the paper's Fig. 4)"
 
     def report(self, readings: Readings) -> dict:
         agg = readings.pooled
@@ -18,11 +21,12 @@ class OrderHistogram(Analysis):
                 "order_histogram_by_rule": agg.get("order_histogram_by_rule", {})}
 
     def markdown(self, report: dict) -> list[str]:
+        threshold = (report.get("config") or {}).get("threshold", DEFAULT_THRESHOLD)
         lines = ["## Order histogram", ""]
         for rule, by_kind in (report.get("order_histogram_by_rule") or {}).items():
             for kind, h in by_kind.items():
                 if h:
-                    lines.append(f"- {kind} orbits, {'absolute 0.05' if rule == 'abs' else 'scale-free'} rule: "
+                    lines.append(f"- {kind} orbits, {f'absolute {threshold:g}' if rule == 'abs' else 'scale-free'} rule: "
                                  + ", ".join(f"order {k}: {v}" for k, v in h.items()))
         return lines
 
@@ -32,7 +36,8 @@ class OrderHistogram(Analysis):
         if not series:
             return {}
         cfg = readings.config
+        setting = ", ".join(f"{k}={cfg[k]:g}" for k in ("hidden", "wd") if isinstance(cfg.get(k), (int, float)))
         p = figures.order_histogram(out / "order_histogram.png", series,
-                                    f"{readings.group.spec}: orders of trained orbits (q={cfg.get('hidden')}, "
-                                    f"wd={cfg.get('wd'):g}, {len(readings.analyses)} seeds)")
+                                    f"{readings.group.spec}: orders of trained orbits ({setting + ', ' if setting else ''}"
+                                    f"{len(readings.analyses)} seeds)")
         return {"order_histogram": p.name} if p else {}

@@ -1,8 +1,8 @@
 """Reading trained networks (docs/reading.md): orders per orbit, exact factorisation of order-4/6
 orbits, naming the factors against the generator registry, statistics over seeds.
 
-Modules: :mod:`~cogs.analysis.orders` (Fourier decomposition, dominant frequencies, orders by
-the absolute and the scale-free rule), :mod:`~cogs.analysis.factorize` (pairing search),
+Modules: :mod:`~cogs.analysis.orders` (orders by the absolute and the scale-free rule, read
+from a :class:`models.spectrum.Spectrum`), :mod:`~cogs.analysis.factorize` (pairing search),
 :mod:`~cogs.analysis.classify` (matcher protocol, built-in matchers, naming),
 :mod:`~cogs.analysis.registry` (registry → matchers), :mod:`~cogs.analysis.stats`
 (:func:`analyze_network`, :func:`aggregate`).

@@ -104,6 +104,7 @@ class ZNuMatcher:
     name: str = "z_nu"
     order: int = 2
     kinds: tuple = ("complex",)
+    vanishing: typing.Any = attrs.field(default=None, eq=False)  # kind → SP names (None: the default registry's)
     dof: int = 2
 
     def fit(self, v, kind):
@@ -133,6 +134,7 @@ class ZNuIMatcher:
     name: str = "z_nu_i"
     order: int = 2
     kinds: tuple = ("complex",)
+    vanishing: typing.Any = attrs.field(default=None, eq=False)  # kind → SP names (None: the default registry's)
     dof: int = 0
 
     def fit(self, v, kind):
@@ -152,6 +154,7 @@ class ZXiMatcher:
     name: str = "z_xi"
     order: int = 2
     kinds: tuple = ("complex",)
+    vanishing: typing.Any = attrs.field(default=None, eq=False)  # kind → SP names (None: the default registry's)
     dof: int = 2
 
     def fit(self, v, kind):
@@ -186,6 +189,7 @@ class ZRealMatcher:
     name: str = "z_real"
     order: int = 2
     kinds: tuple = ("real",)
+    vanishing: typing.Any = attrs.field(default=None, eq=False)  # kind → SP names (None: the default registry's)
     dof: int = 0
 
     def fit(self, v, kind):
@@ -204,6 +208,7 @@ class ZSynMatcher:
     name: str = "z_syn"
     order: int = 3
     kinds: tuple = ("complex",)
+    vanishing: typing.Any = attrs.field(default=None, eq=False)  # kind → SP names (None: the default registry's)
     dof: int = 0
 
     def fit(self, v, kind):
@@ -225,6 +230,7 @@ class ZSynABMatcher:
     name: str = "z_syn_ab"
     order: int = 3
     kinds: tuple = ("complex",)
+    vanishing: typing.Any = attrs.field(default=None, eq=False)  # kind → SP names (None: the default registry's)
     dof: int = 2
 
     def fit(self, v, kind):
@@ -247,6 +253,7 @@ class OneNodeMatcher:
     name: str
     order: int = 1
     kinds: tuple = ("complex", "real")
+    vanishing: typing.Any = attrs.field(default=None, eq=False)  # kind → SP names (None: the default registry's)
     dof: int = 0
 
     def fit(self, v, kind):

@@ -28,8 +28,9 @@ import attrs
 import numpy as np
 
 from cogs.analysis.factorize import FACTOR_TOLERANCE, Factorization, factorize
-from cogs.analysis.matchers import canonical_nu, canonical_xi, default_matchers, vanishing_of
+from cogs.analysis.matchers import canonical_nu, canonical_xi, vanishing_of
 from cogs.analysis.normal_forms import normal_forms
+from cogs.analysis.registry import resolve_matchers
 from cogs.jsonable import jsonable
 
 __all__ = ["BlockName", "FactorName", "NAME_TOLERANCE", "classify_block", "name_factor", "name_product", "name_single"]
@@ -55,12 +56,17 @@ class FactorName:
         return {"name": self.name, "order": self.order, "params": jsonable(self.params), "residual": float(self.residual)}
 
 
+def _current_matchers() -> tuple:
+    """The matchers of the current registry (the default one, or the one ``scoped_registry`` sets)."""
+    return resolve_matchers(None)
+
+
 def name_factor(X, kind: str = "complex", matchers=None, tol: float = NAME_TOLERANCE) -> FactorName | None:
     """Name a factor X (3×m) known up to D, node order and node signs (see module doc);
     None if no matcher fits within ``tol``."""
     X = np.asarray(X, dtype=np.complex128)
     m = X.shape[1]
-    matchers = default_matchers() if matchers is None else tuple(matchers)
+    matchers = _current_matchers() if matchers is None else tuple(matchers)
     relevant = [(r, mt) for r, mt in enumerate(matchers) if mt.order == m and kind in mt.kinds]
     if not relevant:
         return None
@@ -157,7 +163,7 @@ def name_product(fact: Factorization, F, kind: str = "complex", matchers=None, t
     Example: z_nu at ν = e^{±iπ/4} is also z_xi at ξ = ν, so z_nu_i * z_xi at such ξ also
     reads z_nu * z_nu_i (same dof); the zero-set (7 SPs against 6) picks z_nu_i * z_xi."""
     F = np.asarray(F, dtype=np.complex128)
-    matchers = default_matchers() if matchers is None else tuple(matchers)
+    matchers = _current_matchers() if matchers is None else tuple(matchers)
     best = None
     for conj in (False, True):
         for pi, pairing in enumerate(fact.candidates):

@@ -71,12 +71,12 @@ def matcher_for(gen, *, generic: bool = False):
         return None
     order = int(order)
     kinds = tuple(getattr(gen, "kinds", None) or ("complex",))
+    sigs = getattr(gen, "signatures", None) or {}
+    vanishing = {k: tuple(getattr(sigs.get(k), "vanishing", ()) or ()) for k in kinds}  # as this registry declares
     if name in BUILTIN_MATCHERS and not generic:
-        return attrs.evolve(BUILTIN_MATCHERS[name](), kinds=kinds)
+        return attrs.evolve(BUILTIN_MATCHERS[name](), kinds=kinds, vanishing=vanishing)
     if order < 2:
         return None
-    sigs = getattr(gen, "signatures", None) or {}
-    vanishing = {k: tuple(getattr(sigs.get(k), "vanishing", ()) or ()) for k in kinds}
 
     def build(params, kind, _gen=gen):
         return np.asarray(_gen.build(kind, params).v, dtype=np.complex128)

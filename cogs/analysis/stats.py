@@ -246,6 +246,13 @@ def analyze_spectrum(
 ) -> NetworkAnalysis:
     """Analyse one network from its spectrum (computed once, read by every analysis).
 
+    >>> from cogs.solver import construct
+    >>> from models.spectrum import Spectrum
+    >>> s = Spectrum.from_weights("Z5", *construct("Z5", "f46").weights)
+    >>> net = analyze_spectrum(s)
+    >>> sum(o.order for o in net.orbits), all(o.factorable for o in net.orbits)  # 2d nodes, every orbit a product
+    (10, True)
+
     ``registry``: the generator registry whose families name the factors (None: the
     current registry: the default one, or the one :func:`cogs.generators.scoped_registry` sets);
     ``matchers``: explicit matchers instead (overrides ``registry``). ``rule``: which

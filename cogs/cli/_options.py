@@ -17,10 +17,10 @@ from __future__ import annotations
 import argparse
 import os
 
+from models.spectrum import DEFAULT_THRESHOLD  # torch-free; the one definition
 from models.training.config import CHECKPOINT_EVERY_S  # the commands pass it on (torch-free module)
 
 MAX_DEFAULT_THREADS = 4
-DEFAULT_THRESHOLD = 0.05  # models.spectrum.DEFAULT_THRESHOLD (not imported: --help stays torch- and numpy-light)
 DEFAULT_KEEP_CHECKPOINTS = 2
 
 
@@ -33,9 +33,9 @@ def add_dtype(p) -> None:
 
 
 def add_threshold(p) -> None:
-    from cogs.cli._types import real
+    from cogs.cli._types import positive_real
 
-    p.add_argument("--threshold", type=real, default=DEFAULT_THRESHOLD,
+    p.add_argument("--threshold", type=positive_real, default=DEFAULT_THRESHOLD,
                    help=f"activity threshold on |A_kj| in coefficient units (default {DEFAULT_THRESHOLD:g}, the paper's; "
                         "docs/reading.md#orders)")
 

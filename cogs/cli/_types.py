@@ -17,7 +17,7 @@ import argparse
 import math
 import re
 
-__all__ = ["integer", "real"]
+__all__ = ["integer", "positive_real", "real"]
 
 _INT = re.compile(r"[+-]?[0-9]+")
 _REAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
@@ -37,4 +37,12 @@ def real(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):  # 1e999
         raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def positive_real(text: str) -> float:
+    """A finite decimal number > 0."""
+    value = real(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number > 0")
     return value

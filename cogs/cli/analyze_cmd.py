@@ -16,9 +16,8 @@ Example: cogs analyze --weights runs/Z23/train/*/weights.npz
 
 from __future__ import annotations
 
-import math
-
 from cogs.cli import _options
+from models.spectrum import DEFAULT_THRESHOLD
 
 
 def add_arguments(p) -> None:
@@ -30,12 +29,6 @@ def add_arguments(p) -> None:
     p.add_argument("--json", action="store_true", help="print {\"networks\": [...], \"table2\": {...}} as JSON")
 
 
-def _check_threshold(x: float) -> float:
-    if not math.isfinite(x) or x <= 0:
-        raise ValueError(f"--threshold must be a finite number > 0, got {x}")
-    return x
-
-
 def _keys(text):
     if text is None:
         return None
@@ -45,7 +38,7 @@ def _keys(text):
     return keys
 
 
-def analyse_files(files, group=None, keys=None, threshold: float = 0.05) -> dict:
+def analyse_files(files, group=None, keys=None, threshold: float = DEFAULT_THRESHOLD) -> dict:
     """The document ``cogs analyze --json`` prints (see the module doc)."""
     from cogs.analyses import Readings, report_of
     from cogs.analysis.table2 import network_row
@@ -81,7 +74,7 @@ def run(args) -> int:
     from cogs.report import table2_text
     from cogs.report.tables import plain_table
 
-    doc = analyse_files(args.weights, args.group, _keys(args.keys), _check_threshold(args.threshold))
+    doc = analyse_files(args.weights, args.group, _keys(args.keys), args.threshold)
     if args.json:
         from cogs.cli.main import print_json
 

@@ -52,8 +52,6 @@ def run(args) -> int:
     bad = [s for s in strategies if s not in STRATEGIES]
     if bad:
         raise ValueError(f"unknown strategy {bad[0]!r}; choose from {', '.join(STRATEGIES)}")
-    if not (0 < args.threshold < float("inf")):  # also refuses nan
-        raise ValueError(f"--threshold must be a finite number > 0, got {args.threshold}")
     cfg = CompareConfig(
         group=G.spec, hidden=args.hidden, wd=args.wd, lr=args.lr, seeds=tuple(parse_seeds(args.seeds)),
         epochs=args.epochs, device=args.device, dtype=args.dtype, seeding=args.seeding,

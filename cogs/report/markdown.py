@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cogs.analyses import markdown_of
+from cogs.analyses import captions_of, markdown_of
 from cogs.analyses.orbit_table import CELL_LEGEND, orbit_table
 from cogs.report import table2_text
 from cogs.report.tables import md_table, plain_table
@@ -75,9 +75,7 @@ def write_markdown(path, report: dict) -> Path:
     figs = report.get("figures") or {}
     if figs:
         parts += ["## Figures", ""]
-        captions = {"order_histogram": "Orders of trained orbits (cf. the paper's Fig. 4)",
-                    "frequency_maps": "Node-by-frequency magnitude |A_kj|, trained vs constructed (cf. Fig. 2)",
-                    "sp_dynamics": "SP dynamics during training (cf. Fig. 3)"}
+        captions = captions_of()
         for key, name in figs.items():
             parts += [f"![{captions.get(key, key)}]({name})", "", f"*{captions.get(key, key)}*", ""]
     t = report.get("timings") or {}
