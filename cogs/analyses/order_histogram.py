@@ -36,7 +36,8 @@ class OrderHistogram(Analysis):
         if not series:
             return {}
         cfg = readings.config
-        setting = ", ".join(f"{k}={cfg[k]:g}" for k in ("hidden", "wd") if isinstance(cfg.get(k), (int, float)))
+        setting = ", ".join(f"{label}={cfg[k]:g}" for k, label in (("hidden", "q"), ("wd", "wd"))
+                            if isinstance(cfg.get(k), (int, float)))
         p = figures.order_histogram(out / "order_histogram.png", series,
                                     f"{readings.group.spec}: orders of trained orbits ({setting + ', ' if setting else ''}"
                                     f"{len(readings.analyses)} seeds)")
