@@ -157,3 +157,33 @@ def test_generators_solver_and_naming_have_no_import_cycles_or_hidden_imports():
             if m not in seen:
                 seen.add(m)
                 todo.extend(edges.get(m, ()))
+
+
+def test_a_matcher_registered_in_a_scope_ends_with_the_scope():
+    """register_matcher belongs to a registry: a global one applies in every scope, a scoped
+    one only inside its scope (it used to stay registered for the rest of the process)."""
+    from cogs.analysis import register_matcher
+
+    class Fixed:  # a closed-form matcher that names nothing
+        order, kinds = 2, ("complex",)
+
+        def __init__(self, name):
+            self.name = name
+
+        def fit(self, v, kind):
+            return None
+
+    def mine():
+        return [type(m).__name__ for m in resolve_matchers()].count("Fixed")
+
+    assert mine() == 0
+    register_matcher("z_nu", Fixed("z_nu"))  # global
+    try:
+        with scoped_registry():
+            assert mine() == 1  # the global one applies inside
+            register_matcher("z_xi", Fixed("z_xi"))
+            assert mine() == 2
+        assert mine() == 1  # the scoped one ended with its scope
+    finally:
+        register_matcher("z_nu", None)
+    assert mine() == 0

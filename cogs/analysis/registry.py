@@ -23,6 +23,8 @@ inside :func:`cogs.generators.scoped_registry`).
 
 from __future__ import annotations
 
+import weakref
+
 import attrs
 import numpy as np
 
@@ -30,21 +32,37 @@ from cogs.analysis.generic_matcher import GenericMatcher
 from cogs.analysis.matchers import BUILTIN_MATCHERS
 from cogs.generators import current_registry, default_registry
 
-__all__ = ["default_registry", "matcher_for", "register_matcher", "resolve_matchers"]
+__all__ = ["custom_matchers", "default_registry", "matcher_for", "register_matcher", "resolve_matchers"]
 
 
-_CUSTOM: dict = {}
+# registry → {generator name: matcher}; a registry that is dropped (a scope that ended) takes
+# its matchers with it
+_CUSTOM: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def register_matcher(name: str, matcher) -> None:
-    """Use ``matcher`` (Matcher protocol, :mod:`cogs.analysis.matchers`) for the registered
-    generator called ``name`` instead of the built-in or generic one; ``None`` removes it."""
+def register_matcher(name: str, matcher, registry=None) -> None:
+    """Use ``matcher`` (Matcher protocol, :mod:`cogs.analysis.matchers`) for the generator
+    called ``name`` instead of the built-in or generic one; ``None`` removes it.
+
+    It belongs to ``registry`` (None: the current one). Registered on the default registry
+    (outside any :func:`cogs.generators.scoped_registry`) it applies in every scope too;
+    registered inside a scope it ends with the scope."""
+    reg = current_registry() if registry is None else registry
     if matcher is None:
-        _CUSTOM.pop(name, None)
-    else:
-        if not callable(getattr(matcher, "fit", None)):
-            raise TypeError(f"a matcher needs a fit(v, kind) method, got {matcher!r}")
-        _CUSTOM[name] = matcher
+        _CUSTOM.get(reg, {}).pop(name, None)
+        return
+    if not callable(getattr(matcher, "fit", None)):
+        raise TypeError(f"a matcher needs a fit(v, kind) method, got {matcher!r}")
+    _CUSTOM.setdefault(reg, {})[name] = matcher
+
+
+def custom_matchers(registry=None) -> dict:
+    """{generator name: matcher} registered for ``registry`` (None: the current one),
+    the default registry's included."""
+    reg = current_registry() if registry is None else registry
+    own = _CUSTOM.get(reg, {})
+    default = _CUSTOM.get(default_registry(), {}) if reg is not default_registry() else {}
+    return {**default, **own}
 
 
 def _generators(registry) -> list:
@@ -55,12 +73,13 @@ def _generators(registry) -> list:
     return list(registry)
 
 
-def matcher_for(gen, *, generic: bool = False):
+def matcher_for(gen, *, generic: bool = False, custom=None):
     """The matcher of one registered generator (see module doc), or None. ``generic=True``
     forces the builder-based :class:`GenericMatcher` (for cross-checks)."""
     name = str(getattr(gen, "name"))
-    if name in _CUSTOM and not generic:
-        return _CUSTOM[name]
+    custom = custom_matchers() if custom is None else custom
+    if name in custom and not generic:
+        return custom[name]
     own = getattr(gen, "matcher", None)
     if own is not None and not generic and callable(getattr(own, "fit", None)):
         return own
@@ -94,9 +113,13 @@ def resolve_matchers(registry=None) -> tuple:
     docstring)."""
     if registry is None:
         registry = current_registry()
+    try:
+        custom = custom_matchers(registry)
+    except TypeError:  # a plain iterable of generators (not weak-referenceable): the default's
+        custom = custom_matchers(default_registry())
     out = []
     for gen in _generators(registry):
-        m = matcher_for(gen)
+        m = matcher_for(gen, custom=custom)
         if m is not None:
             out.append(m)
     return tuple(out)
