@@ -128,3 +128,28 @@ def test_threshold_must_be_finite_and_positive(tmp_path, f46, capsys, value):
     save_weights(a, G, *f46)
     code, out, err = run(capsys, "analyze", "--weights", str(a), "--threshold", value)
     assert code == 2 and "--threshold" in err
+
+
+def test_a_registered_analysis_reaches_analyze(tmp_path, f46, capsys):
+    """cogs analyze iterates the analysis registry: a user's analysis adds its keys to --json."""
+    from cogs.analyses import Analysis, register, unregister
+
+    class Width(Analysis):
+        name = "width_test"
+
+        def report(self, readings):
+            return {"widths": [s.q for s in readings.spectra]}
+
+    a, b = tmp_path / "a.npz", tmp_path / "b.npz"
+    save_weights(a, G, *f46)
+    save_weights(b, G, *(w[:4] if i < 2 else w[:, :4] for i, w in enumerate(f46)))  # the first 4 nodes only
+    register(Width())
+    try:
+        code, out, err = run(capsys, "analyze", "--weights", str(a), str(b), "--json")
+    finally:
+        unregister("width_test")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["widths"] == [f46[0].shape[0], 4]
+    assert {"table2", "family_shares", "order_histogram"} <= set(doc) and "dynamics" not in doc  # no training here
+    assert [r["file"] for r in doc["table2_per_network"]] == [str(a), str(b)]

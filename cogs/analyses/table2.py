@@ -17,7 +17,7 @@ class Table2(Analysis):
     name = "table2"
 
     def report(self, readings: Readings) -> dict:
-        per = [{"seed": a.meta.get("seed"), **network_row(a)} for a in readings.ok]
+        per = [{**{k: a.meta[k] for k in ("seed", "file") if k in a.meta}, **network_row(a)} for a in readings.ok]
         G = readings.group
         return {
             "table2": table2(readings.ok),

@@ -66,8 +66,10 @@ def analyse_files(files, group=None, keys=None, threshold: float = DEFAULT_THRES
             "table2": network_row(an),
             "match_rate": an.stats()["match_rate"],
         })
-    table2 = report_of(readings, ["table2"])["table2"] if networks else {}
-    return {"threshold": threshold, "networks": networks, "table2": table2}
+    # every registered analysis (cogs.analyses): Table 2, the family shares in three readings,
+    # order histograms, and whatever a user registered
+    pooled = {k: v for k, v in report_of(readings).items() if v != {} or k == "table2"} if networks else {"table2": {}}
+    return {"threshold": threshold, "networks": networks, **pooled}
 
 
 def run(args) -> int:
@@ -98,9 +100,15 @@ def run(args) -> int:
         G_d = G.order if len(G.moduli) == 1 else None
     print(f"Table 2 over {n} network(s)")
     print(plain_table(table2_text.header(), table2_text.rows(doc["table2"], f"{n} network(s)", G_d)))
-    print()
     print("\n".join(table2_text.legend()))
     print("- order: active nodes whose dominant input frequency is the orbit (|A_kj| ≥ the threshold); "
           "error: the pairing search's Frobenius deviation, factorable when ≤ 0.1·√(3·order); "
           "—: not of order 4/6 or not named.")
+    if doc.get("family_shares") is not None:
+        from cogs.analyses.family_shares import HEADER, LEGEND, share_rows
+
+        print()
+        print(f"Family shares over {n} network(s), three readings")
+        print(plain_table(HEADER, share_rows(doc)))
+        print("\n".join(LEGEND))
     return 0
