@@ -2,7 +2,8 @@
 # Both create .venv and install CoGS into it on first use.
 PYTHON ?= python3
 VENV   ?= .venv
-# The CPU build of torch; GPU users: `make TORCH="torch --index-url https://download.pytorch.org/whl/cu128" ...`
+# torch first (pinned); README "Installing by hand" says which build this is. CPU-only on Linux:
+#   make TORCH="torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu" ...; GPU: .../whl/cu128
 TORCH  ?= torch==2.13.0
 GROUP  ?= Z23
 OUT    ?= runs/$(GROUP)
