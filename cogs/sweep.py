@@ -68,34 +68,48 @@ def fig3_eval_epochs(epochs: int) -> list[int]:
     return [e for e in ev if e < epochs] or [0]
 
 
-def _setup_line(preset: str, ds, seeds, epochs: int, dtype: str) -> str:
-    """The set-up each preset trains, stated at the top of its report."""
-    grids = {"table2": "q = 512, wd = 5e-5", "fig4": f"q = 512, wd ∈ {{{', '.join(f'{w:g}' for w in WDS)}}}",
-             "width": f"q ∈ {{{', '.join(map(str, WIDTHS))}}}, wd = 5e-5", "fig3": "q = 512, wd = 5e-5",
-             "rstar": "q = 20, wd = 5e-5, float64"}
-    d = "d = 7" if preset == "rstar" else f"d ∈ {{{', '.join(map(str, ds))}}}"
-    return (f"Set-up: Z_d with {d}, {grids[preset]}, seeds {', '.join(map(str, seeds))}, {epochs} epochs, "
-            f"Adam lr 0.01, {dtype if preset != 'rstar' else 'float64'}, the paper's seeding and 90/10 split.")
+def _values(name: str, values) -> str:
+    """'name = v' for one value, 'name ∈ {a, b}' for several (numbers as %g, 5e-5 not 5e-05)."""
+    fmt = [f"{v:g}".replace("e-0", "e-").replace("e+0", "e+") if isinstance(v, float) else str(v) for v in values]
+    return f"{name} = {fmt[0]}" if len(fmt) == 1 else f"{name} ∈ {{{', '.join(fmt)}}}"
 
 
-def train_grid(G, *, q, wds, seeds, epochs, device, dtype, lr=0.01, record_sp=False, objective=None,
-               eval_epochs=None, out: Path | None = None, progress=None):
-    """One batched training of wds × seeds; returns (result, readings): every run read once
-    (:class:`cogs.analyses.Readings`)."""
+def _unique(xs) -> list:
+    return list(dict.fromkeys(xs))
+
+
+def _setup_line(grids) -> str:
+    """The set-up the preset trains, read off its grids and stated at the top of its report."""
+    cfgs = [cfg for _, cfg, _ in grids]
+    ds = _unique(parse_group(c.group).order for c in cfgs)
+    parts = [_values("d", ds), _values("q", _unique(c.q for c in cfgs)),
+             _values("wd", _unique(w for c in cfgs for w in c.wds))]
+    seeds = _unique(s for c in cfgs for s in c.seeds)
+    lrs = _unique(x for c in cfgs for x in c.lrs)
+    return (f"Set-up: Z_d with {', '.join(parts)}, seeds {', '.join(map(str, seeds))}, "
+            f"{', '.join(str(e) for e in _unique(c.epochs for c in cfgs))} epochs, Adam {_values('lr', lrs)}, "
+            f"{', '.join(_unique(c.dtype for c in cfgs))}, the paper's seeding and 90/10 split.")
+
+
+def train_grid(cfg, objective: str = "mse", *, out: Path | None = None, progress=None):
+    """Train one grid (a :class:`models.training.TrainConfig` of wds × seeds, the objective by
+    name) in one batch, or through the sweep's executor; returns (result, readings): every run
+    read once (:class:`cogs.analyses.Readings`)."""
     from cogs.analyses import Readings
     from cogs.dynamics import sp_recorder
+    from cogs.objectives import make_objective
     from cogs.runs import write_runs
     from models.training import train
 
-    cfg = grid_config(G, q=q, wds=wds, seeds=seeds, epochs=epochs, device=device, dtype=dtype, lr=lr,
-                      record_sp=record_sp, eval_epochs=eval_epochs)
+    G = parse_group(cfg.group)
+    fn = make_objective(objective, G)
     executor = _EXECUTOR.get()
     if executor is None:
         ckpt = _CHECKPOINTING.get()  # set by run_sweep: checkpoints in out/checkpoints
         kw = dict(ckpt, checkpoint_dir=out / "checkpoints") if ckpt is not None and out is not None else {}
-        result = train(cfg, objective=objective, sp_recorder=sp_recorder, progress=progress, **kw)
+        result = train(cfg, objective=fn, sp_recorder=sp_recorder, progress=progress, **kw)
     else:
-        result = executor.train(cfg, objective=objective)
+        result = executor.train(cfg, objective=fn)
     if out is not None:
         write_runs(out, G, cfg, result)
     return result, Readings.from_result(G, result)  # the default activity threshold
@@ -238,7 +252,6 @@ def _run_sweep(preset: str, out, *, scale, epochs, seeds, device, dtype, progres
 
     if preset not in PRESETS:
         raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
-    ds = _ds(scale)
     out = Path(out)
     from cogs.outdir import check_out, prepare_out
 
@@ -258,15 +271,14 @@ def _run_sweep(preset: str, out, *, scale, epochs, seeds, device, dtype, progres
         executor.prefetch([(cfg, name) for _, cfg, name in grids])  # every grid's shards at once
     t0 = time.perf_counter()
     report: dict = {"preset": preset, "scale": scale, "epochs": epochs, "seeds": list(seeds), "rows": []}
-    md = [f"# cogs sweep {preset} ({scale} scale)", "", _setup_line(preset, ds, seeds, epochs, dtype), ""]
+    md = [f"# cogs sweep {preset} ({scale} scale)", "", _setup_line(grids), ""]
 
     if preset == "table2":
         t2rows = []
-        for d in ds:
-            G = parse_group(f"Z{d}")
+        for folder, cfg, name in grids:
+            d = parse_group(cfg.group).order
             log(f"table2: d = {d}")
-            _, readings = train_grid(G, q=512, wds=(5e-5,), seeds=seeds, epochs=epochs, device=device, dtype=dtype,
-                                     out=out / f"Z{d}", progress=progress)
+            _, readings = train_grid(cfg, name, out=out / folder, progress=progress)
             part = report_of(readings, ["table2", "family_shares"])
             row = {"d": d, "table2": part["table2"], "table2_per_network": part["table2_per_network"],
                    "family_shares": part["family_shares"], "match_rate": part["match_rate"],
@@ -278,20 +290,17 @@ def _run_sweep(preset: str, out, *, scale, epochs, seeds, device, dtype, progres
     elif preset in ("fig4", "width"):
         series = {}
         hist_rows = []
-        for d in ds:
-            G = parse_group(f"Z{d}")
+        for folder, cfg, name in grids:
+            d = parse_group(cfg.group).order
             if preset == "fig4":
-                log(f"fig4: d = {d}, {len(WDS)} weight decays × {len(seeds)} seeds in one batch")
-                result, readings = train_grid(G, q=512, wds=WDS, seeds=seeds, epochs=epochs, device=device, dtype=dtype,
-                                              out=out / f"Z{d}", progress=progress)
-                groups_ = {f"wd={wd:g}": readings.subset(i for i, s in enumerate(result.runs) if s.wd == wd) for wd in WDS}
+                log(f"fig4: d = {d}, {len(cfg.wds)} weight decays × {len(cfg.seeds)} seeds in one batch")
+                result, readings = train_grid(cfg, name, out=out / folder, progress=progress)
+                groups_ = {f"wd={wd:g}": readings.subset(i for i, s in enumerate(result.runs) if s.wd == wd)
+                           for wd in cfg.wds}
             else:
-                groups_ = {}
-                for q in WIDTHS:
-                    log(f"width: d = {d}, q = {q}")
-                    _, readings = train_grid(G, q=q, wds=(5e-5,), seeds=seeds, epochs=epochs, device=device, dtype=dtype,
-                                             out=out / f"Z{d}_q{q}", progress=progress)
-                    groups_[f"q={q}"] = readings
+                log(f"width: d = {d}, q = {cfg.q}")
+                _, readings = train_grid(cfg, name, out=out / folder, progress=progress)
+                groups_ = {f"q={cfg.q}": readings}
             for label, part in groups_.items():
                 by_kind = report_of(part, ["order_histogram"])["order_histogram"]  # orbits per order, per kind
                 h = _all_kinds(by_kind)
@@ -309,10 +318,9 @@ def _run_sweep(preset: str, out, *, scale, epochs, seeds, device, dtype, progres
             md += ["", f"![orders]({p.name})"]
 
     elif preset == "fig3":
-        G = parse_group(f"Z{ds[0]}")
-        ev = fig3_eval_epochs(epochs)
-        result, readings = train_grid(G, q=512, wds=(5e-5,), seeds=seeds, epochs=epochs, device=device, dtype=dtype,
-                                      record_sp=True, eval_epochs=ev, out=out / G.spec, progress=progress)
+        (folder, cfg, name), = grids
+        G = parse_group(cfg.group)
+        result, readings = train_grid(cfg, name, out=out / folder, progress=progress)
         rec = result.records
         report["rows"] = report_of(readings, ["dynamics"])["dynamics"]  # epochs, seeds and each SP record
         labels = {"sum_re_rkkk": "Σ_k Re r_kkk", "off_diag": "off-diagonal Σ|r|²", "rn_aac": f"per-orbit |Σ ā a c| (seed {seeds[0]})"}
@@ -326,15 +334,10 @@ def _run_sweep(preset: str, out, *, scale, epochs, seeds, device, dtype, progres
             md += [f"![dynamics]({p.name})"]
 
     elif preset == "rstar":
-        from cogs.objectives import make_objective
-
-        G = parse_group("Z7")
         rstar_rows = []
-        for name in ("sp", "sp-no-rstar"):
-            log(f"rstar: d = 7, q = 20, objective {name}")
-            result, readings = train_grid(G, q=20, wds=(5e-5,), seeds=seeds, epochs=epochs, device=device,
-                                          dtype="float64", objective=make_objective(name, G), out=out / name,
-                                          progress=progress)
+        for folder, cfg, name in grids:
+            log(f"rstar: d = {parse_group(cfg.group).order}, q = {cfg.q}, objective {name}")
+            result, readings = train_grid(cfg, name, out=out / folder, progress=progress)
             an = readings.analyses
             orders = [[o.order for o in a.orbits] if a is not None else None for a in an]
             hist = _all_kinds(report_of(readings, ["order_histogram"])["order_histogram"])

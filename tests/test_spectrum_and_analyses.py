@@ -214,3 +214,17 @@ def test_sweep_mean_order_from_a_histogram():
     assert _mean({"4": 3, "6": 1}) == pytest.approx((4 * 3 + 6) / 4)
     assert _mean({}) is None
     assert _all_kinds({"complex": {"4": 2, "6": 1}, "real": {"2": 3, "4": 1}}) == {2: 3, 4: 3, 6: 1}
+
+
+@pytest.mark.parametrize("preset, fragments", [
+    ("fig4", ["d = 23", "q = 512", "wd ∈ {1e-5, 5e-5, 0.0001, 0.0002, 0.0005}", "float32"]),
+    ("width", ["q ∈ {256, 512, 1024, 2048}", "wd = 5e-5"]),
+    ("rstar", ["d = 7", "q = 20", "float64"]),
+])
+def test_sweep_reports_state_the_set_up_their_grids_train(preset, fragments):
+    """The set-up line is read off the grids the preset trains (not written a second time)."""
+    from cogs.sweep import _setup_line, sweep_grids
+
+    line = _setup_line(sweep_grids(preset, epochs=100, seeds=(1, 2)))
+    for f in fragments + ["seeds 1, 2", "100 epochs", "lr = 0.01"]:
+        assert f in line, (f, line)
