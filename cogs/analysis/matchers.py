@@ -96,15 +96,22 @@ def canonical_xi(xi: complex, eps: int) -> tuple[complex, int]:
     return max(cands, key=lambda c: (round(c[0].real, 12), c[0].imag, c[1]))
 
 
+@attrs.frozen
+class _Builtin:
+    """What every built-in matcher carries besides its fit: the SPs its family kills, per
+    orbit kind, as the registry in use declares them (None: the default registry's)."""
+
+    vanishing: typing.Any = attrs.field(default=None, eq=False, kw_only=True)
+
+
 @typing.final
 @attrs.frozen
-class ZNuMatcher:
+class ZNuMatcher(_Builtin):
     """z_nu = 1 + u_ν: normal form [(1,1,1), (ν, −ν, −ν⁻²)], ν ∈ C∖{0} (dof 2)."""
 
     name: str = "z_nu"
     order: int = 2
     kinds: tuple = ("complex",)
-    vanishing: typing.Any = attrs.field(default=None, eq=False)  # kind → SP names (None: the default registry's)
     dof: int = 2
 
     def fit(self, v, kind):
@@ -127,14 +134,13 @@ class ZNuMatcher:
 
 @typing.final
 @attrs.frozen
-class ZNuIMatcher:
+class ZNuIMatcher(_Builtin):
     """z_nu_i: z_ν at ν = sign·i, normal form [(1,1,1), (±i, ∓i, 1)] (dof 0). The two signs
     are the node sign symmetry of each other; reported as sign = +1."""
 
     name: str = "z_nu_i"
     order: int = 2
     kinds: tuple = ("complex",)
-    vanishing: typing.Any = attrs.field(default=None, eq=False)  # kind → SP names (None: the default registry's)
     dof: int = 0
 
     def fit(self, v, kind):
@@ -148,13 +154,12 @@ class ZNuIMatcher:
 
 @typing.final
 @attrs.frozen
-class ZXiMatcher:
+class ZXiMatcher(_Builtin):
     """z_xi = 1 + u_ξ: normal form [(1,1,1), (ξ, −iε/ξ, iε)], ε = ±1 (dof 2)."""
 
     name: str = "z_xi"
     order: int = 2
     kinds: tuple = ("complex",)
-    vanishing: typing.Any = attrs.field(default=None, eq=False)  # kind → SP names (None: the default registry's)
     dof: int = 2
 
     def fit(self, v, kind):
@@ -182,14 +187,13 @@ class ZXiMatcher:
 
 @typing.final
 @attrs.frozen
-class ZRealMatcher:
+class ZRealMatcher(_Builtin):
     """z_real: z_ν at ν = sign = ±1 on a real orbit, normal form [(1,1,1), (±1, ∓1, −1)]
     (dof 0); the two signs are the node sign symmetry of each other (reported sign = +1)."""
 
     name: str = "z_real"
     order: int = 2
     kinds: tuple = ("real",)
-    vanishing: typing.Any = attrs.field(default=None, eq=False)  # kind → SP names (None: the default registry's)
     dof: int = 0
 
     def fit(self, v, kind):
@@ -202,13 +206,12 @@ class ZRealMatcher:
 
 @typing.final
 @attrs.frozen
-class ZSynMatcher:
+class ZSynMatcher(_Builtin):
     """z_syn = u_syn² + u_syn + 1: every row (1, ω, ω̄) in normal form (dof 0)."""
 
     name: str = "z_syn"
     order: int = 3
     kinds: tuple = ("complex",)
-    vanishing: typing.Any = attrs.field(default=None, eq=False)  # kind → SP names (None: the default registry's)
     dof: int = 0
 
     def fit(self, v, kind):
@@ -221,7 +224,7 @@ class ZSynMatcher:
 
 @typing.final
 @attrs.frozen
-class ZSynABMatcher:
+class ZSynABMatcher(_Builtin):
     """z_syn_ab: nodes (1,1,1), (αω, ᾱω, ω), (βω̄, β̄ω̄, ω̄); recognised by its c row
     (1, ω, ω̄) alone (docs/reading.md); α = a/ω, β = a/ω̄ read off the a row (dof 2: α, β on the
     unit circle). ``ab_residual`` (a diagnostic, not a builder parameter) reports how well
@@ -230,7 +233,6 @@ class ZSynABMatcher:
     name: str = "z_syn_ab"
     order: int = 3
     kinds: tuple = ("complex",)
-    vanishing: typing.Any = attrs.field(default=None, eq=False)  # kind → SP names (None: the default registry's)
     dof: int = 2
 
     def fit(self, v, kind):
@@ -246,14 +248,13 @@ class ZSynABMatcher:
 
 @typing.final
 @attrs.frozen
-class OneNodeMatcher:
+class OneNodeMatcher(_Builtin):
     """Order-1 generators (one, u_syn, u_nu, u_xi): a single node's normal form is always
     (1,1,1), so a lone factor of order 1 carries no information; never names a factor."""
 
     name: str
     order: int = 1
     kinds: tuple = ("complex", "real")
-    vanishing: typing.Any = attrs.field(default=None, eq=False)  # kind → SP names (None: the default registry's)
     dof: int = 0
 
     def fit(self, v, kind):
