@@ -1,10 +1,13 @@
-"""Devices: the one place a device name ('auto', 'cpu', 'cuda', 'cuda:N') is resolved.
+"""Devices: the one place a device name ('auto', 'cpu', 'cuda', 'cuda:N') is resolved, and
+torch's CPU thread count set for a block of work (:func:`torch_threads`).
 
 Below both :mod:`models.limits` (whose estimates resolve 'auto' as the trainer does) and
 :mod:`models.training.config`; torch is imported only when a name is resolved.
 """
 
 from __future__ import annotations
+
+import contextlib
 
 
 def resolve_device(name: str):
@@ -25,4 +28,20 @@ def resolve_device(name: str):
     raise ValueError(f"unknown device {name!r} (use auto, cpu, cuda or cuda:N)")
 
 
-__all__ = ["resolve_device"]
+@contextlib.contextmanager
+def torch_threads(n: int | None):
+    """Within the block, torch's CPU thread count of this thread is ``n`` (None: unchanged);
+    afterwards it is what it was before."""
+    import torch
+
+    old = torch.get_num_threads()
+    if n is not None and n != old:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != old:
+            torch.set_num_threads(old)
+
+
+__all__ = ["resolve_device", "torch_threads"]

@@ -14,9 +14,9 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 
+from cogs.cli._types import positive_integer, positive_real
 from models.spectrum import DEFAULT_THRESHOLD  # torch-free; the one definition
 from models.training.config import CHECKPOINT_EVERY_S  # the commands pass it on (torch-free module)
 
@@ -33,8 +33,6 @@ def add_dtype(p) -> None:
 
 
 def add_threshold(p) -> None:
-    from cogs.cli._types import positive_real
-
     p.add_argument("--threshold", type=positive_real, default=DEFAULT_THRESHOLD,
                    help=f"activity threshold on |A_kj| in coefficient units (default {DEFAULT_THRESHOLD:g}, the paper's; "
                         "docs/reading.md#orders)")
@@ -59,20 +57,10 @@ def default_threads(device: str = "cpu") -> int | None:
     return min(available_cores(), MAX_DEFAULT_THREADS)
 
 
-def _positive_int(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {text!r}")
-    return n
-
-
 def _keep(text: str):
     if str(text).strip().lower() == "all":
         return "all"
-    return _positive_int(text)
+    return positive_integer(text)
 
 
 def add_threads(p, training: bool = True) -> None:
@@ -80,7 +68,7 @@ def add_threads(p, training: bool = True) -> None:
     tail = (" Training results do not depend on N (with --compile: up to rounding)." if training else
             " Results may differ in the last bits with N.")
     p.add_argument(
-        "--threads", type=_positive_int, default=None, metavar="N",
+        "--threads", type=positive_integer, default=None, metavar="N",
         help=f"torch CPU threads (default: min(available cores, {MAX_DEFAULT_THREADS}) on a CPU, torch's default with "
              "a GPU). The products here are small and gain little from many threads; on a machine busy with other "
              "jobs fewer threads, even 1, can be faster." + tail)
@@ -135,12 +123,6 @@ def keep_checkpoints(args) -> int | None:
 
 def stderr_note(label: str):
     """A ``log`` callable for the trainer: ``label: message`` lines on stderr."""
-    import sys
+    from cogs.distributed.progress import stderr_line
 
-    def note(message: str) -> None:
-        try:
-            print(f"{label}: {message}", file=sys.stderr, flush=True)
-        except (OSError, ValueError):
-            pass
-
-    return note
+    return lambda message: stderr_line(f"{label}: {message}")

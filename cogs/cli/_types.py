@@ -17,7 +17,7 @@ import argparse
 import math
 import re
 
-__all__ = ["integer", "positive_real", "real"]
+__all__ = ["integer", "positive_integer", "positive_real", "real"]
 
 _INT = re.compile(r"[+-]?[0-9]+")
 _REAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
@@ -45,4 +45,12 @@ def positive_real(text: str) -> float:
     value = real(text)
     if not value > 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number > 0")
+    return value
+
+
+def positive_integer(text: str) -> int:
+    """A whole number ≥ 1 written with ASCII digits."""
+    value = integer(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number ≥ 1")
     return value

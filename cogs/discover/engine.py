@@ -37,6 +37,7 @@ from cogs.discover.adam import AdamState, adam_epochs
 from cogs.discover.init import construction_weights, initial_thetas, strategies
 from cogs.discover.lm import LMState, lm_step
 from groups import parse_group
+from models.devices import torch_threads
 from models.residuals import unpack
 
 __all__ = ["EngineConfig", "MAX_BYTES", "discover", "memory_estimate"]
@@ -173,16 +174,10 @@ def discover(
     if not isinstance(config, EngineConfig):
         raise ValueError(f"config must be an EngineConfig, got {type(config).__name__}")
     G, q, restarts, seed, tol, time_limit, init_noise, threads = _check_args(group, q, restarts, seed, time_limit, tol, init_from, init_noise, threads, config)
-    old_threads = torch.get_num_threads()
-    if threads is not None:
-        torch.set_num_threads(threads)
-    try:
+    with torch_threads(threads):
         t0 = time.monotonic()
         out = _run(G, q, restarts, seed, time_limit, tol, init_from, init_noise, progress, config, t0)
         seconds = time.monotonic() - t0
-    finally:
-        if threads is not None:
-            torch.set_num_threads(old_threads)
     theta, losses, info = out
     W_a, W_b, W_c = (w.numpy().copy() for w in unpack(theta, q, G.order))
     return DiscoveryResult.build(

@@ -36,6 +36,7 @@ from cogs.distributed.merge import merge_results
 from cogs.distributed.plan import Shard, plan_shards, shard_key
 from cogs.distributed.progress import ShardBoard, stderr_line
 from cogs.distributed.shard import ShardTask, run_shard
+from models.training.checkpoint import check_keep_checkpoints
 
 
 @typing.final
@@ -115,9 +116,7 @@ class Executor:
                  interval: float | None = 10.0):
         if runs_per_shard is not None and int(runs_per_shard) < 1:
             raise ValueError(f"runs per shard must be ≥ 1, got {runs_per_shard}")
-        if keep_checkpoints is not None and (isinstance(keep_checkpoints, bool) or not isinstance(keep_checkpoints, int)
-                                             or keep_checkpoints < 1):
-            raise ValueError(f"keep_checkpoints must be an integer ≥ 1 or None (all), got {keep_checkpoints!r}")
+        check_keep_checkpoints(keep_checkpoints)
         self.work_dir = Path(work_dir)
         self.runs_per_shard = None if runs_per_shard is None else int(runs_per_shard)
         self.resume = bool(resume)

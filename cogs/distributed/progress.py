@@ -17,7 +17,11 @@ import time
 
 
 def stderr_line(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+    """One line on stderr; best effort (a closed or vanished stderr is not an error)."""
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
 
 
 @typing.final

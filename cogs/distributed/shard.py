@@ -27,6 +27,7 @@ from pathlib import Path
 import attrs
 
 from cogs.distributed.plan import Shard
+from cogs.objectives import make_objective
 from models.training import CHECKPOINT_EVERY_S
 
 PAUSE_ENV = "COGS_TEST_SHARD_PAUSE"
@@ -76,14 +77,6 @@ def latest_epoch(directory) -> int:
     return found[-1][0] if found else 0
 
 
-def _objective(name: str, group):
-    if name == "mse":
-        return None
-    from cogs.objectives import make_objective
-
-    return make_objective(name, group)
-
-
 def _pause_hook(task: ShardTask):
     """The test hook of the module doc, or None."""
     where = os.environ.get(PAUSE_ENV)
@@ -117,7 +110,7 @@ def run_shard(task: ShardTask, report=None) -> ShardOutcome:
         torch.set_num_threads(int(task.threads))
     config = attrs.evolve(task.shard.config, device=task.device)
     G = parse_group(config.group)
-    objective = _objective(task.objective, G)
+    objective = make_objective(task.objective, G)  # None for the built-in MSE
     ckpt_dir = Path(task.checkpoint_dir)
     resumed_from = latest_epoch(ckpt_dir)
     pid, host = os.getpid(), socket.gethostname()

@@ -97,6 +97,12 @@ def remove_temporaries(directory) -> list[Path]:
     return gone
 
 
+def check_keep_checkpoints(keep) -> None:
+    """Refuse a ``keep_checkpoints`` that is not an integer ≥ 1 or None (keep all)."""
+    if keep is not None and (isinstance(keep, bool) or not isinstance(keep, int) or keep < 1):
+        raise ValueError(f"keep_checkpoints must be an integer ≥ 1 or None (all), got {keep!r}")
+
+
 def prune_checkpoints(directory, keep: int) -> list[Path]:
     """Keep the ``keep`` newest checkpoints (at least one), delete the older ones; returns
     the deleted paths."""

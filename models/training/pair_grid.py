@@ -51,6 +51,8 @@ import warnings
 import numpy as np
 import torch
 
+from models.devices import torch_threads
+
 # Chunk sizes (batch independence: a run's numbers must not depend on which runs share its
 # batch). The rows per chunk come from (d, q) and the device alone, never from R: they fix the
 # order in which the gradient sums over chunks. Memory is bounded separately by processing the
@@ -308,12 +310,9 @@ class PairGrid:
                                       for k in range(workers)])
         elif self.per_run_matmul and cpu and mine > 1:
             # one run, or too little work to hand out: here, with the same single-threaded kernels
-            torch.set_num_threads(1)
-            try:
+            with torch_threads(1):
                 for b in self._blocks(R, 1)[0]:
                     self._evaluate_block(out, b, 0, grad, metrics)
-            finally:
-                torch.set_num_threads(mine)
         else:
             for b in self._blocks(R, 1)[0]:
                 self._evaluate_block(out, b, 0, grad, metrics)

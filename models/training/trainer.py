@@ -13,7 +13,6 @@ unaffected.
 
 from __future__ import annotations
 
-import contextlib
 import time
 import warnings
 
@@ -23,6 +22,7 @@ import numpy as np
 import torch
 
 from groups import parse_group
+from models.devices import torch_threads
 import models.training.checkpoint as ckpt
 from models.training.adam import BatchedAdam
 from models.training.config import (
@@ -147,9 +147,7 @@ def train(
     others gives bitwise the same weights and metrics on a CPU, whatever the thread count
     (:mod:`models.training.pair_grid`; with ``config.compile`` or on CUDA, up to rounding).
     """
-    if keep_checkpoints is not None and (isinstance(keep_checkpoints, bool) or not isinstance(keep_checkpoints, int)
-                                         or keep_checkpoints < 1):
-        raise ValueError(f"keep_checkpoints must be an integer ≥ 1 or None (all), got {keep_checkpoints!r}")
+    ckpt.check_keep_checkpoints(keep_checkpoints)
     if checkpoint_every is not None and not checkpoint_every > 0:
         raise ValueError(f"checkpoint_every must be > 0 seconds or None, got {checkpoint_every!r}")
     device = resolve_device(config.device)
@@ -257,7 +255,7 @@ def train(
         diverged = torch.where(active & ~ok, epoch, diverged)
         active = active & ok
 
-    with _threads(1 if single else threads):
+    with torch_threads(1 if single else threads):
         for epoch in range(start, E):
             do_eval = epoch in eval_set
             if objective is None:
@@ -291,19 +289,6 @@ def train(
     if progress is not None and E == 0:
         progress(0, 0)
     return _result(config, history, diverged, (W_a, W_b, W_c), grid, device, tag)
-
-
-@contextlib.contextmanager
-def _threads(n: int):
-    """torch's thread count of this thread set to ``n`` within the block."""
-    old = torch.get_num_threads()
-    if n != old:
-        torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        if torch.get_num_threads() != old:
-            torch.set_num_threads(old)
 
 
 def _result(config, history, diverged, weights, grid, device, tag) -> TrainResult:
