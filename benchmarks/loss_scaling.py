@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from cogs.loss import brute_force_loss, fast_loss
+from models.exact_loss import brute_force_loss, fast_loss
 from groups import parse_group
 from models.io import save_weights
-from models.network import all_pairs
+from models.forward import all_pairs
 
 
 def _weights(d: int, q: int, seed: int = 0):

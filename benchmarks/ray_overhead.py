@@ -52,7 +52,7 @@ def _cpu() -> float:
 
 def run_local(out: Path, epochs: int, seeds) -> tuple[float, float]:
     """(wall seconds, CPU seconds)."""
-    from cogs.sweep import run_sweep
+    from cogs.jobs.sweep import run_sweep
 
     t, c = time.perf_counter(), _cpu()
     run_sweep("fig4", out, epochs=epochs, seeds=seeds, device="cpu", log=lambda *a, **k: None)
@@ -62,8 +62,8 @@ def run_local(out: Path, epochs: int, seeds) -> tuple[float, float]:
 def run_ray(out: Path, epochs: int, seeds, shard_runs) -> tuple[float, float, float]:
     """(wall seconds, seconds of Ray's start and stop, CPU seconds of every process involved)."""
     from cogs.distributed import make_executor
-    from cogs.distributed.presets import preset_jobs
-    from cogs.sweep import executing, run_sweep
+    from cogs.jobs.sweep import preset_jobs
+    from cogs.jobs.sweep import executing, run_sweep
 
     c0 = _cpu()
     t0 = time.perf_counter()

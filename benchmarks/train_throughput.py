@@ -45,7 +45,7 @@ import torch
 from torch import nn
 
 from groups import parse_group
-from models.network import all_pairs
+from models.forward import all_pairs
 from models.training import TrainConfig, train
 from models.training.seeding import default_init, split
 

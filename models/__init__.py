@@ -21,7 +21,7 @@ __all__ = [*_NETWORK, *_TRAINING]
 def __getattr__(name: str):
     # plain import statements (never importlib): tests/test_layers.py reads every edge
     if name in _NETWORK:
-        from models import network as module
+        from models import forward as module
     elif name in _TRAINING:
         from models import training as module
     else:

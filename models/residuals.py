@@ -18,7 +18,7 @@ Everything is batched over leading dimensions (R restarts in one tensor program)
 >>> G = parse_group("Z3")
 >>> g = torch.Generator().manual_seed(0)
 >>> W = [torch.randn(2, 3, generator=g, dtype=torch.float64) for _ in range(2)] + [torch.randn(3, 2, generator=g, dtype=torch.float64)]
->>> from models.network import brute_force_loss
+>>> from models.forward import brute_force_loss
 >>> bool(torch.isclose((residuals(*W, G) ** 2).sum(), brute_force_loss(*W, G), rtol=1e-12))
 True
 """

@@ -12,12 +12,12 @@ import json
 import math
 import types
 
-from cogs.analysis.paper import PaperReading
+from cogs.reading.paper import PaperReading
 
 import numpy as np
 import pytest
 
-from cogs.analysis import (
+from cogs.reading import (
     BlockName,
     FactorName,
     NetworkAnalysis,
@@ -418,7 +418,7 @@ def test_builtin_matchers_agree_with_the_registry_builders():
     disguised (row scaling D, node order, node signs), is named by its own name — by the
     closed-form matcher and by the generic builder-based one."""
     gens = pytest.importorskip("cogs.generators")
-    from cogs.analysis import matcher_for
+    from cogs.reading import matcher_for
 
     reg = gens.default_registry()
     rng = np.random.default_rng(8)
@@ -452,7 +452,7 @@ def test_zero_set_breaks_ties_between_equally_specific_readings():
     the reading z_nu_i * z_xi (zero-set of 7 SPs) must beat z_nu * z_nu_i (6)."""
     xi = np.exp(1j * np.pi / 4)
     assert np.allclose(np.array(z_xi(xi, 1)), np.array(z_nu(xi)))
-    from cogs.analysis import classify_block
+    from cogs.reading import classify_block
 
     rng = np.random.default_rng(4)
     for _ in range(12):  # with noise, either reading may have the smaller residual
@@ -466,7 +466,7 @@ def test_lsq_factor_estimate_uses_both_halves():
     """F = x*y with x = [(1,1,1), ρ] and y = z_syn: the least-squares estimate of y is exact
     on a clean product and, with noise on the block, closer to y than the first half alone
     (averaged over draws), while the ratio ρ (and so the pairing) is the same."""
-    from cogs.analysis.factorize import make_pairing
+    from cogs.reading.factorize import make_pairing
 
     rng = np.random.default_rng(7)
     rho = np.array([0.8 + 0.6j, -0.8 - 0.6j, 0.28 - 0.96j])  # z_nu at ν = 0.8+0.6i: (ν, −ν, −ν⁻²)

@@ -132,7 +132,7 @@ def test_threshold_must_be_finite_and_positive(tmp_path, f46, capsys, value):
 
 def test_a_registered_analysis_reaches_analyze(tmp_path, f46, capsys):
     """cogs analyze iterates the analysis registry: a user's analysis adds its keys to --json."""
-    from cogs.analyses import Analysis, register, unregister
+    from cogs.reports import Analysis, register, unregister
 
     class Width(Analysis):
         name = "width_test"

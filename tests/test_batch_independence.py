@@ -121,7 +121,7 @@ def test_training_does_not_depend_on_the_thread_count():
 def test_sp_records_of_a_run_are_those_it_has_alone():
     """The SP trajectories recorded during training are per-run too (a float64 read-out)."""
     cfg = dict(group="Z5", q=10, epochs=6, lrs=(0.01,), wds=(1e-4,), device="cpu", dtype="float64", record_sp=True)
-    from cogs.dynamics import sp_recorder
+    from cogs.sp.dynamics import sp_recorder
 
     alone = train(TrainConfig(seeds=(3,), **cfg), sp_recorder=sp_recorder)
     batch = train(TrainConfig(seeds=(1, 3), **cfg), sp_recorder=sp_recorder)

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from groups import parse_group
-from models.network import all_pairs, loss_and_accuracy
+from models.forward import all_pairs, loss_and_accuracy
 from models.training.seeding import default_init
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"

@@ -1,4 +1,4 @@
-"""cogs.bounds and `cogs bounds`: the lower bound 3c + r against hand-computed values, the
+"""cogs.solver.bounds and `cogs bounds`: the lower bound 3c + r against hand-computed values, the
 paper's orders, CoGS's best construction, discovery results, and the CLI."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from cogs.bounds import bounds, lower_bound, read_results
+from cogs.solver.bounds import bounds, lower_bound, read_results
 
 # (group, c, r, 3c + r), counted by hand: r = #{k ≠ 0 : 2k = 0}, c = (d − 1 − r)/2
 HAND = [

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cogs.generators import default_registry, make_generator, scoped_registry
-from cogs.generators.chain import chain_link, tri3
+from cogs.generators.builtin_linked import chain_link, tri3
 from cogs.generators.linked import LinkedBlock, LinkSignature, readout_error
 from cogs.generators.registry import RegistrationError
 from cogs.solver import construct

@@ -12,10 +12,10 @@ import pytest
 import torch
 
 from cogs.cli.main import main
-from cogs.analysis.table2 import KEYS, summarize
-from cogs.analyses.family_shares import shares_of_all
+from cogs.reports.table2 import KEYS, summarize
+from cogs.reports.family_shares import shares_of_all
 from models.io import load_weights
-from models.network import all_pairs, forward
+from models.forward import all_pairs, forward
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

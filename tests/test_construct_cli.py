@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from models.io import load_weights
-from models.network import brute_force_loss
+from models.forward import brute_force_loss
 
 
 def cogs(*args):

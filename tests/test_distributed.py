@@ -23,7 +23,7 @@ import torch
 from cogs.cli.main import main as cogs_main
 from cogs.distributed import LocalExecutor, ShardsFailed, make_executor, merge_results, plan_shards, shard_bytes
 from cogs.distributed.plan import max_runs
-from cogs.distributed.presets import preset_jobs
+from cogs.jobs.sweep import preset_jobs
 from cogs.distributed.shard import PAUSE_ENV
 from models.training import TrainConfig, save_checkpoint, train
 
@@ -316,9 +316,9 @@ def test_ray_only_options_are_refused_with_the_local_backend(tmp_path, capsys):
 
 @pytest.mark.parametrize("preset", ["table2", "fig4", "width", "fig3", "rstar"])
 def test_preset_jobs_are_the_grids_the_sweep_trains(tmp_path, preset):
-    from cogs import sweep
+    from cogs.jobs import sweep
     from cogs.distributed.executor import objective_name
-    from cogs.dynamics import sp_recorder
+    from cogs.sp.dynamics import sp_recorder
 
     class Recorder:
         def __init__(self):

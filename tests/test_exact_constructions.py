@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from cogs.loss import fast_loss
+from models.exact_loss import fast_loss
 from cogs.solver import MEMORIZE_MAX_D, construct
 from cogs.solver.strategies import reference_orders
 from groups import parse_group
@@ -58,7 +58,7 @@ def test_memorize_certifies_without_brute_force():
 
 
 def test_exact_loss_agrees_with_fast_loss_and_switches_at_q_equal_d_squared():
-    from cogs.loss import exact_loss, exact_loss_method
+    from models.exact_loss import exact_loss, exact_loss_method
 
     rng = np.random.default_rng(3)
     G = parse_group("Z2xZ3")

@@ -1,4 +1,4 @@
-"""cogs.analysis.explain: node homes, DC inputs, output links, and the local dimension of the
+"""models.explain: node homes, DC inputs, output links, and the local dimension of the
 solution set (Jacobian nullity minus the per-node gauge) on networks with known answers."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import torch
 
-from cogs.analysis import Explanation, explain
-from cogs.analysis.explain import gauge_vectors
+from cogs.reading import Explanation, explain
+from models.explain import gauge_vectors
 from groups import parse_group
-from models.network import brute_force_loss
+from models.forward import brute_force_loss
 from models.residuals import jacobian
 
 

@@ -154,7 +154,7 @@ def test_the_reader_sees_every_kind_of_import():
         import numpy
 
         def f():
-            from cogs import dynamics
+            from cogs.sp import dynamics
             import importlib
             return importlib.import_module("x"), __import__("y")
         """
@@ -163,13 +163,13 @@ def test_the_reader_sees_every_kind_of_import():
     r.visit(ast.parse(code))
     assert sorted(e[0] for e in r.edges) == sorted(
         ["models.limits", "groups", "models.training.config", "models.safe_files", "models.training.trainer",
-         "cogs.dynamics"])
+         "cogs.sp.dynamics"])
     assert [(fn, call) for fn, _, call in r.dynamic] == [("f", "importlib.import_module('x')"), ("f", "__import__('y')")]
 
 
 def test_every_package_is_read():
     assert {m.split(".")[0] for m in MODULES} == set(LAYERS)
-    assert {"models.training.trainer", "cogs.dynamics", "cogs.cli.main", "algebra", "groups._fourier"} <= set(MODULES)
+    assert {"models.training.trainer", "cogs.sp.dynamics", "cogs.cli.main", "algebra", "groups._fourier"} <= set(MODULES)
 
 
 def _upward(readers) -> list[str]:
@@ -182,7 +182,7 @@ def test_the_layer_rule_fires_on_an_upward_import():
     up = _Reader("groups._base", MODULES["groups._base"])
     up.visit(ast.parse("from models import io\n"))
     lazy = _Reader("models.io", MODULES["models.io"])
-    lazy.visit(ast.parse("def f():\n    import cogs.loss\n"))
+    lazy.visit(ast.parse("def f():\n    import cogs.sp.loss\n"))
     side = _Reader("models.io", MODULES["models.io"])
     side.visit(ast.parse("from groups import parse_group\nimport algebra\n"))
     assert len(_upward({"groups._base": up, "models.io": lazy})) == 2

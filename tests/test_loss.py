@@ -1,4 +1,4 @@
-"""Tests of cogs/loss.py: the exact loss three ways (brute force, SP forms, weight space)
+"""Tests of cogs/sp/loss.py: the exact loss three ways (brute force, SP forms, weight space)
 against an independent numpy enumeration of docs/mathematics.md#the-network-and-its-loss, gradients, memory at d = 127, the
 constraint report, and the global / partial solutions of docs/solutions.md#global-solutions assembled from blocks.
 """
@@ -11,14 +11,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cogs.loss import (
-    brute_force_loss,
-    constraint_report,
-    fast_loss,
-    sp_form_loss,
-    sp_loss_general,
-    sp_loss_zero_mean,
-)
+from cogs.sp.loss import constraint_report, sp_form_loss, sp_loss_general, sp_loss_zero_mean
+from models.exact_loss import brute_force_loss, fast_loss
 from groups import parse_group
 from models.element import Block, BlockSemiring, assemble
 
@@ -188,10 +182,10 @@ def test_z_syn_everywhere_is_partial(d):
 
 @pytest.mark.parametrize("spec", ["Z7", "Z8", "Z2xZ4", "Z3xZ6"])
 def test_constraint_report_matches_families(spec):
-    """The report (real-weight fast path) equals cogs.families at the orbit representatives,
+    """The report (real-weight fast path) equals cogs.sp.families at the orbit representatives,
     in paper units (coefficients from the docs/mathematics.md#characters-and-the-fourier-transform sums × λ); families is itself checked
     against the brute-force d³ tensor in test_potentials."""
-    from cogs.families import families
+    from cogs.sp.families import families
 
     G = parse_group(spec)
     d = G.order

@@ -9,8 +9,8 @@ import types
 import numpy as np
 import pytest
 
-from cogs.analysis import analyze_network, factorize
-from cogs.analysis.paper import (
+from cogs.reading import analyze_network, factorize
+from cogs.reading.paper import (
     name_order2,
     name_order3,
     name_paper_factor,
@@ -18,7 +18,7 @@ from cogs.analysis.paper import (
     principal_cbrt,
     read_pairing,
 )
-from cogs.analysis.table2 import network_row, summarize, table2
+from cogs.reports.table2 import network_row, summarize, table2
 
 W = np.exp(2j * np.pi / 3)
 RNG = np.random.default_rng(7)
@@ -224,7 +224,7 @@ def test_constructed_f46_reads_as_the_paper_construction():
 def test_lsq_estimate_halves_the_noise_of_y():
     rng = np.random.default_rng(3)
     F0 = kron_rows(z_nu(0.7 * np.exp(0.3j)), syn_ab(1, 1))
-    from cogs.analysis.paper import paper_pairing
+    from cogs.reading.paper import paper_pairing
 
     errs = {"first": [], "lsq": []}
     for _ in range(40):

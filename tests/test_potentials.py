@@ -1,4 +1,4 @@
-"""Tests of cogs/potentials.py and cogs/families.py: sum potentials are homomorphisms
+"""Tests of cogs/sp/potentials.py and cogs/sp/families.py: sum potentials are homomorphisms
 (docs/mathematics.md#sum-potentials), the partial-solution table of docs/solutions.md#partial-solutions, and the vectorised families agree with
 the brute-force d³ tensor of all r_{k1k2k} and with the per-block SPs of a lifted block.
 
@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from algebra import COMPLEX
 from algebra.testing import check_homomorphism
-from cogs.families import families
-from cogs.potentials import (
+from cogs.sp.families import families
+from cogs.sp.potentials import (
     BLOCK_FAMILIES,
     BlockPotential,
     SumPotential,

@@ -21,8 +21,8 @@ import pathlib
 
 import numpy as np
 
-from cogs.analysis import default_matchers, resolve_matchers
-from cogs.analysis.classify import vanishing_of
+from cogs.reading import default_matchers, resolve_matchers
+from cogs.reading.classify import vanishing_of
 from cogs.generators import Signature, current_registry, default_registry, register_generator, scoped_registry
 from cogs.solver import plan_layout, requirement, search
 
@@ -86,7 +86,7 @@ def test_builtin_families_kill_what_their_generators_declare():
 def test_a_scoped_replacement_of_a_builtin_family_brings_its_own_vanishing_set():
     """Replace z_nu inside a scope by a generator of the same name that declares nothing
     vanishing: the analysis must use that declaration, not the default registry's."""
-    from cogs.analysis import classify_block
+    from cogs.reading import classify_block
 
     default_z_nu = next(m for m in resolve_matchers() if m.name == "z_nu")
     assert vanishing_of(default_z_nu, "complex") == {"aac", "bbc"}  # docs/solutions.md, typed in
@@ -119,7 +119,7 @@ def _modules() -> dict[str, pathlib.Path]:
 
 
 def _own(name: str) -> bool:
-    return name.startswith(("cogs.generators", "cogs.solver")) or name in {f"cogs.analysis.{m}" for m in OWN_ANALYSIS}
+    return name.startswith(("cogs.generators", "cogs.solver")) or name in {f"cogs.reading.{m}" for m in OWN_ANALYSIS}
 
 
 def test_generators_solver_and_naming_have_no_import_cycles_or_hidden_imports():
@@ -162,7 +162,7 @@ def test_generators_solver_and_naming_have_no_import_cycles_or_hidden_imports():
 def test_a_matcher_registered_in_a_scope_ends_with_the_scope():
     """register_matcher belongs to a registry: a global one applies in every scope, a scoped
     one only inside its scope (it used to stay registered for the rest of the process)."""
-    from cogs.analysis import register_matcher
+    from cogs.reading import register_matcher
 
     class Fixed:  # a closed-form matcher that names nothing
         order, kinds = 2, ("complex",)

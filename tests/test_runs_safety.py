@@ -256,7 +256,7 @@ def test_sweep_owns_its_shards(tmp_path, capsys):
 
 
 def test_sweep_clears_its_folder_in_one_place(tmp_path, capsys, monkeypatch):
-    import cogs.outdir as outdir
+    import cogs.jobs.outdir as outdir
 
     calls = []
     real = outdir.prepare_out

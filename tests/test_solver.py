@@ -3,7 +3,7 @@ order docs/solutions.md#global-solutions predicts; the search works from the reg
 uncovered orbits are named; the explicit z_F6 formula and the balanced norms of docs/solutions.md#global-solutions.
 
 Orders and orbit counts are computed here independently (from the moduli); losses are
-checked with cogs.loss.fast_loss and, independently, models.network.brute_force_loss on the
+checked with models.exact_loss.fast_loss and, independently, models.forward.brute_force_loss on the
 weights as saved and re-loaded.
 """
 
@@ -18,11 +18,11 @@ import pytest
 import torch
 
 from cogs.generators import Signature, default_registry, register_generator, scoped_registry
-from cogs.loss import fast_loss
+from models.exact_loss import fast_loss
 from cogs.solver import CoverageError, construct, requirement, search
 from groups import parse_group
 from models.io import load_weights
-from models.network import brute_force_loss
+from models.forward import brute_force_loss
 
 try:
     from helpers import explicit_zf6 as _explicit_zf6

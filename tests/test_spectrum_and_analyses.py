@@ -1,4 +1,4 @@
-"""The spectral hand-off (models.spectrum) and the registry of report analyses (cogs.analyses).
+"""The spectral hand-off (models.spectrum) and the registry of report analyses (cogs.reports).
 
 The spectrum is checked against the character sums written out in tests/helpers.py (not
 the FFT the code uses), on cyclic and product groups, odd and even; the analyses registry
@@ -14,7 +14,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cogs.analyses import ANALYSES, Analysis, Readings, figures_of, markdown_of, register, registered, report_of, unregister
+from cogs.reports import ANALYSES, Analysis, Readings, figures_of, markdown_of, register, registered, report_of, unregister
 from groups import parse_group
 from models.spectrum import Spectrum, fourier_coefficients, paper_scale
 from tests.helpers import SMALL_GROUPS, coefficients_ref, paper_lambda, random_weights
@@ -163,8 +163,8 @@ def test_a_key_reported_twice_is_an_error(readings):
 
 def test_each_network_is_converted_once_and_read_twice_at_most(monkeypatch):
     """Readings.from_result converts each run's weights once; the lsq reading reuses the spectra."""
-    import cogs.analyses.base as base
-    import cogs.analysis as analysis
+    import cogs.reports.base as base
+    import cogs.reading as analysis
     from models.training import TrainConfig, train
 
     calls = {"spectrum": 0, "read": 0}
@@ -189,7 +189,7 @@ def test_each_network_is_converted_once_and_read_twice_at_most(monkeypatch):
 
 
 class _NoFigures:
-    """A stand-in for cogs.report.figures that draws nothing."""
+    """A stand-in for cogs.reports.figures that draws nothing."""
 
     def __getattr__(self, name):
         return lambda *a, **k: None
@@ -197,7 +197,7 @@ class _NoFigures:
 
 def test_a_subset_reads_nothing_again(readings, monkeypatch):
     """Readings.subset picks networks by index; the readings are the same objects, not re-read."""
-    import cogs.analysis as analysis
+    import cogs.reading as analysis
 
     monkeypatch.setattr(analysis, "analyze_spectrum", lambda *a, **k: pytest.fail("read again"))
     sub = readings.subset([2, 0])
@@ -210,7 +210,7 @@ def test_a_subset_reads_nothing_again(readings, monkeypatch):
 
 
 def test_sweep_mean_order_from_a_histogram():
-    from cogs.sweep import _all_kinds, _mean
+    from cogs.jobs.sweep import _all_kinds, _mean
 
     assert _mean({"4": 3, "6": 1}) == pytest.approx((4 * 3 + 6) / 4)
     assert _mean({}) is None
@@ -224,7 +224,7 @@ def test_sweep_mean_order_from_a_histogram():
 ])
 def test_sweep_reports_state_the_set_up_their_grids_train(preset, fragments):
     """The set-up line is read off the grids the preset trains (not written a second time)."""
-    from cogs.sweep import _setup_line, sweep_grids
+    from cogs.jobs.sweep import _setup_line, sweep_grids
 
     line = _setup_line(sweep_grids(preset, epochs=100, seeds=(1, 2)))
     for f in fragments + ["seeds 1, 2", "100 epochs", "lr = 0.01"]:

@@ -91,7 +91,7 @@ def test_init_train_frac_one_and_sp_recording(tmp_path, capsys):
 
 
 def test_sp_objective_option(tmp_path, capsys):
-    pytest.importorskip("cogs.loss")
+    pytest.importorskip("cogs.sp.loss")
     rc, stdout, err = cli(capsys, "--group", "Z5", "--hidden", "6", "--epochs", "3", "--objective", "sp-no-rstar",
                           "--dtype", "float64", "--device", "cpu", "--out", str(tmp_path / "sp"), "--json")
     assert rc == 0, err

@@ -1,4 +1,4 @@
-"""Batched trainer (models.training) and SP trajectories (cogs.dynamics).
+"""Batched trainer (models.training) and SP trajectories (cogs.sp.dynamics).
 
 Reference numbers come from docs/paper.md or from independent, plain one-run-at-a-time scripts
 written out here (nn.Linear + torch.optim.Adam + the docs/mathematics.md#the-network-and-its-loss loss), never from the trainer.
@@ -15,7 +15,7 @@ import pytest
 import torch
 from torch import nn
 
-from cogs.dynamics import sp_recorder, sp_trajectory
+from cogs.sp.dynamics import sp_recorder, sp_trajectory
 from groups import parse_group
 from models.training import (
     BatchedAdam,
@@ -331,7 +331,7 @@ def test_diverging_run_is_frozen_and_others_unharmed():
     after = [i for i, ep in enumerate(mixed.epochs) if ep >= e]
     assert np.all(np.isnan(mixed.metrics["train_loss"][r, after]))
     assert all(np.isfinite(w).all() for w in mixed.weights(r))  # frozen at the last finite state
-    from cogs.jsonable import jsonable
+    from models.jsonable import jsonable
 
     text = json.dumps(jsonable(mixed.to_json()), allow_nan=False)
     assert json.loads(text)["runs"][1]["status"] == "diverged"

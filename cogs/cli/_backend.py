@@ -77,7 +77,7 @@ def report_failures(executor) -> int:
 @contextlib.contextmanager
 def sweep_backend(args):
     """For ``cogs sweep``: None on the one-batch path; otherwise the executor (started, nothing
-    submitted) that :func:`cogs.sweep.run_sweep` trains every grid with, checkpointing into
+    submitted) that :func:`cogs.jobs.sweep.run_sweep` trains every grid with, checkpointing into
     OUT/shards. run_sweep checks and prepares OUT before it submits any shard."""
     from pathlib import Path
 

@@ -40,8 +40,8 @@ def _keys(text):
 
 def analyse_files(files, group=None, keys=None, threshold: float = DEFAULT_THRESHOLD) -> dict:
     """The document ``cogs analyze --json`` prints (see the module doc)."""
-    from cogs.analyses import Readings, report_of
-    from cogs.analysis.table2 import network_row
+    from cogs.reports import Readings, report_of
+    from cogs.reports.table2 import network_row
     from groups import parse_group
     from models.spectrum import Spectrum
     from models.state_dict import load_any_weights
@@ -66,15 +66,15 @@ def analyse_files(files, group=None, keys=None, threshold: float = DEFAULT_THRES
             "table2": network_row(an),
             "match_rate": an.stats()["match_rate"],
         })
-    # every registered analysis (cogs.analyses): Table 2, the family shares in three readings,
+    # every registered analysis (cogs.reports): Table 2, the family shares in three readings,
     # order histograms, and whatever a user registered
     pooled = {k: v for k, v in report_of(readings).items() if v != {} or k == "table2"} if networks else {"table2": {}}
     return {"threshold": threshold, "networks": networks, **pooled}
 
 
 def run(args) -> int:
-    from cogs.report import table2_text
-    from cogs.report.tables import plain_table
+    from cogs.reports import table2 as table2_text
+    from cogs.reports.tables import plain_table
 
     doc = analyse_files(args.weights, args.group, _keys(args.keys), args.threshold)
     if args.json:
@@ -99,13 +99,13 @@ def run(args) -> int:
         G = parse_group(d.pop())
         G_d = G.order if len(G.moduli) == 1 else None
     print(f"Table 2 over {n} network(s)")
-    print(plain_table(table2_text.header(), table2_text.rows(doc["table2"], f"{n} network(s)", G_d)))
-    print("\n".join(table2_text.legend()))
+    print(plain_table(table2_text.text_header(), table2_text.text_rows(doc["table2"], f"{n} network(s)", G_d)))
+    print("\n".join(table2_text.text_legend()))
     print("- order: active nodes whose dominant input frequency is the orbit (|A_kj| ≥ the threshold); "
           "error: the pairing search's Frobenius deviation, factorable when ≤ 0.1·√(3·order); "
           "—: not of order 4/6 or not named.")
     if doc.get("family_shares") is not None:
-        from cogs.analyses.family_shares import HEADER, LEGEND, share_rows
+        from cogs.reports.family_shares import HEADER, LEGEND, share_rows
 
         print()
         print(f"Family shares over {n} network(s), three readings")

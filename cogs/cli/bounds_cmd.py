@@ -24,7 +24,7 @@ def _fmt(x) -> str:
 
 
 def run(args) -> int:
-    from cogs.bounds import bounds, read_results, results_groups
+    from cogs.solver.bounds import bounds, read_results, results_groups
     from groups import parse_group
 
     specs = [s.strip() for s in str(args.group).split(",")]

@@ -41,8 +41,8 @@ def run(args) -> int:
     import sys
 
     from cogs.cli.main import print_json
-    from cogs.compare import CompareConfig, run_compare
-    from cogs.report.markdown import summary_text
+    from cogs.jobs.compare import CompareConfig, run_compare
+    from cogs.reports.markdown import summary_text
     from cogs.solver import STRATEGIES
     from groups import parse_group
     from models.training import parse_seeds, terminal_progress

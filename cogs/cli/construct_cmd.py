@@ -50,7 +50,7 @@ def run(args) -> int:
         if args.strategy not in ("chain", "auto"):
             raise ValueError(f"--phi and --no-tri3 apply to --strategy chain (or auto), not {args.strategy}")
     if args.phi is not None:
-        from cogs.generators.chain import valid_phi
+        from cogs.generators.builtin_linked import valid_phi
 
         valid_phi(args.phi)
     c = construct(G, args.strategy, seed=args.seed, balance=not args.no_balance, phi=args.phi, tri3=not args.no_tri3)

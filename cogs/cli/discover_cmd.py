@@ -96,7 +96,7 @@ class _Progress:
 
 def _explain_lines(result) -> list[str] | None:
     try:
-        from cogs.analysis.explain import explain
+        from models.explain import explain
     except ImportError:
         return None
     try:
@@ -138,7 +138,7 @@ def run(args) -> int:
     import json
 
     from cogs.discover import discover, scan
-    from cogs.jsonable import jsonable
+    from models.jsonable import jsonable
     from models.atomic import atomic_open
 
     _check(args)

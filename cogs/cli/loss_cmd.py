@@ -108,8 +108,9 @@ def evaluate(weights, pairs: str = "all", accuracy: bool | None = None, path: st
     import torch
 
     from models.limits import check, loss_estimate
-    from cogs.loss import brute_force_loss, constraint_report, exact_loss, exact_loss_method
-    from models.network import loss_and_accuracy, pairs_from_index
+    from models.exact_loss import brute_force_loss, exact_loss, exact_loss_method
+    from cogs.sp.loss import constraint_report
+    from models.forward import loss_and_accuracy, pairs_from_index
 
     G = weights.group
     d, q = G.order, weights.q

@@ -20,7 +20,7 @@ import json
 import os
 import sys
 
-from cogs.jsonable import jsonable
+from models.jsonable import jsonable
 
 SUBCOMMANDS: list[tuple[str, str, str]] = [
     # (name, module, one-line help)

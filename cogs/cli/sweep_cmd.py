@@ -18,7 +18,7 @@ from cogs.cli._types import integer
 
 
 def add_arguments(p) -> None:
-    from cogs.sweep import PRESETS
+    from cogs.jobs.sweep import PRESETS
 
     p.add_argument("--preset", required=True, choices=PRESETS, help="which experiment")
     p.add_argument("--scale", choices=("cpu", "full"), default="cpu", help="cpu: d = 23 only; full: d ∈ {23, 71, 127}")
@@ -39,15 +39,15 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     from cogs.cli.main import print_json
-    from cogs.sweep import run_sweep
+    from cogs.jobs.sweep import run_sweep
     from models.training import parse_seeds, resolve_device, terminal_progress
 
     if args.epochs < 1:
         raise ValueError(f"--epochs must be ≥ 1, got {args.epochs}")
     from cogs.cli._backend import report_failures, sweep_backend
 
-    from cogs.outdir import check_out
-    from cogs.sweep import SWEEP_OUTPUTS
+    from cogs.jobs.outdir import check_out
+    from cogs.jobs.sweep import SWEEP_OUTPUTS
 
     seeds = tuple(parse_seeds(args.seeds))
     if args.backend == "local":

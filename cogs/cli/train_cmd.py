@@ -20,7 +20,7 @@ from cogs.cli._types import integer, real
 from pathlib import Path
 
 
-from cogs.objectives import OBJECTIVES, make_objective
+from cogs.sp.objectives import OBJECTIVES, make_objective
 
 
 def add_arguments(p) -> None:
@@ -95,8 +95,8 @@ def build_config(args):
 
 def run(args) -> int:
     from cogs.cli.main import print_json
-    from cogs.dynamics import sp_recorder
-    from cogs.runs import write_runs
+    from cogs.sp.dynamics import sp_recorder
+    from cogs.jobs.runs import write_runs
     from models.training import resolve_device, terminal_progress, train
     from models.training.config import check_size, float_token
 
@@ -110,8 +110,8 @@ def run(args) -> int:
         check_size(config)  # over the limits: refused before the output folder is touched
     objective = make_objective(args.objective, G)
     out = Path(args.out)
-    from cogs.outdir import check_out, check_resume, prepare_out
-    from cogs.runs import TRAIN_OUTPUTS
+    from cogs.jobs.outdir import check_out, check_resume, prepare_out
+    from cogs.jobs.runs import TRAIN_OUTPUTS
 
     # an earlier job's runs: refused, replaced (--overwrite) or continued (--resume), refused
     # before anything starts; a resume is checked against the checkpoints before stale runs go

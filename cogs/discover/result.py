@@ -2,12 +2,12 @@
 
 :class:`DiscoveryResult` holds the best network (float64 numpy), its loss three ways — the
 engine's ‖ρ‖² (:func:`models.residuals.residuals`), the per-sample brute force of
-:func:`models.network.brute_force_loss` (whose expansion ‖o − ō‖² − 2(o_y − ō) + 1 − 1/d
+:func:`models.forward.brute_force_loss` (whose expansion ‖o − ō‖² − 2(o_y − ō) + 1 − 1/d
 bottoms out near 1e-16) and the residual-form enumeration of
 :func:`models.residuals.residual_loss` (~1e-30 for exact solutions) — and everything needed to
 reproduce the run. ``save(out_dir)`` writes ``best.npz`` (:func:`models.io.save_weights`, the
 metadata in ``meta``) and ``certificate.json`` (atomic), whose loss is checked by brute force
-and, for d ≤ 64, by the general κ form of :func:`cogs.loss.sp_loss_general` (valid with DC input
+and, for d ≤ 64, by the general κ form of :func:`cogs.sp.loss.sp_loss_general` (valid with DC input
 components, which discovered networks usually have).
 """
 
@@ -23,7 +23,7 @@ import attrs
 import numpy as np
 import torch
 
-from cogs.jsonable import jsonable
+from models.jsonable import jsonable
 from groups import FiniteAbelianGroup
 
 __all__ = ["CERT_KAPPA_MAX_D", "DiscoveryResult", "ScanResult", "ScanRow", "version"]
@@ -84,7 +84,7 @@ class DiscoveryResult:
 
     @classmethod
     def build(cls, group, q, W_a, W_b, W_c, *, losses, tol, **kw) -> "DiscoveryResult":
-        from models.network import brute_force_loss
+        from models.forward import brute_force_loss
         from models.residuals import residual_loss, residuals
 
         Wt = _tensors(W_a, W_b, W_c)
@@ -142,7 +142,7 @@ class DiscoveryResult:
 
     def certificate(self) -> dict:
         """Independent evidence for the loss of the best network (plain JSON)."""
-        from cogs.loss import sp_loss_general
+        from cogs.sp.loss import sp_loss_general
 
         d = self.group.order
         kappa = float(sp_loss_general(*_tensors(*self.weights), self.group)) if d <= CERT_KAPPA_MAX_D else None

@@ -7,7 +7,7 @@ the ordinary trainer, checkpoints into its own folder and resumes from it when i
 (:mod:`~cogs.distributed.shard`). Executors run the shards — in this process
 (:class:`LocalExecutor`) or as Ray tasks with GPU/CPU requests, retried when a worker dies
 (:class:`~cogs.distributed.ray_backend.RayExecutor`) — and merge them back into the job's
-``TrainResult`` in the job's run order (:mod:`~cogs.distributed.merge`), so the output
+``TrainResult`` in the job's run order (:mod:`~cogs.distributed.gather`), so the output
 folders and reports are those of one batch.
 
 >>> from models.training import TrainConfig
@@ -19,7 +19,7 @@ executor is made. ``docs/scaling.md`` shows a laptop, one GPU box, a Ray cluster
 """
 
 from cogs.distributed.executor import Executor, LocalExecutor, ShardsFailed
-from cogs.distributed.merge import merge_results
+from cogs.distributed.gather import merge_results
 from cogs.distributed.plan import Shard, max_runs, plan_shards, shard_bytes, shard_key
 from cogs.distributed.shard import ShardOutcome, ShardTask, run_shard
 

@@ -9,7 +9,7 @@ shards at once; here it does nothing.
 
 Each shard checkpoints into ``work_dir/<shard key>`` and resumes from there when it runs again
 (``resume=True`` keeps the folders of an earlier run; otherwise a shard's folder is cleared
-before it starts — callers guard a used folder with :mod:`cogs.outdir`). Shard folders stay
+before it starts — callers guard a used folder with :mod:`cogs.jobs.outdir`). Shard folders stay
 after the merge, as the one-batch trainer's checkpoints do, so that resuming a job (or a
 sweep) whose shards finished trains nothing again; ``keep_checkpoints`` is the number of
 newest checkpoints each shard keeps (None: all), the trainer's ``keep_checkpoints`` per shard.
@@ -32,7 +32,7 @@ from pathlib import Path
 import attrs
 import numpy as np
 
-from cogs.distributed.merge import merge_results
+from cogs.distributed.gather import merge_results
 from cogs.distributed.plan import Shard, plan_shards, shard_key
 from cogs.distributed.progress import ShardBoard, stderr_line
 from cogs.distributed.shard import ShardTask, run_shard
@@ -45,9 +45,9 @@ class ShardsFailed(RuntimeError):
 
 
 def objective_name(objective) -> str:
-    """'mse' for None, the name of a named objective (``cogs.objectives.make_objective``
+    """'mse' for None, the name of a named objective (``cogs.sp.objectives.make_objective``
     gives its closures the option's name), or the string itself."""
-    from cogs.objectives import OBJECTIVES
+    from cogs.sp.objectives import OBJECTIVES
 
     if objective is None:
         return "mse"
@@ -136,7 +136,7 @@ class Executor:
 
     def shard_folders(self, config, objective=None, init=None) -> list[tuple[Path, Shard]]:
         """Where each shard of the job checkpoints, ``[(folder, shard), …]``, as ``train`` would
-        plan them; starts and writes nothing (for the resume checks of :mod:`cogs.outdir`)."""
+        plan them; starts and writes nothing (for the resume checks of :mod:`cogs.jobs.outdir`)."""
         digest = _digest(init_arrays(init, config.group))
         name = objective_name(objective)
         return [(self.work_dir / shard_key(shard, name, digest), shard) for shard in self.plan(config)[0]]

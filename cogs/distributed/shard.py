@@ -27,7 +27,7 @@ from pathlib import Path
 import attrs
 
 from cogs.distributed.plan import Shard
-from cogs.objectives import make_objective
+from cogs.sp.objectives import make_objective
 from models.training import CHECKPOINT_EVERY_S
 
 PAUSE_ENV = "COGS_TEST_SHARD_PAUSE"
@@ -101,7 +101,7 @@ def run_shard(task: ShardTask, report=None) -> ShardOutcome:
     and 'done' (seconds) events."""
     import torch
 
-    from cogs.dynamics import sp_recorder
+    from cogs.sp.dynamics import sp_recorder
     from groups import parse_group
     from models.training import checkpoint_epochs, train
 

@@ -11,7 +11,7 @@ Modules, lowest layer first (each imports only modules above it in this list):
 * :mod:`~cogs.generators.generator` — :class:`Generator`, :class:`Param`, :func:`make_generator`;
 * :mod:`~cogs.generators.verify` — :func:`verify_generator`: a declaration checked numerically;
 * :mod:`~cogs.generators.registry` — :class:`Registry`: named, verified collections;
-* :mod:`~cogs.generators.chain`, :mod:`~cogs.generators.builtin` — the built-in generators;
+* :mod:`~cogs.generators.builtin_linked`, :mod:`~cogs.generators.builtin` — the built-in generators;
 * :mod:`~cogs.generators.defaults` — :func:`default_registry`, the registry of built-ins;
 * :mod:`~cogs.generators.scope` — :func:`current_registry`, :func:`scoped_registry`,
   :func:`register_generator`;

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cogs.generators.chain import _sample_phi, chain_link, sign_node, tri3, unit
+from cogs.generators.builtin_linked import _sample_phi, chain_link, sign_node, tri3, unit
 from cogs.generators.generator import Param, make_generator
 from cogs.generators.registry import Registry
 from cogs.generators.signature import LinkSignature, Signature

@@ -2,7 +2,7 @@
 
 :func:`default_registry` holds every built-in of :mod:`cogs.generators.builtin` — the rows of
 the docs/solutions.md#partial-solutions table, the memorisation factors y_1, y_2 of docs/solutions.md#global-solutions and the linked generators of
-the chain construction (:mod:`cogs.generators.chain`) — each verified at registration
+the chain construction (:mod:`cogs.generators.builtin_linked`) — each verified at registration
 (strictly: an undeclared vanishing SP is an error). It is built once, on first use.
 
 Code that wants "the registry in force" should ask :func:`cogs.generators.scope.current_registry`

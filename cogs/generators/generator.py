@@ -33,7 +33,7 @@ import numpy as np
 
 from cogs.generators.linked import LinkedBlock
 from cogs.generators.signature import KINDS, LinkSignature, RegistrationError, Signature
-from cogs.jsonable import jsonable
+from models.jsonable import jsonable
 from groups import parse_group
 from models.element import Block, NetworkElement
 

@@ -43,7 +43,7 @@ import numpy as np
 
 from algebra import evaluate_polynomial, root_product
 from cogs.generators.merge import merge_nodes
-from cogs.potentials import BLOCK_TARGET, BlockPotential, block_potentials
+from cogs.sp.potentials import BLOCK_TARGET, BlockPotential, block_potentials
 from models.element import Block, BlockSemiring
 
 __all__ = ["PolynomialResult", "polynomial_construction", "polynomial_roots", "PolynomialError"]

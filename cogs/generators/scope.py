@@ -2,7 +2,7 @@
 
 Every function that takes ``registry=None`` (the solver's :func:`~cogs.solver.search`,
 :func:`~cogs.solver.construct`, :func:`~cogs.solver.plan_layout`, the chain functions, the
-analysis's :func:`~cogs.analysis.resolve_matchers`, …) resolves ``None`` with
+analysis's :func:`~cogs.reading.resolve_matchers`, …) resolves ``None`` with
 :func:`current_registry`, so a scope changes what all of them see. :func:`scoped_registry`
 makes a *copy* current for a ``with`` block (a context variable, so threads and async tasks
 keep their own), and :func:`register_generator` registers into whichever registry is current —

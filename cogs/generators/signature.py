@@ -40,7 +40,7 @@ import attrs
 import numpy as np
 
 from cogs.generators._literal import parse_call
-from cogs.potentials import BLOCK_FAMILIES, BLOCK_TARGET, BlockPotential, block_potentials
+from cogs.sp.potentials import BLOCK_FAMILIES, BLOCK_TARGET, BlockPotential, block_potentials
 
 __all__ = [
     "KINDS",
@@ -119,7 +119,7 @@ class Signature:
 
     ``r_kkk``: the declared value of Σ abc (a number), or ``None`` for "non-zero, value
     depends on the parameters or the group". ``vanishing``: block SPs of docs/mathematics.md#sum-potentials (strings as
-    in :mod:`cogs.potentials`, e.g. ``"a'bc"``, ``"aa'c"``, ``"aac"``), stored canonically.
+    in :mod:`cogs.sp.potentials`, e.g. ``"a'bc"``, ``"aa'c"``, ``"aac"``), stored canonically.
     Immutable and hashable; ``eval(repr(s)) == s`` and ``Signature.parse(repr(s)) == s``.
 
     >>> s = Signature(2, ["bbc", "aac"])

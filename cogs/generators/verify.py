@@ -38,7 +38,7 @@ import numpy as np
 from cogs.generators.generator import Generator
 from cogs.generators.linked import verify_linked
 from cogs.generators.signature import RegistrationError, monomial_rank
-from cogs.potentials import BLOCK_TARGET, block_potentials
+from cogs.sp.potentials import BLOCK_TARGET, block_potentials
 from groups import parse_group
 from models.element import Block
 

@@ -3,9 +3,9 @@
 A :class:`Certificate` records, per orbit {k, −k}: the generators and their parameters
 (ν, ξ, ε, α, β as numbers), the order (nodes after merging), the block-level SP values of
 docs/mathematics.md#sum-potentials of the normalised block, the full-group constraint report of
-:func:`cogs.loss.constraint_report` computed from the final weights (r_kkk, and the R_c, R_n,
+:func:`cogs.sp.loss.constraint_report` computed from the final weights (r_kkk, and the R_c, R_n,
 R_* violations), and for cross-orbit cancellation the residual ρ_k and γ_k. Globally: the
-exact loss over all d² pairs (:func:`cogs.loss.exact_loss`: the weight-space form, or the
+exact loss over all d² pairs (:func:`models.exact_loss.exact_loss`: the weight-space form, or the
 residual sum when q ≥ d², as for memorize; plus the brute-force loss of
 :func:`models.residuals.residual_loss` when d ≤ 128: enumeration of all pairs, summing
 squared residuals so that exact solutions score ~1e-30 rather than the 1e-16 floor of the
@@ -28,7 +28,7 @@ import attrs
 import numpy as np
 import torch
 
-from cogs.jsonable import jsonable
+from models.jsonable import jsonable
 
 __all__ = ["Certificate", "certify", "jsonable"]
 
@@ -107,7 +107,8 @@ def certify(group, W_a, W_b, W_c, *, header: dict, orbit_rows: list[dict], brute
     """Compute the global evidence for weights (numpy float64) and merge it with the
     per-orbit rows (each with at least ``k``): the exact loss, the brute-force loss when
     d ≤ ``brute_force_max_d``, and the full-group constraint report per orbit."""
-    from cogs.loss import constraint_report, exact_loss, exact_loss_method
+    from models.exact_loss import exact_loss, exact_loss_method
+    from cogs.sp.loss import constraint_report
     from models.residuals import residual_loss
 
     d = group.order
@@ -138,7 +139,7 @@ def certify(group, W_a, W_b, W_c, *, header: dict, orbit_rows: list[dict], brute
         # DC input components: the zero-mean SP conditions do not decide the loss; certify with
         # the general κ form (per output orbit) and brute force, and say so.
         if d <= KAPPA_MAX_D:
-            from cogs.loss import kappa_terms
+            from cogs.sp.loss import kappa_terms
 
             with torch.no_grad():
                 terms = kappa_terms(*Wt, group)

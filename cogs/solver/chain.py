@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cogs.generators.chain import DEFAULT_PHI, valid_phi
+from cogs.generators.builtin_linked import DEFAULT_PHI, valid_phi
 from cogs.generators.registry import Registry
 from cogs.generators.scope import current_registry
 from cogs.solver.layout import Layout, compose_orbits, plan_layout

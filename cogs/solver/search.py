@@ -55,8 +55,8 @@ from cogs.generators.merge import merge_nodes
 from cogs.generators.polynomial import PolynomialError, polynomial_construction
 from cogs.generators.registry import Registry
 from cogs.generators.scope import current_registry
-from cogs.jsonable import jsonable
-from cogs.potentials import BLOCK_FAMILIES, BLOCK_TARGET, block_potentials
+from models.jsonable import jsonable
+from cogs.sp.potentials import BLOCK_FAMILIES, BLOCK_TARGET, block_potentials
 from models.element import Block
 
 __all__ = [

@@ -55,7 +55,7 @@ from cogs.generators.scope import current_registry
 from cogs.solver.assemble import balance as balance_weights
 from cogs.solver.assemble import gauge_fix
 from cogs.solver.certificate import Certificate, certify
-from cogs.generators.chain import valid_phi
+from cogs.generators.builtin_linked import valid_phi
 from cogs.solver.chain import DEFAULT_PHI, chain_order, chain_refusal, chain_weights
 from cogs.solver.layout import Layout, compose_orbits, plan_layout
 from cogs.solver.search import CoverageError, sp_vector

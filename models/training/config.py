@@ -97,7 +97,7 @@ class TrainConfig:
     numbers up to float rounding; one-off compilation; eager fallback on failure). Like
     ``chunk_rows`` and ``device`` it is not part of a checkpoint's job identity.
     ``record_sp``: record the SP trajectories at every evaluated epoch; the recorder is not
-    part of the trainer but passed to it (``train(config, sp_recorder=cogs.dynamics.sp_recorder)``).
+    part of the trainer but passed to it (``train(config, sp_recorder=cogs.sp.dynamics.sp_recorder)``).
     """
 
     group: str

@@ -126,7 +126,7 @@ def train(
     recorders: callables ``(epoch, W_a, W_b, W_c) -> {name: Tensor(R,) or (R, k)}``, called at
       every evaluated epoch (values of diverged runs become NaN).
     sp_recorder: with ``config.record_sp``, the factory ``group -> recorder`` of the SP
-      trajectories (:func:`cogs.dynamics.sp_recorder`, passed in by the cogs side: the trainer
+      trajectories (:func:`cogs.sp.dynamics.sp_recorder`, passed in by the cogs side: the trainer
       knows nothing of SP); its recorder runs after ``recorders``. Required when
       ``config.record_sp`` is set, ignored otherwise.
     init: initial weights for every run (see :func:`initial_state`).
@@ -158,7 +158,7 @@ def train(
     recorders = list(recorders)
     if config.record_sp:
         if sp_recorder is None:
-            raise ValueError("config.record_sp needs the SP recorder: train(config, sp_recorder=cogs.dynamics.sp_recorder)")
+            raise ValueError("config.record_sp needs the SP recorder: train(config, sp_recorder=cogs.sp.dynamics.sp_recorder)")
         recorders.append(sp_recorder(G))
     tag = _objective_tag(objective)
 

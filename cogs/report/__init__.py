@@ -1,1 +1,0 @@
-"""Reports of the main job: figures (optional matplotlib) and the markdown report."""

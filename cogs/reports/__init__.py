@@ -1,0 +1,27 @@
+"""Reports: the report-level analyses (one registry that ``cogs compare``, ``cogs sweep`` and
+``cogs analyze`` iterate), their tables, figures (optional matplotlib) and report.md.
+
+Modules, lowest first: :mod:`~cogs.reports.tables` and :mod:`~cogs.reports.figures` (plain
+text tables, PNG figures); :mod:`~cogs.reports.base` (:class:`Readings`, :class:`Analysis`);
+one module per analysis (:mod:`~cogs.reports.table2`, :mod:`~cogs.reports.family_shares`,
+:mod:`~cogs.reports.orbit_table`, :mod:`~cogs.reports.order_histogram`,
+:mod:`~cogs.reports.frequency_maps`, :mod:`~cogs.reports.sp_dynamics`);
+:mod:`~cogs.reports.registry` (:data:`ANALYSES`, :func:`register`, …);
+:mod:`~cogs.reports.markdown` (report.md and the terminal summary).
+"""
+
+from cogs.reports.base import Analysis, Readings
+from cogs.reports.registry import (
+    ANALYSES,
+    captions_of,
+    figures_of,
+    markdown_of,
+    outputs_of,
+    register,
+    registered,
+    report_of,
+    unregister,
+)
+
+__all__ = ["ANALYSES", "Analysis", "Readings", "captions_of", "figures_of", "markdown_of", "outputs_of", "register",
+           "registered", "report_of", "unregister"]

@@ -1,0 +1,44 @@
+"""How many orbits end at each order, by orbit kind and activity rule (the paper's Fig. 4;
+docs/reading.md, "Orders")."""
+
+from __future__ import annotations
+
+import typing
+
+from cogs.reports.base import Analysis, Readings
+from models.spectrum import DEFAULT_THRESHOLD
+
+
+@typing.final
+class OrderHistogram(Analysis):
+    name = "order_histogram"
+    outputs = ("order_histogram.png",)
+    caption = "Orders of trained orbits (cf. the paper's Fig. 4)"
+
+    def report(self, readings: Readings) -> dict:
+        agg = readings.pooled
+        return {"order_histogram": agg.get("order_histogram", {}),
+                "order_histogram_by_rule": agg.get("order_histogram_by_rule", {})}
+
+    def markdown(self, report: dict) -> list[str]:
+        threshold = (report.get("config") or {}).get("threshold", DEFAULT_THRESHOLD)
+        lines = ["## Order histogram", ""]
+        for rule, by_kind in (report.get("order_histogram_by_rule") or {}).items():
+            for kind, h in by_kind.items():
+                if h:
+                    lines.append(f"- {kind} orbits, {f'absolute {threshold:g}' if rule == 'abs' else 'scale-free'} rule: "
+                                 + ", ".join(f"order {k}: {v}" for k, v in h.items()))
+        return lines
+
+    def figure(self, readings: Readings, report: dict, out, figures) -> dict:
+        hist = report.get("order_histogram") or {}
+        series = {f"{kind} orbits": {int(k): int(v) for k, v in h.items()} for kind, h in hist.items() if h}
+        if not series:
+            return {}
+        cfg = readings.config
+        setting = ", ".join(f"{label}={cfg[k]:g}" for k, label in (("hidden", "q"), ("wd", "wd"))
+                            if isinstance(cfg.get(k), (int, float)))
+        p = figures.order_histogram(out / "order_histogram.png", series,
+                                    f"{readings.group.spec}: orders of trained orbits ({setting + ', ' if setting else ''}"
+                                    f"{len(readings.analyses)} seeds)")
+        return {"order_histogram": p.name} if p else {}

@@ -1,0 +1,104 @@
+"""The report-level analyses, registered in one list that ``cogs compare``, ``cogs sweep`` and
+``cogs analyze`` iterate.
+
+Each analysis is a small :class:`Analysis` class in its own module: :meth:`~Analysis.report`
+adds keys to report.json from :class:`Readings` (networks read once: one
+:class:`models.spectrum.Spectrum` and one per-orbit reading per network),
+:meth:`~Analysis.markdown` renders its section of report.md from the report alone, and
+:meth:`~Analysis.figure` draws its figure. Adding one is one module and one :func:`register`
+call (docs/extending.md, "Adding an analysis"):
+
+>>> from cogs.reports import Analysis, register, registered, unregister
+>>> class NodeCount(Analysis):
+...     name = "node_count"
+...     def report(self, readings):
+...         return {"hidden_nodes": [s.q for s in readings.spectra if s is not None]}
+>>> _ = register(NodeCount())
+>>> "node_count" in [a.name for a in registered()]
+True
+>>> unregister("node_count")
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cogs.reports.base import Analysis, Readings
+from cogs.reports.sp_dynamics import Dynamics
+from cogs.reports.family_shares import FamilyShares
+from cogs.reports.frequency_maps import FrequencyMaps
+from cogs.reports.order_histogram import OrderHistogram
+from cogs.reports.orbit_table import OrbitTable
+from cogs.reports.table2 import Table2
+
+__all__ = ["ANALYSES", "Analysis", "Readings", "captions_of", "figures_of", "markdown_of", "outputs_of", "register",
+           "registered", "report_of", "unregister"]
+
+#: the registered analyses, in report order
+ANALYSES: list[Analysis] = [Table2(), FamilyShares(), OrbitTable(), OrderHistogram(), FrequencyMaps(), Dynamics()]
+
+
+def outputs_of(names=None) -> tuple[str, ...]:
+    """The files the analyses write (for a command's owned outputs)."""
+    return tuple(f for a in registered(names) for f in a.outputs)
+
+
+def captions_of(names=None) -> dict:
+    """{figure key: caption}; an analysis's figure key is its output file's stem."""
+    return {Path(f).stem: a.caption for a in registered(names) if a.caption for f in a.outputs}
+
+
+def register(analysis: Analysis) -> Analysis:
+    """Add ``analysis`` at the end of the registry (its ``name`` must be new)."""
+    if not isinstance(analysis, Analysis):
+        raise TypeError(f"register takes an Analysis instance, got {type(analysis).__name__}")
+    if any(a.name == analysis.name for a in ANALYSES):
+        raise ValueError(f"an analysis named {analysis.name!r} is already registered")
+    ANALYSES.append(analysis)
+    return analysis
+
+
+def unregister(name: str) -> None:
+    """Remove the analysis called ``name``."""
+    ANALYSES[:] = [a for a in ANALYSES if a.name != name]
+
+
+def registered(names=None) -> list[Analysis]:
+    """The registered analyses (in order), or those named in ``names``; an unknown name is an error."""
+    if names is None:
+        return list(ANALYSES)
+    known = {a.name: a for a in ANALYSES}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(f"unknown analysis {', '.join(unknown)}; registered: {', '.join(known)}")
+    return [a for a in ANALYSES if a.name in set(names)]
+
+
+def report_of(readings: Readings, names=None) -> dict:
+    """Every analysis's report keys, merged in registry order (a key twice is an error)."""
+    out: dict = {}
+    for a in registered(names):
+        part = a.report(readings)
+        twice = set(part) & set(out)
+        if twice:
+            raise ValueError(f"analysis {a.name!r} reports keys already reported: {', '.join(sorted(twice))}")
+        out.update(part)
+    return out
+
+
+def markdown_of(report: dict, names=None) -> list[str]:
+    """report.md lines of every analysis, sections separated by a blank line."""
+    lines: list[str] = []
+    for a in registered(names):
+        part = a.markdown(report)
+        if part:
+            lines += part + [""]
+    return lines
+
+
+def figures_of(readings: Readings, report: dict, out, figures, names=None) -> dict:
+    """Draw every analysis's figure into ``out``; {key: file name}."""
+    made: dict = {}
+    for a in registered(names):
+        made.update(a.figure(readings, report, Path(out), figures))
+    return made

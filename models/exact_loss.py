@@ -1,0 +1,130 @@
+"""The exact loss of docs/mathematics.md#the-network-and-its-loss over all d² pairs in weight
+space, never enumerating pairs: :func:`fast_loss`, O(q²d + q·d log d), differentiable; and
+:func:`exact_loss`, the cheaper exact method for the sizes at hand (the weight-space form, or
+the residual sum of :mod:`models.residuals` once q ≥ d²). :func:`brute_force_loss` enumerates
+pairs (any subset), for comparison.
+
+All take weights as torch tensors (batched over leading dims) or numpy arrays and return
+torch tensors.
+
+Derivation of :func:`fast_loss`. With u = W_a[j], v = W_b[j], h_j(a,b) = u(a)² + 2u(a)v(b) + v(b)², i.e.
+h_j = Σ_s c_s X_s[j,a] Y_s[j,b] with X = (u², u, 1), Y = (1, v, v²), c = (1, 2, 1). Then
+    Σ_{a,b} ‖P o‖² = tr(M H),  M = W_cᵀ P W_c,  H_{jj'} = Σ_{s,t} c_s c_t (X_s X_tᵀ)_{jj'} (Y_s Y_tᵀ)_{jj'},
+    Σ_{a,b} o_{a+b}(a,b) = Σ_j σ_j (‖u_j‖² + ‖v_j‖²) + 2 d² Σ_{k,j} A_kj B_kj C_kj,  σ_j = Σ_g W_c[g,j],
+    Σ_{a,b} ō(a,b) = (1/d) Σ_j σ_j (d‖u_j‖² + 2 Σu_j Σv_j + d‖v_j‖²),
+and ℓ = (1/d²)[tr(MH) − 2(Σ o_{a+b} − Σ ō)] + 1 − 1/d.
+
+>>> import numpy as np
+>>> rng = np.random.default_rng(0)
+>>> W = rng.normal(size=(4, 7)), rng.normal(size=(4, 7)), rng.normal(size=(7, 4))
+>>> abs(float(fast_loss(*W, "Z7")) - float(brute_force_loss(*W, "Z7"))) < 1e-10
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from groups import parse_group
+from models.forward import brute_force_loss as _brute_force_loss
+
+__all__ = ["brute_force_loss", "exact_loss", "exact_loss_method", "fast_loss"]
+
+
+def _tensors(W_a, W_b, W_c, dtype=torch.float64, group=None):
+    """Real tensors (numpy input converted to ``dtype``); with ``group``, shapes checked:
+    W_a, W_b (..., q, d), W_c (..., d, q). Complex or non-numeric weights are refused (a
+    conversion would drop the imaginary part)."""
+    out = []
+    for name, w in zip(("W_a", "W_b", "W_c"), (W_a, W_b, W_c)):
+        if not isinstance(w, torch.Tensor):
+            arr = np.asarray(w)
+            if arr.dtype.kind not in "fiub":
+                what = "complex; weights must be real (the imaginary part would be dropped)" if arr.dtype.kind == "c" else f"of dtype {arr.dtype}, not real numbers"
+                raise ValueError(f"{name} is {what}")
+            w = torch.as_tensor(arr, dtype=dtype)
+        elif w.is_complex():
+            raise ValueError(f"{name} is complex; weights must be real (the imaginary part would be dropped)")
+        out.append(w)
+    if group is not None:
+        from models.forward import _check_shapes
+
+        _check_shapes(*out, parse_group(group).order)
+    return out
+
+
+def brute_force_loss(W_a, W_b, W_c, group, pairs=None, *, chunk=None) -> torch.Tensor:
+    """(a) mean over ``pairs`` (default all d²) of ‖P(o − e_{a+b})‖², chunked."""
+    W_a, W_b, W_c = _tensors(W_a, W_b, W_c)
+    return _brute_force_loss(W_a, W_b, W_c, parse_group(group), pairs, chunk=chunk)
+
+
+def exact_loss_method(q: int, d: int) -> str:
+    """Which exact all-pairs evaluation :func:`exact_loss` uses for width q on a group of
+    order d: the weight-space form (O(q²d) work, q × q memory) while q < d², enumeration of
+    the d³ residuals (O(q·d³) work, chunked: no more than the weight-space form once q ≥ d²)
+    for wider networks. Enumeration sums squared residuals, so an exact network scores ~1e-30;
+    the weight-space form cancels terms of size ~q²/d and resolves ~1e-16·q²/d."""
+    return "fast (weight space, exact)" if q < d * d else "residuals (all d² pairs; q ≥ d², as cheap as weight space and exact to ~1e-30)"
+
+
+def exact_loss(W_a, W_b, W_c, group) -> torch.Tensor:
+    """The exact all-pairs loss by the cheaper exact method for these sizes (see
+    :func:`exact_loss_method`): :func:`fast_loss` for q < d², else the residual sum."""
+    group = parse_group(group)
+    W_a, W_b, W_c = _tensors(W_a, W_b, W_c, group=group)
+    d, q = group.order, W_a.shape[-2]
+    if q < d * d:
+        return fast_loss(W_a, W_b, W_c, group)
+    from models.residuals import residual_loss
+
+    return residual_loss(W_a, W_b, W_c, group)
+
+
+def fast_loss(W_a, W_b, W_c, group) -> torch.Tensor:
+    """(c) the exact all-pairs loss without enumerating pairs (see module docstring)."""
+    group = parse_group(group)
+    W_a, W_b, W_c = _tensors(W_a, W_b, W_c, group=group)
+    d = group.order
+    u, v = W_a, W_b  # (..., q, d)
+    u2, v2 = u * u, v * v
+    su, su2 = u.sum(-1), u2.sum(-1)  # (..., q)
+    sv, sv2 = v.sum(-1), v2.sum(-1)
+    # H = Σ_{s,t} c_s c_t (X_s X_tᵀ)∘(Y_s Y_tᵀ), X = (u², u, 1), Y = (1, v, v²), c = (1, 2, 1).
+    # A Gram block with a constant row is rank one (row sums); M is symmetric, so tr(M H) needs
+    # each off-diagonal (s, t) block once (× 2). Up to terms whose trace against M vanishes,
+    #   H ≅ u²(d·u² + 4 s_v∘u)ᵀ + (d·v² + 4 s_u∘v)(v²)ᵀ + 4 (uuᵀ)∘(vvᵀ) + 2 s_{u²} s_{v²}ᵀ,
+    # four q×q×d products (the first two share one matmul of inner size 2d) plus M.
+    mt = lambda x, y: torch.matmul(x, y.transpose(-1, -2))  # noqa: E731
+    left = torch.cat([u2, d * v2 + 4 * su.unsqueeze(-1) * v], dim=-1)
+    right = torch.cat([d * u2 + 4 * sv.unsqueeze(-1) * u, v2], dim=-1)
+    H = torch.addcmul(mt(left, right), mt(u, u), mt(v, v), value=4.0)
+    Wc_centred = W_c - W_c.mean(dim=-2, keepdim=True)  # P W_c
+    M = torch.matmul(W_c.transpose(-1, -2), Wc_centred)  # W_cᵀ P W_c (P idempotent, symmetric)
+    rank_one = (su2 * torch.matmul(M, sv2.unsqueeze(-1)).squeeze(-1)).sum(-1)
+    flat = M.shape[:-2] + (1, -1)
+    quad = torch.matmul(M.reshape(flat), H.reshape(flat).transpose(-1, -2))[..., 0, 0] + 2 * rank_one
+    sigma = W_c.sum(-2)  # (..., q)
+    cross = (sigma * (su2 + sv2)).sum(-1) + 2 * d * d * _sum_re_r_kkk(u, v, W_c.transpose(-1, -2), group)
+    mean = (sigma * (d * su2 + 2 * su * sv + d * sv2)).sum(-1) / d
+    return (quad - 2 * (cross - mean)) / (d * d) + (1.0 - 1.0 / d)
+
+
+def _sum_re_r_kkk(u, v, c, group) -> torch.Tensor:
+    """Σ_k Σ_j Re(A_kj B_kj C_kj) for real u, v, c of shape (..., q, d) (c = W_cᵀ).
+
+    A = fft(u)/d, B = fft(v)/d, C = conj(fft(c))/d (docs/mathematics.md#characters-and-the-fourier-transform, real weights). Only half the
+    spectrum is needed: with a real FFT along the group's first factor (last reshaped axis),
+    k and −k pair up, so entries whose last coordinate l is neither 0 nor n_1/2 count twice."""
+    d = group.order
+    radii = tuple(reversed(group.moduli))
+    axes = tuple(range(-len(radii), 0))
+    F = [torch.fft.rfftn(x.reshape(x.shape[:-1] + radii), dim=axes) for x in (u, v, c)]
+    prod = (F[0] * F[1] * F[2].conj()).real
+    n1 = radii[-1]
+    w = torch.full((n1 // 2 + 1,), 2.0, dtype=prod.dtype, device=prod.device)
+    w[0] = 1.0
+    if n1 % 2 == 0:
+        w[-1] = 1.0
+    return (prod * w).reshape(prod.shape[:-len(radii)] + (-1,)).sum(-1).sum(-1) / d**3
