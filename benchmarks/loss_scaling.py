@@ -47,15 +47,15 @@ def bench(d: int, q: int, full_max_d: int, fraction: float) -> dict:
     G = parse_group(f"Z{d}")
     W = _weights(d, q)
     with torch.no_grad():
-        fast_loss(*_weights(7, 3), parse_group("Z7"))  # warm-up (first-call overheads)
-        t_fast, lf = _time(lambda: float(fast_loss(*W, G)))
+        fast_loss(parse_group("Z7"), *_weights(7, 3))  # warm-up (first-call overheads)
+        t_fast, lf = _time(lambda: float(fast_loss(G, *W)))
         if d <= full_max_d:
-            t_bf, lb = _time(lambda: float(brute_force_loss(*W, G)))
+            t_bf, lb = _time(lambda: float(brute_force_loss(G, *W)))
             return {"d": d, "q": q, "fast_s": t_fast, "brute_s": t_bf, "extrapolated": False,
                     "loss": lf, "rel_diff": abs(lf - lb) / abs(lb)}
         pairs = all_pairs(d)
         n = max(1, int(round(fraction * len(pairs))))
-        t_part, _ = _time(lambda: float(brute_force_loss(*W, G, pairs[:n])))
+        t_part, _ = _time(lambda: float(brute_force_loss(G, *W, pairs=pairs[:n])))
         return {"d": d, "q": q, "fast_s": t_fast, "brute_s": t_part * len(pairs) / n, "extrapolated": True,
                 "measured_s": t_part, "pairs_timed": n, "pairs_total": len(pairs), "loss": lf, "rel_diff": None}
 

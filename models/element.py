@@ -34,6 +34,7 @@ import numpy as np
 from algebra import Semiring, SemiringElement
 from groups import FiniteAbelianGroup, Orbit, parse_group
 from models.spectrum import fourier_coefficients, paper_scale
+from models.weights import as_arrays, weights_of
 
 P_NAMES = ("a", "b", "c")
 _MERGE_DECIMALS = 9
@@ -116,14 +117,12 @@ class NetworkElement(SemiringElement):
 
     # -- weights --------------------------------------------------------------------
     @classmethod
-    def from_weights(cls, group, W_a, W_b, W_c) -> "NetworkElement":
-        """Exact conversion weights → element (docs/mathematics.md#characters-and-the-fourier-transform)."""
-        group = parse_group(group)
+    def from_weights(cls, group, W_a=None, W_b=None, W_c=None) -> "NetworkElement":
+        """Exact conversion of a network — or of ``group``'s W_a, W_b, W_c — to its element
+        (docs/mathematics.md#characters-and-the-fourier-transform)."""
+        group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
         d = group.order
-        W_a, W_b, W_c = (np.asarray(w, dtype=np.float64 if np.isrealobj(w) else np.complex128) for w in (W_a, W_b, W_c))
-        q = W_a.shape[0]
-        if W_a.shape != (q, d) or W_b.shape != (q, d) or W_c.shape != (d, q):
-            raise ValueError(f"weights must be W_a, W_b (q, {d}) and W_c ({d}, q); got {W_a.shape}, {W_b.shape}, {W_c.shape}")
+        W_a, W_b, W_c = as_arrays(W_a, W_b, W_c, group=group, allow_empty=True)
         A, B, C = fourier_coefficients(group, W_a, W_b, W_c)
         return cls(group, paper_scale(d) * np.stack([A, B, C]))
 

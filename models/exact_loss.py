@@ -17,47 +17,18 @@ and ℓ = (1/d²)[tr(MH) − 2(Σ o_{a+b} − Σ ō)] + 1 − 1/d.
 >>> import numpy as np
 >>> rng = np.random.default_rng(0)
 >>> W = rng.normal(size=(4, 7)), rng.normal(size=(4, 7)), rng.normal(size=(7, 4))
->>> abs(float(fast_loss(*W, "Z7")) - float(brute_force_loss(*W, "Z7"))) < 1e-10
+>>> abs(float(fast_loss("Z7", *W)) - float(brute_force_loss("Z7", *W))) < 1e-10
 True
 """
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 
-from groups import parse_group
-from models.forward import brute_force_loss as _brute_force_loss
+from models.forward import brute_force_loss  # re-exported: the enumeration the exact forms are checked against
+from models.weights import as_tensors, weights_of
 
 __all__ = ["brute_force_loss", "exact_loss", "exact_loss_method", "fast_loss"]
-
-
-def _tensors(W_a, W_b, W_c, dtype=torch.float64, group=None):
-    """Real tensors (numpy input converted to ``dtype``); with ``group``, shapes checked:
-    W_a, W_b (..., q, d), W_c (..., d, q). Complex or non-numeric weights are refused (a
-    conversion would drop the imaginary part)."""
-    out = []
-    for name, w in zip(("W_a", "W_b", "W_c"), (W_a, W_b, W_c)):
-        if not isinstance(w, torch.Tensor):
-            arr = np.asarray(w)
-            if arr.dtype.kind not in "fiub":
-                what = "complex; weights must be real (the imaginary part would be dropped)" if arr.dtype.kind == "c" else f"of dtype {arr.dtype}, not real numbers"
-                raise ValueError(f"{name} is {what}")
-            w = torch.as_tensor(arr, dtype=dtype)
-        elif w.is_complex():
-            raise ValueError(f"{name} is complex; weights must be real (the imaginary part would be dropped)")
-        out.append(w)
-    if group is not None:
-        from models.forward import _check_shapes
-
-        _check_shapes(*out, parse_group(group).order)
-    return out
-
-
-def brute_force_loss(W_a, W_b, W_c, group, pairs=None, *, chunk=None) -> torch.Tensor:
-    """(a) mean over ``pairs`` (default all d²) of ‖P(o − e_{a+b})‖², chunked."""
-    W_a, W_b, W_c = _tensors(W_a, W_b, W_c)
-    return _brute_force_loss(W_a, W_b, W_c, parse_group(group), pairs, chunk=chunk)
 
 
 def exact_loss_method(q: int, d: int) -> str:
@@ -69,23 +40,23 @@ def exact_loss_method(q: int, d: int) -> str:
     return "fast (weight space, exact)" if q < d * d else "residuals (all d² pairs; q ≥ d², as cheap as weight space and exact to ~1e-30)"
 
 
-def exact_loss(W_a, W_b, W_c, group) -> torch.Tensor:
+def exact_loss(group, W_a=None, W_b=None, W_c=None) -> torch.Tensor:
     """The exact all-pairs loss by the cheaper exact method for these sizes (see
     :func:`exact_loss_method`): :func:`fast_loss` for q < d², else the residual sum."""
-    group = parse_group(group)
-    W_a, W_b, W_c = _tensors(W_a, W_b, W_c, group=group)
+    group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
+    W_a, W_b, W_c = as_tensors(W_a, W_b, W_c, group=group)
     d, q = group.order, W_a.shape[-2]
     if q < d * d:
-        return fast_loss(W_a, W_b, W_c, group)
+        return fast_loss(group, W_a, W_b, W_c)
     from models.residuals import residual_loss
 
-    return residual_loss(W_a, W_b, W_c, group)
+    return residual_loss(group, W_a, W_b, W_c)
 
 
-def fast_loss(W_a, W_b, W_c, group) -> torch.Tensor:
-    """(c) the exact all-pairs loss without enumerating pairs (see module docstring)."""
-    group = parse_group(group)
-    W_a, W_b, W_c = _tensors(W_a, W_b, W_c, group=group)
+def fast_loss(group, W_a=None, W_b=None, W_c=None) -> torch.Tensor:
+    """The exact all-pairs loss without enumerating pairs (see the module docstring)."""
+    group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
+    W_a, W_b, W_c = as_tensors(W_a, W_b, W_c, group=group)
     d = group.order
     u, v = W_a, W_b  # (..., q, d)
     u2, v2 = u * u, v * v
@@ -106,12 +77,12 @@ def fast_loss(W_a, W_b, W_c, group) -> torch.Tensor:
     flat = M.shape[:-2] + (1, -1)
     quad = torch.matmul(M.reshape(flat), H.reshape(flat).transpose(-1, -2))[..., 0, 0] + 2 * rank_one
     sigma = W_c.sum(-2)  # (..., q)
-    cross = (sigma * (su2 + sv2)).sum(-1) + 2 * d * d * _sum_re_r_kkk(u, v, W_c.transpose(-1, -2), group)
+    cross = (sigma * (su2 + sv2)).sum(-1) + 2 * d * d * _sum_re_r_kkk(group, u, v, W_c.transpose(-1, -2))
     mean = (sigma * (d * su2 + 2 * su * sv + d * sv2)).sum(-1) / d
     return (quad - 2 * (cross - mean)) / (d * d) + (1.0 - 1.0 / d)
 
 
-def _sum_re_r_kkk(u, v, c, group) -> torch.Tensor:
+def _sum_re_r_kkk(group, u, v, c) -> torch.Tensor:
     """Σ_k Σ_j Re(A_kj B_kj C_kj) for real u, v, c of shape (..., q, d) (c = W_cᵀ).
 
     A = fft(u)/d, B = fft(v)/d, C = conj(fft(c))/d (docs/mathematics.md#characters-and-the-fourier-transform, real weights). Only half the

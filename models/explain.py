@@ -49,7 +49,7 @@ part is refused above ``max_jacobian_bytes`` (default 2·10⁹ bytes for J) unle
 
 >>> import numpy as np
 >>> from groups import parse_group
->>> e = explain(np.array([[1.0, -1.0]]), np.array([[1.0, -1.0]]), np.array([[1.0], [-1.0]]), parse_group("Z2"))
+>>> e = explain(parse_group("Z2"), np.array([[1.0, -1.0]]), np.array([[1.0, -1.0]]), np.array([[1.0], [-1.0]]))
 >>> e.nodes[0].home, e.nodes[0].reach, e.loss_flag, e.local.gauge_rank, e.local.local_dimension
 (1, (1,), True, 3, 1)
 """
@@ -64,6 +64,7 @@ import numpy as np
 from models.jsonable import jsonable
 from groups import FiniteAbelianGroup, Orbit, parse_group
 from models.spectrum import fourier_coefficients
+from models.weights import as_arrays, weights_of
 
 __all__ = ["Explanation", "LocalDimension", "NodeInfo", "OrbitInfo", "MAX_JACOBIAN_BYTES", "LOSS_FLAG", "explain"]
 
@@ -192,21 +193,6 @@ class Explanation:
         return "\n".join(lines)
 
 
-def _as_float64(x, name: str) -> np.ndarray:
-    if hasattr(x, "detach"):
-        x = x.detach().cpu().numpy()
-    try:
-        a = np.asarray(x)
-    except Exception as e:  # noqa: BLE001 - anything not array-like
-        raise ValueError(f"{name} is not an array: {e}") from None
-    if a.dtype.kind not in "biuf":
-        raise ValueError(f"{name} must be real numbers, got dtype {a.dtype}")
-    a = a.astype(np.float64)
-    if not np.isfinite(a).all():
-        raise ValueError(f"{name} has non-finite entries")
-    return a
-
-
 def _orbit_rows(G: FiniteAbelianGroup) -> list[tuple[Orbit, str, str]]:
     rows = [(Orbit(0, 0), "DC", "DC")]
     for o in G.orbits():
@@ -215,21 +201,20 @@ def _orbit_rows(G: FiniteAbelianGroup) -> list[tuple[Orbit, str, str]]:
     return rows
 
 
-def explain(W_a, W_b, W_c, group, *, rel_tol: float = 1e-6, rank_tol: float | None = None, local_dimension: bool = True, max_jacobian_bytes: int = MAX_JACOBIAN_BYTES) -> Explanation:
-    """Explain the network (W_a, W_b, W_c) on ``group`` (see the module docstring).
+def explain(group, W_a=None, W_b=None, W_c=None, *, rel_tol: float = 1e-6, rank_tol: float | None = None, local_dimension: bool = True, max_jacobian_bytes: int = MAX_JACOBIAN_BYTES) -> Explanation:
+    """Explain a network — given as a network value, or as ``group`` and W_a, W_b, W_c (see the
+    module docstring).
 
     Raises ValueError for bad shapes, non-finite or non-real weights, a bad ``rel_tol`` or
     ``rank_tol``, or a Jacobian above ``max_jacobian_bytes`` (unless ``local_dimension=False``)."""
-    G = parse_group(group)
+    G, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
     d = G.order
     if not (isinstance(rel_tol, (int, float)) and 0 < rel_tol < 1):
         raise ValueError(f"rel_tol must be in (0, 1), got {rel_tol!r}")
     if rank_tol is not None and not (isinstance(rank_tol, (int, float)) and np.isfinite(rank_tol) and rank_tol >= 0):
         raise ValueError(f"rank_tol must be a finite number ≥ 0 or None, got {rank_tol!r}")
-    Wa, Wb, Wc = _as_float64(W_a, "W_a"), _as_float64(W_b, "W_b"), _as_float64(W_c, "W_c")
-    q = Wa.shape[0] if Wa.ndim == 2 else -1
-    if Wa.ndim != 2 or q < 1 or Wa.shape != (q, d) or Wb.shape != (q, d) or Wc.shape != (d, q):
-        raise ValueError(f"weights must be W_a, W_b (q, {d}) and W_c ({d}, q) with q ≥ 1 for {G.spec}; got {Wa.shape}, {Wb.shape}, {Wc.shape}")
+    Wa, Wb, Wc = as_arrays(W_a, W_b, W_c, group=G)
+    q = Wa.shape[0]
     if local_dimension:
         nbytes = d**3 * 3 * q * d * 8
         if nbytes > max_jacobian_bytes:
@@ -273,7 +258,7 @@ def explain(W_a, W_b, W_c, group, *, rel_tol: float = 1e-6, rank_tol: float | No
 
     Wt = [torch.as_tensor(w, dtype=torch.float64) for w in (Wa, Wb, Wc)]
     with torch.no_grad():
-        loss = float(brute_force_loss(*Wt, G))
+        loss = float(brute_force_loss(G, *Wt))
     local = _local_dimension(Wt, G, rank_tol) if local_dimension else None
     return Explanation(G, q, loss, bool(loss > LOSS_FLAG), float(rel_tol), tuple(nodes), tuple(orbits), local)
 
@@ -297,7 +282,7 @@ def _local_dimension(Wt, G, rank_tol) -> LocalDimension:
     from models.residuals import jacobian
 
     q, d = Wt[0].shape
-    J = jacobian(*Wt, G).numpy()
+    J = jacobian(G, *Wt).numpy()
     s = np.linalg.svd(J, compute_uv=False)
     smax = float(s[0]) if s.size else 0.0
     tol = max(J.shape) * _EPS * smax if rank_tol is None else float(rank_tol)

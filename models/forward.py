@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from groups import FiniteAbelianGroup, parse_group
+from models.weights import as_tensors, check_shapes, weights_of
 
 # elements of (batch, q, pairs) processed at once by the chunked evaluators
 _CHUNK_ELEMENTS = 1 << 23
@@ -55,24 +56,17 @@ def _chunk_size(W_a: torch.Tensor, n: int) -> int:
     return max(1, min(n, _CHUNK_ELEMENTS // max(1, batch + math.prod(W_a.shape[:-2]) * d)))
 
 
-def loss_and_accuracy(
-    W_a: torch.Tensor,
-    W_b: torch.Tensor,
-    W_c: torch.Tensor,
-    group: FiniteAbelianGroup | str,
-    pairs=None,
-    *,
-    chunk: int | None = None,
-) -> tuple[torch.Tensor, torch.Tensor]:
+def loss_and_accuracy(group, W_a=None, W_b=None, W_c=None, *, pairs=None, chunk: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """Brute-force loss (docs/mathematics.md#the-network-and-its-loss normalisation) and accuracy over a set of pairs.
 
-    ``pairs``: (N, 2) indices, default all d² pairs. Chunked over pairs so memory stays
-    bounded (d = 127, all pairs, q = 2048 fits easily). Returns tensors of the batch shape.
-    Differentiable when the weights require grad.
+    Weights: a network, or the group and W_a, W_b, W_c (numpy or torch, any leading batch
+    shape; :mod:`models.weights`). ``pairs``: (N, 2) indices, default all d² pairs. Chunked
+    over pairs so memory stays bounded (d = 127, all pairs, q = 2048 fits easily). Returns
+    tensors of the batch shape. Differentiable when the weights require grad.
     """
-    group = parse_group(group)
+    group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
     d = group.order
-    _check_shapes(W_a, W_b, W_c, d)
+    W_a, W_b, W_c = as_tensors(W_a, W_b, W_c, group=group)
     pairs = all_pairs(d) if pairs is None else check_pairs(pairs, d)
     if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1):
         raise ValueError(f"chunk must be an integer ≥ 1 (pairs per step), got {chunk!r}")
@@ -91,9 +85,10 @@ def loss_and_accuracy(
     return total / n, correct / n
 
 
-def brute_force_loss(W_a, W_b, W_c, group, pairs=None, *, chunk=None) -> torch.Tensor:
-    """The loss of docs/mathematics.md#the-network-and-its-loss over ``pairs`` (default all d²), chunked; see loss_and_accuracy."""
-    return loss_and_accuracy(W_a, W_b, W_c, group, pairs, chunk=chunk)[0]
+def brute_force_loss(group, W_a=None, W_b=None, W_c=None, *, pairs=None, chunk=None) -> torch.Tensor:
+    """The loss of docs/mathematics.md#the-network-and-its-loss over ``pairs`` (default all d²),
+    by enumeration, chunked; see :func:`loss_and_accuracy`."""
+    return loss_and_accuracy(group, W_a, W_b, W_c, pairs=pairs, chunk=chunk)[0]
 
 
 def check_pairs(pairs, d: int) -> np.ndarray:
@@ -115,20 +110,6 @@ def check_pairs(pairs, d: int) -> np.ndarray:
     return arr.astype(np.int64, copy=False)
 
 
-def _check_shapes(W_a, W_b, W_c, d: int) -> None:
-    for name, w in (("W_a", W_a), ("W_b", W_b), ("W_c", W_c)):
-        if not isinstance(w, torch.Tensor) or w.is_complex() or not w.is_floating_point():
-            kind = type(w).__name__ if not isinstance(w, torch.Tensor) else str(w.dtype)
-            raise ValueError(f"{name} must be a real floating-point tensor, got {kind}")
-    if W_a.shape != W_b.shape:
-        raise ValueError(f"W_a {tuple(W_a.shape)} and W_b {tuple(W_b.shape)} differ in shape")
-    if W_a.ndim < 2 or W_a.shape[-1] != d:
-        raise ValueError(f"W_a must be (..., q, d) with d = {d}, got {tuple(W_a.shape)}")
-    q = W_a.shape[-2]
-    if tuple(W_c.shape) != tuple(W_a.shape[:-2]) + (d, q):
-        raise ValueError(f"W_c must be (..., d, q) = (..., {d}, {q}), got {tuple(W_c.shape)}")
-
-
 class _NetBase(nn.Module):
     group: FiniteAbelianGroup
 
@@ -136,10 +117,10 @@ class _NetBase(nn.Module):
         return forward(self.W_a, self.W_b, self.W_c, a, b)
 
     def loss(self, pairs=None) -> torch.Tensor:
-        return brute_force_loss(self.W_a, self.W_b, self.W_c, self.group, pairs)
+        return brute_force_loss(self.group, self.W_a, self.W_b, self.W_c, pairs=pairs)
 
     def loss_and_accuracy(self, pairs=None):
-        return loss_and_accuracy(self.W_a, self.W_b, self.W_c, self.group, pairs)
+        return loss_and_accuracy(self.group, self.W_a, self.W_b, self.W_c, pairs=pairs)
 
     @property
     def d(self) -> int:
@@ -206,14 +187,11 @@ class BatchedQuadraticNet(_NetBase):
 
 
 def _from_weights(cls, group, weights, dtype, device, ndim: int):
-    for name, w in zip(("W_a", "W_b", "W_c"), weights):
-        if (w.is_complex() if isinstance(w, torch.Tensor) else np.iscomplexobj(w)):
-            raise ValueError(f"{name} is complex; weights must be real (the imaginary part would be dropped)")
-    W_a, W_b, W_c = (torch.as_tensor(np.asarray(w), dtype=dtype, device=device) for w in weights)
+    W_a, W_b, W_c = (w.detach().to(dtype=dtype, device=device) for w in as_tensors(*weights, dtype=dtype))
     group = parse_group(group)
     if W_a.ndim != ndim:
         raise ValueError(f"{cls.__name__} needs W_a of {ndim} dimensions, got shape {tuple(W_a.shape)}")
-    _check_shapes(W_a, W_b, W_c, group.order)
+    check_shapes(W_a, W_b, W_c, group.order)
     net = cls.__new__(cls)
     nn.Module.__init__(net)
     net.group = group

@@ -1,16 +1,17 @@
 """The weights file format shared by every command: ``.npz`` with float arrays ``W_a`` (q×d),
-``W_b`` (q×d), ``W_c`` (d×q) and a string ``group`` (spec). Extra entries are kept as
-metadata. Loading is safe (``allow_pickle=False``) and validates everything; saving is
-atomic (write to a temporary file in the same folder, then rename).
+``W_b`` (q×d), ``W_c`` (d×q), a string ``group`` (spec) and a JSON string ``meta``. Reading is
+safe (``allow_pickle=False``) and validates everything; saving is atomic (write to a temporary
+file in the same folder, then rename). :meth:`models.network.Network.save` and
+:func:`models.network.load` are the usual way in and out.
 
 >>> import tempfile, numpy as np
 >>> from pathlib import Path
 >>> W = (np.ones((2, 5)), np.zeros((2, 5)), np.ones((5, 2)))
 >>> with tempfile.TemporaryDirectory() as tmp:
 ...     path = save_weights(Path(tmp) / "w.npz", "Z5", *W, note="example")
-...     w = load_weights(path)
->>> w.group.spec, w.q, w.meta["note"]
-('Z5', 2, 'example')
+...     G, W_a, W_b, W_c, meta = read_weights(path)
+>>> G.spec, W_a.shape, meta["note"]
+('Z5', (2, 5), 'example')
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ import zipfile
 import zlib
 from pathlib import Path
 
-import attrs
 import numpy as np
 
-from groups import FiniteAbelianGroup, GroupSpecError, parse_group
+from groups import GroupSpecError, parse_group
 from models.atomic import atomic_open
+from models.weights import as_arrays
 
 
 @typing.final
@@ -34,63 +35,11 @@ class WeightsFileError(ValueError):
     """A weights file that is missing, not an npz, incomplete, malformed or inconsistent."""
 
 
-@typing.final
-@attrs.frozen
-class Weights:
-    """Validated weights of one network (float64 numpy arrays) and its group."""
-
-    group: FiniteAbelianGroup
-    W_a: np.ndarray
-    W_b: np.ndarray
-    W_c: np.ndarray
-    meta: dict = attrs.field(factory=dict)
-
-    @property
-    def d(self) -> int:
-        return self.group.order
-
-    @property
-    def q(self) -> int:
-        return self.W_a.shape[0]
-
-    def tensors(self, dtype=None, device=None):
-        import torch
-
-        dtype = dtype or torch.float64
-        return tuple(torch.tensor(w, dtype=dtype, device=device) for w in (self.W_a, self.W_b, self.W_c))
-
-
-def validate_weights(group, W_a, W_b, W_c, *, source: str = "weights") -> Weights:
-    """Check shapes, dtype and finiteness; return float64 :class:`Weights`."""
-    group = parse_group(group)
-    d = group.order
-    arrays = {}
-    for name, w in (("W_a", W_a), ("W_b", W_b), ("W_c", W_c)):
-        w = np.asarray(w)
-        if w.dtype.kind not in "fiu":
-            raise WeightsFileError(f"{source}: {name} must hold real numbers, got dtype {w.dtype}")
-        w = w.astype(np.float64)
-        if w.ndim != 2:
-            raise WeightsFileError(f"{source}: {name} must be 2-D, got shape {w.shape}")
-        if not np.all(np.isfinite(w)):
-            raise WeightsFileError(f"{source}: {name} contains NaN or Inf values")
-        arrays[name] = w
-    q = arrays["W_a"].shape[0]
-    if q < 1:
-        raise WeightsFileError(f"{source}: network has no hidden nodes")
-    if arrays["W_a"].shape != (q, d):
-        raise WeightsFileError(f"{source}: W_a has shape {arrays['W_a'].shape}, expected (q, {d}) for {group.spec}")
-    if arrays["W_b"].shape != (q, d):
-        raise WeightsFileError(f"{source}: W_b has shape {arrays['W_b'].shape}, expected ({q}, {d})")
-    if arrays["W_c"].shape != (d, q):
-        raise WeightsFileError(f"{source}: W_c has shape {arrays['W_c'].shape}, expected ({d}, {q})")
-    return Weights(group, arrays["W_a"], arrays["W_b"], arrays["W_c"])
-
-
 def save_weights(path, group, W_a, W_b, W_c, **meta) -> Path:
     """Write the weights file atomically. ``meta`` values must be JSON-serialisable; they are
     stored as one JSON string entry ``meta``."""
-    w = validate_weights(group, _np(W_a), _np(W_b), _np(W_c))
+    group = parse_group(group)
+    W_a, W_b, W_c = as_arrays(W_a, W_b, W_c, group=group, error=WeightsFileError)
     path = Path(path)
     if path.suffix != ".npz":
         raise WeightsFileError(f"{path}: weights files must end in .npz")
@@ -98,10 +47,10 @@ def save_weights(path, group, W_a, W_b, W_c, **meta) -> Path:
     with atomic_open(path, "wb") as f:
         np.savez(
             f,
-            W_a=w.W_a,
-            W_b=w.W_b,
-            W_c=w.W_c,
-            group=np.array(w.group.spec),
+            W_a=W_a,
+            W_b=W_b,
+            W_c=W_c,
+            group=np.array(group.spec),
             meta=np.array(json.dumps(meta, default=_json_default)),
         )
     return path
@@ -112,9 +61,9 @@ GROUP_STRING_MAX_CHARS = 1 << 12
 META_MAX_CHARS = 1 << 24
 
 
-def load_weights(path, group=None) -> Weights:
-    """Load and validate a weights file. ``group`` (spec or group), when given, must match the
-    file's group (as the same factorisation).
+def read_weights(path, group=None) -> tuple:
+    """``(group, W_a, W_b, W_c, meta)`` of a weights file, validated. ``group`` (spec or
+    group), when given, must match the file's group (as the same factorisation).
 
     The file is judged before it is read (:mod:`models.safe_files`): it must be a regular file
     (not a FIFO, device or directory) within the file-size limit of :mod:`models.limits` (the
@@ -165,8 +114,9 @@ def load_weights(path, group=None) -> Weights:
         raise WeightsFileError(str(e) if str(e).startswith(str(path)) else f"{path}: {e}") from None
     except (ValueError, OSError, zipfile.BadZipFile, EOFError, zlib.error) as e:
         raise WeightsFileError(f"{path}: unreadable npz ({e})") from None
-    w = validate_weights(file_group, data["W_a"], data["W_b"], data["W_c"], source=str(path))
-    return attrs.evolve(w, meta=_parse_meta(meta_raw, path))
+    W_a, W_b, W_c = as_arrays(data["W_a"], data["W_b"], data["W_c"], group=file_group, error=WeightsFileError,
+                              source=str(path))
+    return file_group, W_a, W_b, W_c, _parse_meta(meta_raw, path)
 
 
 def _parse_meta(text: str | None, path) -> dict:
@@ -180,12 +130,6 @@ def _parse_meta(text: str | None, path) -> dict:
     if not isinstance(meta, dict):
         raise WeightsFileError(f"{path}: 'meta' must be a JSON object, got {type(meta).__name__}")
     return meta
-
-
-def _np(w):
-    if hasattr(w, "detach"):
-        w = w.detach().cpu().numpy()
-    return np.asarray(w)
 
 
 def _json_default(x):

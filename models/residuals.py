@@ -19,7 +19,7 @@ Everything is batched over leading dimensions (R restarts in one tensor program)
 >>> g = torch.Generator().manual_seed(0)
 >>> W = [torch.randn(2, 3, generator=g, dtype=torch.float64) for _ in range(2)] + [torch.randn(3, 2, generator=g, dtype=torch.float64)]
 >>> from models.forward import brute_force_loss
->>> bool(torch.isclose((residuals(*W, G) ** 2).sum(), brute_force_loss(*W, G), rtol=1e-12))
+>>> bool(torch.isclose((residuals(G, *W) ** 2).sum(), brute_force_loss(G, *W), rtol=1e-12))
 True
 """
 
@@ -28,6 +28,7 @@ from __future__ import annotations
 import torch
 
 from groups import parse_group
+from models.weights import as_tensors, weights_of
 
 __all__ = ["jacobian", "n_params", "pack", "residual_loss", "residuals", "unpack"]
 
@@ -56,17 +57,18 @@ def unpack(theta: torch.Tensor, q: int, d: int):
     )
 
 
-def _pre(W_a, W_b, group):
+def _pre(group, W_a, W_b):
     d = group.order
     s = W_a.unsqueeze(-1) + W_b.unsqueeze(-2)  # (..., q, a, b)
     return s.reshape(s.shape[:-2] + (d * d,))  # (..., q, d²), pair a·d + b
 
 
-def residuals(W_a: torch.Tensor, W_b: torch.Tensor, W_c: torch.Tensor, group) -> torch.Tensor:
+def residuals(group, W_a=None, W_b=None, W_c=None) -> torch.Tensor:
     """ρ of shape (..., d²·d): ‖ρ‖² is the exact all-pairs loss."""
-    G = parse_group(group)
+    G, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
+    W_a, W_b, W_c = as_tensors(W_a, W_b, W_c, group=G)
     d = G.order
-    s = _pre(W_a, W_b, G)
+    s = _pre(G, W_a, W_b)
     Pc = W_c - W_c.mean(-2, keepdim=True)
     o = torch.matmul(Pc, s * s).transpose(-1, -2)  # (..., d², d), already P o
     target = torch.full((d * d, d), -1.0 / d, dtype=W_a.dtype, device=W_a.device)
@@ -75,13 +77,14 @@ def residuals(W_a: torch.Tensor, W_b: torch.Tensor, W_c: torch.Tensor, group) ->
     return ((o - target) / d).reshape(o.shape[:-2] + (d * d * d,))
 
 
-def jacobian(W_a: torch.Tensor, W_b: torch.Tensor, W_c: torch.Tensor, group) -> torch.Tensor:
+def jacobian(group, W_a=None, W_b=None, W_c=None) -> torch.Tensor:
     """∂ρ/∂θ of shape (..., d³, 3qd) (θ as in :func:`pack`), exact, dense."""
-    G = parse_group(group)
+    G, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
+    W_a, W_b, W_c = as_tensors(W_a, W_b, W_c, group=G)
     d = G.order
     q = W_a.shape[-2]
     lead = W_a.shape[:-2]
-    s = _pre(W_a, W_b, G)  # (..., q, N)
+    s = _pre(G, W_a, W_b)  # (..., q, N)
     N = d * d
     Pc = W_c - W_c.mean(-2, keepdim=True)  # (..., d, q)
     P = torch.eye(d, dtype=W_a.dtype, device=W_a.device) - 1.0 / d
@@ -98,12 +101,13 @@ def jacobian(W_a: torch.Tensor, W_b: torch.Tensor, W_c: torch.Tensor, group) -> 
     return torch.cat([Ja.reshape(lead + (rows, q * d)), Jb.reshape(lead + (rows, q * d)), Jc.reshape(lead + (rows, d * q))], dim=-1)
 
 
-def residual_loss(W_a: torch.Tensor, W_b: torch.Tensor, W_c: torch.Tensor, group, *, rows_per_chunk: int | None = None) -> torch.Tensor:
+def residual_loss(group, W_a=None, W_b=None, W_c=None, *, rows_per_chunk: int | None = None) -> torch.Tensor:
     """The exact all-pairs loss by enumeration, as Σ‖P o − P e_{a+b}‖²/d² (batched, chunked
     over the first input a). Unlike the per-sample expansion ‖o − ō‖² − 2(o_y − ō) + 1 − 1/d,
     which cancels order-1 terms and so bottoms out near 1e-16, this sums squares of the
     residuals themselves: an exact solution scores ~1e-30 in float64."""
-    G = parse_group(group)
+    G, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
+    W_a, W_b, W_c = as_tensors(W_a, W_b, W_c, group=G)
     d = G.order
     q = W_a.shape[-2]
     if rows_per_chunk is None:

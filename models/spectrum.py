@@ -33,7 +33,8 @@ import typing
 import attrs
 import numpy as np
 
-from groups import Orbit, parse_group
+from groups import Orbit
+from models.weights import as_arrays, weights_of
 
 __all__ = ["DEFAULT_TAU", "DEFAULT_THRESHOLD", "Spectrum", "fourier_coefficients", "paper_scale"]
 
@@ -58,13 +59,6 @@ def fourier_coefficients(group, W_a, W_b, W_c):
     return A, B, C
 
 
-def _np(x) -> np.ndarray:
-    if hasattr(x, "detach"):
-        x = x.detach().cpu().numpy()
-    x = np.asarray(x)
-    return x.astype(np.complex128 if np.iscomplexobj(x) else np.float64)
-
-
 @typing.final
 @attrs.frozen(eq=False)
 class Spectrum:
@@ -86,15 +80,12 @@ class Spectrum:
     strength: np.ndarray
 
     @classmethod
-    def from_weights(cls, group, W_a, W_b, W_c) -> "Spectrum":
-        """The spectrum of W_a, W_b (q, d) and W_c (d, q) (numpy or torch, any device)."""
-        group = parse_group(group)
-        d = group.order
-        W_a, W_b, W_c = _np(W_a), _np(W_b), _np(W_c)
-        q = W_a.shape[0] if W_a.ndim == 2 else -1
-        if W_a.shape != (q, d) or W_b.shape != (q, d) or W_c.shape != (d, q):
-            raise ValueError(f"weights must be W_a, W_b (q, {d}) and W_c ({d}, q) for {group.spec}; "
-                             f"got {W_a.shape}, {W_b.shape}, {W_c.shape}")
+    def from_weights(cls, group, W_a=None, W_b=None, W_c=None) -> "Spectrum":
+        """The spectrum of a network, or of ``group``'s W_a, W_b (q, d) and W_c (d, q) (numpy
+        or torch, any device)."""
+        group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
+        W_a, W_b, W_c = as_arrays(W_a, W_b, W_c, group=group, allow_empty=True)
+        q = W_a.shape[0]
         A, B, C = (np.asarray(X) for X in fourier_coefficients(group, W_a, W_b, W_c))
         orbits = (Orbit(0, 0),) + tuple(group.orbits())
         absA = np.abs(A)

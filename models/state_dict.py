@@ -1,17 +1,15 @@
 """Weights from networks CoGS did not train: torch checkpoints and state dicts.
 
-:func:`load_any_weights` reads
-
-* a CoGS weights file (``.npz``, see :mod:`models.io`), or
-* a torch file saved with ``torch.save`` and read with ``torch.load(weights_only=True)``
-  (no code in the file can run): either the paper's scripts' layout — a dict whose
-  ``model`` entry, or the dict itself, holds ``layera.weight`` (q×d), ``layerb.weight``
-  (q×d) and ``layerc.weight`` (d×q) — or any other state dict with ``keys=(A, B, C)``
-  naming the three tensors (W_a, W_b: q×d; W_c: d×q).
+:func:`read_state_dict` reads a torch file saved with ``torch.save`` with
+``torch.load(weights_only=True)`` (no code in the file can run): either the paper's scripts'
+layout — a dict whose ``model`` entry, or the dict itself, holds ``layera.weight`` (q×d),
+``layerb.weight`` (q×d) and ``layerc.weight`` (d×q) — or any other state dict with
+``keys=(A, B, C)`` naming the three tensors (W_a, W_b: q×d; W_c: d×q).
+:func:`models.network.load` reads either such a file or a CoGS weights file (``.npz``),
+judged by content (:func:`is_npz`).
 
 The file must be a regular file no larger than ``max_bytes`` (FIFOs, devices and folders are
-refused before anything is read). A torch file carries no group: pass ``group``; for an npz
-the file's group is used and ``group``, when given, must match it.
+refused before anything is read). A torch file carries no group: pass ``group``.
 """
 
 from __future__ import annotations
@@ -22,8 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from models.io import Weights, WeightsFileError, load_weights, validate_weights
+from groups import parse_group
+from models.io import WeightsFileError
 from models.safe_files import check_regular_file as _check_regular_file
+from models.weights import as_arrays
 
 REFERENCE_KEYS = ("layera.weight", "layerb.weight", "layerc.weight")
 MAX_BYTES = 4 << 30
@@ -36,7 +36,8 @@ def check_regular_file(path, max_bytes: int = MAX_BYTES) -> Path:
     return Path(path)
 
 
-def _is_npz(path: Path) -> bool:
+def is_npz(path: Path) -> bool:
+    """Is ``path`` a zip of .npy members without a pickle (a CoGS weights file, not a torch file)?"""
     if not zipfile.is_zipfile(path):
         return False
     try:
@@ -57,8 +58,8 @@ def _tensor_array(x, name: str, path: Path) -> np.ndarray:
     raise WeightsFileError(f"{path}: {name} is a {type(x).__name__}, not a tensor")
 
 
-def load_state_dict_weights(path, group, keys=None, max_bytes: int = MAX_BYTES) -> Weights:
-    """W_a, W_b, W_c from a torch file (module doc); ``group`` is required."""
+def read_state_dict(path, group, keys=None, max_bytes: int = MAX_BYTES) -> tuple:
+    """``(group, W_a, W_b, W_c, meta)`` from a torch file (module doc); ``group`` is required."""
     import pickle
 
     import torch
@@ -92,15 +93,6 @@ def load_state_dict_weights(path, group, keys=None, max_bytes: int = MAX_BYTES) 
     results = obj.get("results") if isinstance(obj, dict) else None
     if isinstance(results, list) and results and isinstance(results[-1], dict) and isinstance(results[-1].get("epoch"), int):
         meta["epoch"] = results[-1]["epoch"]
-    w = validate_weights(group, *arrays, source=str(path))
-    return Weights(w.group, w.W_a, w.W_b, w.W_c, meta)
-
-
-def load_any_weights(path, group=None, keys=None, max_bytes: int = MAX_BYTES) -> Weights:
-    """A CoGS ``.npz`` weights file or a torch file (module doc), judged by content."""
-    path = check_regular_file(path, max_bytes)
-    if _is_npz(path):
-        if keys is not None:
-            raise WeightsFileError(f"{path}: --keys applies to torch files; this is a CoGS .npz weights file")
-        return load_weights(path, group=group)
-    return load_state_dict_weights(path, group, keys, max_bytes)
+    group = parse_group(group)
+    W_a, W_b, W_c = as_arrays(*arrays, group=group, error=WeightsFileError, source=str(path))
+    return group, W_a, W_b, W_c, meta

@@ -24,7 +24,6 @@ from cogs.reading import (
     OrbitAnalysis,
     aggregate,
     analyze_network,
-    decompose,
     default_matchers,
     factorize,
     name_factor,
@@ -33,6 +32,7 @@ from cogs.reading import (
 )
 from groups import parse_group
 from models.element import Block, assemble
+from models.spectrum import Spectrum
 
 W = np.exp(2j * np.pi / 3)
 WB = np.conj(W)
@@ -305,7 +305,7 @@ def test_scale_free_orders_are_invariant_and_absolute_ones_are_not():
     W_a = np.vstack([W_a, 1e-4 * rng.standard_normal((3, d)), np.full((1, d), 0.3)])
     W_b = np.vstack([W_b, 1e-4 * rng.standard_normal((3, d)), np.full((1, d), 0.3)])
     W_c = np.hstack([W_c, 1e-4 * rng.standard_normal((d, 3)), 0.3 * rng.standard_normal((d, 1))])
-    base = orbit_orders(decompose(G, W_a, W_b, W_c))
+    base = orbit_orders(Spectrum.from_weights(G, W_a, W_b, W_c))
     want = [0] + [expect[o.k][1] for o in G.orbits()]
     assert list(base.abs[1:]) == want[1:] and list(base.rel[1:]) == want[1:]
     assert base.abs[0] == 1 and base.rel[0] == 1  # the k = 0 node
@@ -318,9 +318,9 @@ def test_scale_free_orders_are_invariant_and_absolute_ones_are_not():
         (W_a * t[:, None], W_b * t[:, None], W_c / t**2),
     ]
     for v in variants:
-        o = orbit_orders(decompose(G, *v))
+        o = orbit_orders(Spectrum.from_weights(G, *v))
         assert list(o.rel) == list(base.rel)
-    assert orbit_orders(decompose(G, *variants[0])).abs.sum() == 0  # the absolute rule is not scale-free
+    assert orbit_orders(Spectrum.from_weights(G, *variants[0])).abs.sum() == 0  # the absolute rule is not scale-free
 
 
 # -- registry integration: user generators are recognised, conjugation is reported ------------

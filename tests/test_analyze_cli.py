@@ -14,7 +14,7 @@ from cogs.cli.main import main
 from cogs.solver import construct
 from groups import parse_group
 from models.io import WeightsFileError, save_weights
-from models.state_dict import load_any_weights
+from models.network import load
 
 G = parse_group("Z7")
 
@@ -42,7 +42,7 @@ def reference_checkpoint(path, W, epoch=9900):
 def test_reference_layout_checkpoint_loads(tmp_path, f46):
     p = tmp_path / "model09900.pt"
     reference_checkpoint(p, f46)
-    w = load_any_weights(p, group="Z7")
+    w = load(p, group="Z7")
     assert w.group == G and w.q == f46[0].shape[0] and w.meta["epoch"] == 9900
     np.testing.assert_allclose(w.W_c, np.asarray(f46[2], dtype=np.float32), rtol=0, atol=0)
 
@@ -119,7 +119,7 @@ def test_fifo_is_not_opened(tmp_path):
     p = tmp_path / "pipe"
     os.mkfifo(p)
     with pytest.raises(WeightsFileError, match="FIFO"):
-        load_any_weights(p, group="Z7")  # would block forever if it were opened
+        load(p, group="Z7")  # would block forever if it were opened
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "0", "-1"])

@@ -52,7 +52,7 @@ def test_reference_style_baseline_is_the_spec_network_and_loss():
     pairs = all_pairs(d)
     o = net(torch.as_tensor(pairs))
     y = torch.as_tensor(np.array(G.cayley_table()).reshape(-1))
-    want, _ = loss_and_accuracy(*W, G)
+    want, _ = loss_and_accuracy(G, *W)
     assert abs(tt._spec_loss(o, y).item() - want.item()) < 1e-12
     lean = tt._lean_outputs(*(w.T.contiguous() for w in W), torch.as_tensor(pairs[:, 0]), torch.as_tensor(pairs[:, 1]))
     assert torch.allclose(lean, o, rtol=1e-12, atol=1e-12)

@@ -60,7 +60,7 @@ def test_chain_is_exact_at_the_predicted_order(spec, order, order_plain):
 def test_auto_never_above_chain_on_odd_groups(spec):
     a = construct(spec, "auto")
     assert a.order <= construct(spec, "chain").order
-    assert a.strategy == "chain" and a.certificate.data["requested_strategy"] == "auto"
+    assert a.meta["strategy"] == "chain" and a.certificate.data["requested_strategy"] == "auto"
     assert "chain" in a.certificate.data["note"]
     assert loss_ref(spec, a.W_a, a.W_b, a.W_c) <= 1e-20
 

@@ -14,7 +14,7 @@ import torch
 from cogs.cli.main import main
 from cogs.reports.table2 import KEYS, summarize
 from cogs.reports.family_shares import shares_of_all
-from models.io import load_weights
+from models.network import load_npz
 from models.forward import all_pairs, forward
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -58,7 +58,7 @@ def test_compare_constructions_are_global_minima_with_spec_orders(z7_report):
     d = 7
     assert cons["f6"]["order"] == 3 * (d - 1) and cons["f46"]["order"] == 2 * d and cons["memorize"]["order"] == d * d
     for c in cons.values():
-        w = load_weights(out / c["file"])
+        w = load_npz(out / c["file"])
         assert w.q == c["order"]
         assert abs(_plain_loss(w)) < 1e-12
         assert abs(c["loss"]) < 1e-12
@@ -69,7 +69,7 @@ def test_compare_runs_match_their_files(z7_report):
     out, rep = z7_report
     assert [r["seed"] for r in rep["runs"]] == [1, 2]
     for r in rep["runs"]:
-        w = load_weights(out / "train" / f"seed{r['seed']}_lr0.01_wd5e-05" / "weights.npz")
+        w = load_npz(out / "train" / f"seed{r['seed']}_lr0.01_wd5e-05" / "weights.npz")
         assert w.meta["seeding"] == "reference" and w.meta["train_frac"] == 0.9
         assert r["norm"] == pytest.approx(float((w.W_a**2).sum() + (w.W_b**2).sum() + (w.W_c**2).sum()), rel=1e-6)
         assert len(r["orbits"]) == 3  # Z7: three complex orbits

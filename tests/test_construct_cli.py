@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from models.io import load_weights
+from models.network import load_npz
 from models.forward import brute_force_loss
 
 
@@ -29,9 +29,9 @@ def test_construct_json_and_weights_file(tmp_path):
     assert abs(data["loss"]) < 1e-12
     assert [o["k"] for o in data["orbits"]] == [1, 2, 3]
     assert all(o["order"] in (4, 6) and o["generators"] for o in data["orbits"])
-    w = load_weights(out, "Z7")
+    w = load_npz(out, "Z7")
     assert w.q == 14 and w.meta["strategy"] == "f46" and w.meta["seed"] == 4
-    assert abs(float(brute_force_loss(*w.tensors(), w.group))) < 1e-12
+    assert abs(float(brute_force_loss(w.group, *w.tensors()))) < 1e-12
 
 
 def test_construct_table_output(tmp_path, capsys):

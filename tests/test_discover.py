@@ -19,7 +19,7 @@ from cogs.discover.init import initial_thetas, node_contributions
 from cogs.discover.lm import dense_normal_equations, lm_step, loss_and_grad, normal_equations
 from cogs.solver import STRATEGIES
 from groups import parse_group
-from models.io import load_weights
+from models.network import load_npz
 from models.residuals import jacobian, pack, residuals, unpack
 from helpers import loss_ref
 
@@ -40,20 +40,20 @@ def _weights(group, q, runs, seed=0):
 @pytest.mark.parametrize("group, q", [("Z3", 2), ("Z5", 4), ("Z2xZ4", 3), ("Z3xZ3", 5)])
 def test_structured_normal_equations_match_the_dense_jacobian(group, q):
     W = _weights(group, q, runs=2)
-    A, g, r = normal_equations(*W, group)
-    J = jacobian(*W, group)
-    rho = residuals(*W, group)
+    A, g, r = normal_equations(group, *W)
+    J = jacobian(group, *W)
+    rho = residuals(group, *W)
     assert torch.allclose(A, J.transpose(-1, -2) @ J, rtol=1e-12, atol=1e-12)
     assert torch.allclose(g, (J.transpose(-1, -2) @ rho.unsqueeze(-1)).squeeze(-1), rtol=1e-12, atol=1e-12)
     assert torch.equal(r, rho)
-    A2, g2, _ = dense_normal_equations(*W, group)
+    A2, g2, _ = dense_normal_equations(group, *W)
     assert torch.allclose(A, A2, atol=1e-12) and torch.allclose(g, g2, atol=1e-12)
 
 
 def test_loss_and_grad_match_autograd():
     G, q = parse_group("Z2xZ3"), 4
     theta = pack(*_weights(G, q, runs=3)).requires_grad_()
-    loss = (residuals(*unpack(theta, q, G.order), G) ** 2).sum(-1)
+    loss = (residuals(G, *unpack(theta, q, G.order)) ** 2).sum(-1)
     loss.sum().backward()
     l2, g2 = loss_and_grad(theta.detach(), q, G)
     assert torch.allclose(l2, loss.detach(), rtol=1e-13)
@@ -63,11 +63,11 @@ def test_loss_and_grad_match_autograd():
 def test_lm_step_is_the_damped_least_squares_step_and_reduces_the_loss():
     G, q, mu = parse_group("Z3"), 2, 0.05
     theta = pack(*_weights(G, q, runs=1, seed=3)) * 0.5
-    loss = (residuals(*unpack(theta, q, 3), G) ** 2).sum(-1)
+    loss = (residuals(G, *unpack(theta, q, 3)) ** 2).sum(-1)
     new, new_loss, _, _, ok = lm_step(theta, loss, torch.tensor([mu], dtype=torch.float64), torch.tensor([2.0], dtype=torch.float64), q, G)
     # reference: δ minimises ‖ρ + Jδ‖² + μ‖δ‖², i.e. lstsq of [J; √μ I] δ = [−ρ; 0]
-    J = jacobian(*unpack(theta, q, 3), G)[0].numpy()
-    rho = residuals(*unpack(theta, q, 3), G)[0].numpy()
+    J = jacobian(G, *unpack(theta, q, 3))[0].numpy()
+    rho = residuals(G, *unpack(theta, q, 3))[0].numpy()
     n = J.shape[1]
     delta = np.linalg.lstsq(np.vstack([J, math.sqrt(mu) * np.eye(n)]), np.concatenate([-rho, np.zeros(n)]), rcond=None)[0]
     assert bool(ok[0]) and float(new_loss[0]) < float(loss[0])
@@ -194,7 +194,7 @@ def test_scan_z3():
 def test_saved_files_reproduce_the_run(tmp_path):
     r = discover("Z3", 3, restarts=8, seed=2, init_noise=0.2)
     files = r.save(tmp_path / "out")
-    w = load_weights(files["weights"], "Z3")
+    w = load_npz(files["weights"], "Z3")
     assert np.array_equal(w.W_a, r.W_a) and np.array_equal(w.W_c, r.W_c)
     m = w.meta
     assert m["q"] == 3 and m["seed"] == 2 and m["restarts"] == 8 and m["converged"] and m["version"]
@@ -254,7 +254,7 @@ def test_cli_init_from_f46(tmp_path, capsys):
     rc = main(["discover", "--group", "Z5", "--order", "8", "--restarts", "16", "--init-from", "f46", "--out", str(tmp_path), "--json"])
     doc = json.loads(capsys.readouterr().out)
     assert rc == (0 if doc["converged"] else 1) and doc["q"] == 8
-    assert load_weights(tmp_path / "best.npz").meta["init_from"] == "f46"
+    assert load_npz(tmp_path / "best.npz").meta["init_from"] == "f46"
 
 
 @pytest.mark.parametrize(

@@ -65,9 +65,9 @@ def test_exact_loss_agrees_with_fast_loss_and_switches_at_q_equal_d_squared():
     d = G.order
     for q in (d * d - 1, d * d, d * d + 5):
         W = [torch.as_tensor(rng.standard_normal(s)) for s in ((q, d), (q, d), (d, q))]
-        want = float(residual_loss(*W, G))
-        assert float(exact_loss(*W, G)) == pytest.approx(want, rel=1e-10)
-        assert float(fast_loss(*W, G)) == pytest.approx(want, rel=1e-10)
+        want = float(residual_loss(G, *W))
+        assert float(exact_loss(G, *W)) == pytest.approx(want, rel=1e-10)
+        assert float(fast_loss(G, *W)) == pytest.approx(want, rel=1e-10)
         assert exact_loss_method(q, d).startswith("fast" if q < d * d else "residuals")
 
 

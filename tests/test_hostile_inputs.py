@@ -25,7 +25,8 @@ import torch
 
 from cogs.cli.main import main
 from groups import GroupSpecError, parse_group
-from models.io import WeightsFileError, load_weights, save_weights
+from models.io import WeightsFileError, save_weights
+from models.network import load_npz
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -120,13 +121,13 @@ def test_device_behind_a_symlink_is_refused(tmp_path):
     link = tmp_path / "w.npz"
     link.symlink_to("/dev/zero")
     with pytest.raises(WeightsFileError, match="device"):
-        load_weights(link)
+        load_npz(link)
 
 
 def test_directory_is_refused(tmp_path):
     (tmp_path / "w.npz").mkdir()
     with pytest.raises(WeightsFileError, match="directory"):
-        load_weights(tmp_path / "w.npz")
+        load_npz(tmp_path / "w.npz")
 
 
 def test_zip_bomb_is_refused_from_its_headers_without_inflating(tmp_path, monkeypatch):
@@ -143,7 +144,7 @@ def test_zip_bomb_is_refused_from_its_headers_without_inflating(tmp_path, monkey
 
     monkeypatch.setattr(np.lib.format, "read_array", guarded)
     with pytest.raises(WeightsFileError, match="COGS_MAX_MEMORY_GB"):
-        load_weights(path)
+        load_npz(path)
 
 
 def test_header_claiming_a_terabyte_is_one_line(tmp_path, capsys):
@@ -191,12 +192,12 @@ def test_meta_that_is_not_a_json_object_is_an_error(tmp_path, meta):
     buf["meta.npy"] = _string_member(meta)
     path = _write_zip(tmp_path / "meta.npz", buf)
     with pytest.raises(WeightsFileError, match="meta"):
-        load_weights(path)
+        load_npz(path)
 
 
 def test_meta_object_still_loads(tmp_path):
     path = save_weights(tmp_path / "w.npz", "Z5", *_weights(), seed=2)
-    assert load_weights(path).meta == {"seed": 2}
+    assert load_npz(path).meta == {"seed": 2}
 
 
 # --- tampered checkpoints and leftovers of killed writes -----------------------------------
@@ -367,12 +368,12 @@ def test_chunk_must_be_positive():
     from models.exact_loss import brute_force_loss
 
     W = _weights(d=5, q=3)
-    full = float(brute_force_loss(*W, "Z5"))
+    full = float(brute_force_loss("Z5", *W))
     assert full > 0.1
-    assert float(brute_force_loss(*W, "Z5", chunk=2)) == pytest.approx(full, rel=1e-12)
+    assert float(brute_force_loss("Z5", *W, chunk=2)) == pytest.approx(full, rel=1e-12)
     for bad in (-1, 0, 1.5, True):
         with pytest.raises(ValueError, match="chunk"):
-            brute_force_loss(*W, "Z5", chunk=bad)
+            brute_force_loss("Z5", *W, chunk=bad)
 
 
 @pytest.mark.parametrize("pairs, fragment", [
@@ -390,9 +391,9 @@ def test_pairs_are_validated(pairs, fragment):
 
     W = [torch.as_tensor(w) for w in _weights(d=5, q=3)]
     with pytest.raises(ValueError, match=fragment):
-        brute_force_loss(*W, "Z5", pairs)
+        brute_force_loss("Z5", *W, pairs=pairs)
     with pytest.raises(ValueError, match=fragment):
-        loss_and_accuracy(*W, "Z5", pairs)
+        loss_and_accuracy("Z5", *W, pairs=pairs)
 
 
 def test_torch_pairs_in_range_still_work():
@@ -400,7 +401,7 @@ def test_torch_pairs_in_range_still_work():
 
     W = _weights(d=5, q=3)
     all_pairs = torch.tensor([[a, b] for a in range(5) for b in range(5)])
-    assert float(brute_force_loss(*W, "Z5", all_pairs)) == pytest.approx(float(brute_force_loss(*W, "Z5")), rel=1e-12)
+    assert float(brute_force_loss("Z5", *W, pairs=all_pairs)) == pytest.approx(float(brute_force_loss("Z5", *W)), rel=1e-12)
 
 
 @pytest.mark.parametrize("fn", ["fast_loss", "brute_force_loss", "sp_loss_zero_mean", "exact_loss"])
@@ -413,7 +414,7 @@ def test_complex_weights_are_refused(fn):
     W_a, W_b, W_c = _weights(d=5, q=3)
     for W in ((W_a + 1j, W_b, W_c), (W_a, W_b, W_c * (1 + 1e-3j)), (torch.as_tensor(W_a + 1j), W_b, W_c)):
         with pytest.raises(ValueError, match="complex"):
-            getattr(L, fn)(*W, "Z5")
+            getattr(L, fn)("Z5", *W)
 
 
 def test_complex_weights_are_refused_by_the_network_classes():
@@ -434,9 +435,9 @@ def test_shape_errors_name_the_expected_shape(fn):
     rng = np.random.default_rng(0)
     q, d = 4, 5
     with pytest.raises(ValueError, match=r"\(\.\.\., 5, 4\)"):
-        getattr(L, fn)(rng.standard_normal((q, d)), rng.standard_normal((q, d)), rng.standard_normal((q, d)), "Z5")
+        getattr(L, fn)("Z5", rng.standard_normal((q, d)), rng.standard_normal((q, d)), rng.standard_normal((q, d)))
     with pytest.raises(ValueError, match=r"d = 5"):
-        getattr(L, fn)(rng.standard_normal((q, 6)), rng.standard_normal((q, 6)), rng.standard_normal((6, q)), "Z5")
+        getattr(L, fn)("Z5", rng.standard_normal((q, 6)), rng.standard_normal((q, 6)), rng.standard_normal((6, q)))
 
 
 @pytest.mark.parametrize("field, value", [("seeds", [1.7]), ("seeds", [1, 2.5]), ("seeds", [True]), ("eval_epochs", [0.5])])

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from groups import parse_group
-from models.io import WeightsFileError, load_weights, save_weights
+from models.io import WeightsFileError, save_weights
+from models.network import load_npz
 
 
 def _weights(d=7, q=4, seed=0):
@@ -24,13 +25,13 @@ def test_round_trip_exact_with_meta(tmp_path):
     W = _weights()
     path = save_weights(tmp_path / "w.npz", "Z7", *W, seed=3, seeding="default", train_frac=0.9,
                         arr=np.arange(3), f=np.float64(0.5))
-    w = load_weights(path, "z7")
+    w = load_npz(path, "z7")
     assert w.group == parse_group("Z7") and w.d == 7 and w.q == 4
     for a, b in zip(W, (w.W_a, w.W_b, w.W_c)):
         assert a.dtype == b.dtype == np.float64
         np.testing.assert_array_equal(a, b)
     assert w.meta == {"seed": 3, "seeding": "default", "train_frac": 0.9, "arr": [0, 1, 2], "f": 0.5}
-    assert load_weights(path).group == parse_group("Z7")  # group optional
+    assert load_npz(path).group == parse_group("Z7")  # group optional
     assert _leftovers(tmp_path) == []
 
 
@@ -39,7 +40,7 @@ def test_round_trip_torch_and_product_group(tmp_path):
 
     W = [torch.as_tensor(w) for w in _weights(d=8, q=3)]
     path = save_weights(tmp_path / "sub" / "w.npz", "Z2xZ4", *W)
-    w = load_weights(path, "2x4")
+    w = load_npz(path, "2x4")
     np.testing.assert_array_equal(w.W_c, W[2].numpy())
     assert w.meta == {}
     assert [t.dtype for t in w.tensors()] == [torch.float64] * 3
@@ -53,7 +54,7 @@ def test_atomic_write_leaves_no_temp_files_and_keeps_old_file_on_failure(tmp_pat
     for _ in range(3):
         save_weights(path, "Z7", *W2)
     assert sorted(os.listdir(tmp_path)) == ["w.npz"]
-    np.testing.assert_array_equal(load_weights(path).W_a, W2[0])
+    np.testing.assert_array_equal(load_npz(path).W_a, W2[0])
 
     save_weights(path, "Z7", *W)
 
@@ -120,15 +121,15 @@ BAD = ("missing", "not_npz", "missing_arrays", "missing_group", "wrong_shape", "
 def test_load_refuses(tmp_path, case):
     path, fragment = _bad_files(tmp_path)[case]
     with pytest.raises(WeightsFileError, match=fragment.replace("(", r"\(").replace(")", r"\)")):
-        load_weights(path)
+        load_npz(path)
 
 
 def test_load_refuses_group_mismatch_and_directory(tmp_path):
     path = save_weights(tmp_path / "w.npz", "Z6", *_weights(d=6))
     with pytest.raises(WeightsFileError, match="file is for group Z6, not Z7"):
-        load_weights(path, "Z7")
+        load_npz(path, "Z7")
     # isomorphic but a different factorisation: refused too (same factorisation required)
     with pytest.raises(WeightsFileError, match="not Z2xZ3"):
-        load_weights(path, "Z2xZ3")
+        load_npz(path, "Z2xZ3")
     with pytest.raises(WeightsFileError, match="directory"):
-        load_weights(tmp_path)
+        load_npz(tmp_path)

@@ -211,7 +211,8 @@ def test_file_size_limits_follow_limits_off(tmp_path, capsys, monkeypatch):
     file checks stay."""
     import torch
 
-    from models.io import WeightsFileError, load_weights, save_weights
+    from models.io import WeightsFileError, save_weights
+    from models.network import load_npz
     from models.training.checkpoint_checks import check_file
 
     rng = np.random.default_rng(0)
@@ -221,17 +222,17 @@ def test_file_size_limits_follow_limits_off(tmp_path, capsys, monkeypatch):
     torch.save({"epoch": 1}, ckpt)
     monkeypatch.setenv("COGS_MAX_MEMORY_GB", "1e-7")  # 100 bytes
     with pytest.raises(WeightsFileError, match="limit"):
-        load_weights(path)
+        load_npz(path)
     with pytest.raises(ValueError, match="limit"):
         check_file(ckpt)
     monkeypatch.setenv("COGS_LIMITS", "off")
-    assert load_weights(path).q == 5
+    assert load_npz(path).q == 5
     check_file(ckpt)
     rc = main(["loss", "--weights", str(path)])
     assert rc == 0, capsys.readouterr().err
     (tmp_path / "dir.npz").mkdir()
     with pytest.raises(WeightsFileError, match="directory"):
-        load_weights(tmp_path / "dir.npz")
+        load_npz(tmp_path / "dir.npz")
 
 
 def test_shard_sizes_and_refusals_use_one_memory_model(monkeypatch):

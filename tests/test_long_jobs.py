@@ -19,7 +19,7 @@ import torch
 
 from cogs.cli import _options
 from cogs.cli.main import build_parser, main
-from models.io import load_weights
+from models.network import load_npz
 from models.training import LogProgress, TrainConfig, list_checkpoints, train
 from models.training import progress as progress_mod
 
@@ -44,7 +44,7 @@ def _same_runs(a: Path, b: Path, metrics: bool = True) -> list[str]:
     names = sorted(p.name for p in a.iterdir() if p.name.startswith("seed"))
     assert names and names == sorted(p.name for p in b.iterdir() if p.name.startswith("seed"))
     for n in names:
-        wa, wb = load_weights(a / n / "weights.npz"), load_weights(b / n / "weights.npz")
+        wa, wb = load_npz(a / n / "weights.npz"), load_npz(b / n / "weights.npz")
         for x, y in zip((wa.W_a, wa.W_b, wa.W_c), (wb.W_a, wb.W_b, wb.W_c)):
             assert np.array_equal(x, y), n
         ma, mb = (json.loads((x / n / "metrics.json").read_text()) for x in (a, b))

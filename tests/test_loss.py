@@ -45,10 +45,10 @@ def test_three_losses_agree(spec):
     assert ref > 1.0  # a generic network, far from any solution
     Wt = _t(W)
     for name, fn in (("brute", brute_force_loss), ("general", sp_loss_general), ("fast", fast_loss)):
-        got = float(fn(*Wt, G))
+        got = float(fn(G, *Wt))
         assert abs(got - ref) <= RTOL * abs(ref), (name, got, ref)
     # numpy inputs are accepted too
-    assert abs(float(fast_loss(*W, G)) - ref) <= RTOL * ref
+    assert abs(float(fast_loss(G, *W)) - ref) <= RTOL * ref
 
 
 @settings(max_examples=10, deadline=None)
@@ -60,7 +60,7 @@ def test_batched_losses_agree(spec, seed, q, runs, scale):
     ref = np.array([loss_ref(G, W[0][r], W[1][r], W[2][r]) for r in range(runs)])
     Wt = _t(W)
     for fn in (brute_force_loss, sp_loss_general, fast_loss):
-        got = fn(*Wt, G).numpy()
+        got = fn(G, *Wt).numpy()
         assert got.shape == (runs,)
         np.testing.assert_allclose(got, ref, rtol=RTOL, atol=1e-12)
 
@@ -72,11 +72,11 @@ def test_zero_mean_sp_form(spec):
     W_a, W_b, W_c = random_weights(G, 5, rng, runs=2)
     Za, Zb = W_a - W_a.mean(-1, keepdims=True), W_b - W_b.mean(-1, keepdims=True)
     ref = np.array([loss_ref(G, Za[r], Zb[r], W_c[r]) for r in range(2)])
-    got = sp_loss_zero_mean(*_t((Za, Zb, W_c)), G).numpy()
+    got = sp_loss_zero_mean(G, *_t((Za, Zb, W_c))).numpy()
     np.testing.assert_allclose(got, ref, rtol=RTOL)
-    np.testing.assert_allclose(fast_loss(*_t((Za, Zb, W_c)), G).numpy(), ref, rtol=RTOL)
+    np.testing.assert_allclose(fast_loss(G, *_t((Za, Zb, W_c))).numpy(), ref, rtol=RTOL)
     # on inputs with DC it is the loss of the centred network, not the true loss
-    np.testing.assert_allclose(sp_loss_zero_mean(*_t((W_a, W_b, W_c)), G).numpy(), ref, rtol=RTOL)
+    np.testing.assert_allclose(sp_loss_zero_mean(G, *_t((W_a, W_b, W_c))).numpy(), ref, rtol=RTOL)
     true = np.array([loss_ref(G, W_a[r], W_b[r], W_c[r]) for r in range(2)])
     assert np.all(np.abs(true - ref) > 1e-3 * np.abs(ref))
 
@@ -90,7 +90,7 @@ def test_brute_force_on_subsets_and_chunks():
     pairs = np.stack(np.divmod(idx, d), axis=1)
     ref = loss_ref(G, *W, pairs=pairs)
     for chunk in (None, 1, 5):
-        assert abs(float(brute_force_loss(*_t(W), G, pairs, chunk=chunk)) - ref) <= RTOL * ref
+        assert abs(float(brute_force_loss(G, *_t(W), pairs=pairs, chunk=chunk)) - ref) <= RTOL * ref
 
 
 @pytest.mark.parametrize("spec", ["Z6", "Z7", "Z2xZ4"])
@@ -100,7 +100,7 @@ def test_fast_loss_gradients_match_brute_force(spec):
     grads = []
     for fn in (fast_loss, brute_force_loss):
         Wt = [w.clone().requires_grad_(True) for w in _t(W)]
-        fn(*Wt, G).backward()
+        fn(G, *Wt).backward()
         grads.append([w.grad.numpy() for w in Wt])
     for gf, gb in zip(*grads):
         np.testing.assert_allclose(gf, gb, rtol=1e-9, atol=1e-9 * max(1.0, np.abs(gb).max()))
@@ -118,8 +118,8 @@ def test_brute_force_d127_all_pairs_is_chunked_and_matches_fast():
     G = parse_group("Z127")
     W = random_weights(G, 256, np.random.default_rng(3), scale=0.1)
     Wt = _t(W)
-    bf = float(brute_force_loss(*Wt, G))
-    fl = float(fast_loss(*Wt, G))
+    bf = float(brute_force_loss(G, *Wt))
+    fl = float(fast_loss(G, *Wt))
     assert abs(bf - fl) <= RTOL * abs(fl)
 
 
@@ -149,9 +149,9 @@ def test_z_f6_is_a_global_solution(spec):
     W = x.to_weights()
     loss = loss_ref(G, *W)
     assert loss < 1e-12
-    assert float(brute_force_loss(*_t(W), G)) < 1e-12
-    assert abs(float(fast_loss(*_t(W), G))) < 1e-12
-    rep = constraint_report(*_t(W), G)
+    assert float(brute_force_loss(G, *_t(W))) < 1e-12
+    assert abs(float(fast_loss(G, *_t(W)))) < 1e-12
+    rep = constraint_report(G, *_t(W))
     for row in rep["orbits"]:
         assert abs(row["r_kkk"] - 1) < 1e-10
         # R_c = sqrt(Σ|r|² − |r_kkk|²) from Gram matrices: a difference of O(1) terms, so its
@@ -170,10 +170,10 @@ def test_z_syn_everywhere_is_partial(d):
     W = x.to_weights()
     assert abs(loss_ref(G, *W) - (d - 1) / (2 * d)) < 1e-12
     Wt = _t(W)
-    assert abs(float(fast_loss(*Wt, G)) - (d - 1) / (2 * d)) < 1e-12
-    assert abs(float(sp_form_loss(*Wt, G, drop=("R_*",)))) < 1e-12
-    assert abs(float(sp_form_loss(*Wt, G)) - (d - 1) / (2 * d)) < 1e-12
-    rep = constraint_report(*Wt, G)
+    assert abs(float(fast_loss(G, *Wt)) - (d - 1) / (2 * d)) < 1e-12
+    assert abs(float(sp_form_loss(G, *Wt, drop=("R_*",)))) < 1e-12
+    assert abs(float(sp_form_loss(G, *Wt)) - (d - 1) / (2 * d)) < 1e-12
+    rep = constraint_report(G, *Wt)
     for row in rep["orbits"]:  # R_* = sqrt(|Σa²c|² + |Σb²c|²) = sqrt(2) after normalising
         assert abs(row["r_kkk"] - 1) < 1e-10
         assert row["R_c"] < 1e-7 and row["R_n"] < 1e-9  # R_c floor: see test_z_f6_…
@@ -193,7 +193,7 @@ def test_constraint_report_matches_families(spec):
     lam = paper_lambda(d)
     A, B, C = (torch.as_tensor(lam * x) for x in coefficients_ref(G, *W))
     fam = families(A, B, C, G)
-    rep = constraint_report(*_t(W), G)
+    rep = constraint_report(G, *_t(W))
     assert [row["k"] for row in rep["orbits"]] == [o.k for o in G.orbits()]
     for row in rep["orbits"]:
         k = row["k"]
@@ -210,11 +210,11 @@ def test_sp_form_loss_refuses_unknown_terms():
     G = parse_group("Z5")
     W = _t(random_weights(G, 2, np.random.default_rng(0)))
     with pytest.raises(ValueError, match="unknown"):
-        sp_form_loss(*W, G, drop=("R_x",))
+        sp_form_loss(G, *W, drop=("R_x",))
 
 
 def test_sp_loss_general_refuses_large_d():
     G = parse_group("Z300")
     W = _t(random_weights(G, 1, np.random.default_rng(0)))
     with pytest.raises(ValueError, match="max_d"):
-        sp_loss_general(*W, G)
+        sp_loss_general(G, *W)

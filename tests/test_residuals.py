@@ -20,13 +20,13 @@ GROUP_STRINGS = ["Z3", "Z4", "Z5", "Z2xZ3", "Z2xZ2", "Z3xZ3"]
 def test_residuals_square_to_the_loss(spec, q, seed):
     W = random_weights(spec, q, np.random.default_rng(seed), runs=2)
     Wt = [torch.tensor(w) for w in W]
-    r = residuals(*Wt, spec)
+    r = residuals(spec, *Wt)
     assert r.shape == (2, parse_group(spec).order ** 3)
     for i in range(2):
         ref = loss_ref(spec, W[0][i], W[1][i], W[2][i])
         assert float((r[i] ** 2).sum()) == pytest.approx(ref, rel=1e-11)
-        assert float(residual_loss(*Wt, spec)[i]) == pytest.approx(ref, rel=1e-11)
-        assert float(residual_loss(*Wt, spec, rows_per_chunk=1)[i]) == pytest.approx(ref, rel=1e-11)
+        assert float(residual_loss(spec, *Wt)[i]) == pytest.approx(ref, rel=1e-11)
+        assert float(residual_loss(spec, *Wt, rows_per_chunk=1)[i]) == pytest.approx(ref, rel=1e-11)
 
 
 @pytest.mark.parametrize("spec, q", [("Z3", 2), ("Z2xZ3", 3), ("Z5", 4)])
@@ -34,14 +34,14 @@ def test_jacobian_matches_autograd(spec, q):
     d = parse_group(spec).order
     W = [torch.tensor(w) for w in random_weights(spec, q, np.random.default_rng(7))]
     theta = pack(*W)
-    num = torch.autograd.functional.jacobian(lambda t: residuals(*unpack(t, q, d), spec), theta)
-    J = jacobian(*W, spec)
+    num = torch.autograd.functional.jacobian(lambda t: residuals(spec, *unpack(t, q, d)), theta)
+    J = jacobian(spec, *W)
     assert J.shape == (d**3, 3 * q * d)
     assert float((num - J).abs().max()) < 1e-12
     Wb = [torch.stack([w, 2 * w]) for w in W]  # batched: each run its own Jacobian
-    Jb = jacobian(*Wb, spec)
+    Jb = jacobian(spec, *Wb)
     assert float((Jb[0] - J).abs().max()) == 0.0
-    assert float((Jb[1] - jacobian(*(2 * w for w in W), spec)).abs().max()) < 1e-12
+    assert float((Jb[1] - jacobian(spec, *(2 * w for w in W))).abs().max()) < 1e-12
 
 
 def test_pack_round_trip_and_bad_sizes():
@@ -51,4 +51,4 @@ def test_pack_round_trip_and_bad_sizes():
     with pytest.raises(ValueError, match="entries"):
         unpack(torch.zeros(17), 2, 3)
     with pytest.raises(ValueError, match="rows_per_chunk"):
-        residual_loss(*W, "Z3", rows_per_chunk=0)
+        residual_loss("Z3", *W, rows_per_chunk=0)

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cogs.cli.main import main
-from models.io import load_weights
+from models.network import load_npz
 from models.training import RunSpec, TrainConfig
 from models.training.config import float_token, parse_run_name
 
@@ -49,7 +49,7 @@ def test_cli_runs_past_six_digits_get_their_own_folders(tmp_path, capsys):
     folders = sorted(p.name for p in out.iterdir() if p.name.startswith("seed"))
     assert folders == ["seed1_lr0.0500000001_wd0", "seed1_lr0.05_wd0"]
     for f in folders:
-        w = load_weights(out / f / "weights.npz")
+        w = load_npz(out / f / "weights.npz")
         assert (1, w.meta["lr"], w.meta["wd"]) == parse_run_name(f)
     summary = json.loads((out / "summary.json").read_text())
     assert sorted(r["folder"] for r in summary["runs"]) == folders

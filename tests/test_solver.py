@@ -21,7 +21,7 @@ from cogs.generators import Signature, default_registry, register_generator, sco
 from models.exact_loss import fast_loss
 from cogs.solver import CoverageError, construct, requirement, search
 from groups import parse_group
-from models.io import load_weights
+from models.network import load_npz
 from models.forward import brute_force_loss
 
 try:
@@ -52,11 +52,11 @@ def _order3(spec, g) -> bool:
 
 def check_loss(c, tmp_path):
     path = c.save(tmp_path / "w.npz")
-    w = load_weights(path)
-    assert w.meta["strategy"] == c.strategy and w.meta["seed"] == c.seed
+    w = load_npz(path)
+    assert w.meta["strategy"] == c.meta["strategy"] and w.meta["seed"] == c.meta["seed"]
     Wa, Wb, Wc = w.tensors()
-    fl = float(fast_loss(Wa, Wb, Wc, w.group))
-    bf = float(brute_force_loss(Wa, Wb, Wc, w.group))
+    fl = float(fast_loss(w.group, Wa, Wb, Wc))
+    bf = float(brute_force_loss(w.group, Wa, Wb, Wc))
     assert abs(fl) < TOL and abs(bf) < TOL, (fl, bf)
     return w
 
@@ -72,14 +72,14 @@ def test_strategies_give_global_solutions_of_the_predicted_order(spec, strategy,
     check_loss(res, tmp_path)
     if strategy == "f6" or (strategy == "f46" and c == 0):
         assert res.order == 6 * c + 2 * r
-        assert res.strategy == "f6"
+        assert res.meta["strategy"] == "f6"
     elif strategy == "f46":
         assert res.order == 2 * d
     else:  # auto: never worse than either; odd d: the chain, 2(d − 1) − n3; else with a complex orbit 2d − r
         assert res.order <= min(6 * c + 2 * r, 2 * d if c else 10**9)
         if d % 2 == 1:
             n3 = sum(1 for g in range(1, d) if _order3(spec, g)) // 2
-            assert res.order == 2 * (d - 1) - n3 and res.strategy == "chain"
+            assert res.order == 2 * (d - 1) - n3 and res.meta["strategy"] == "chain"
         elif c > 0:  # 2d − r, one less per orbit with 3k = 0 (chain's 3-node blocks; tests/test_chain.py)
             n3 = sum(1 for g in range(1, d) if _order3(spec, g)) // 2
             assert res.order == 2 * d - r - n3
@@ -121,7 +121,7 @@ def test_memorize_size_limit():
 
 def test_f46_without_complex_orbit_falls_back():
     res = construct("Z2xZ2xZ2", "f46", brute_force_max_d=0)
-    assert res.strategy == "f6" and "falls back" in res.certificate.data["note"]
+    assert res.meta["strategy"] == "f6" and "falls back" in res.certificate.data["note"]
 
 
 def test_certificate_contents_and_json():
@@ -247,8 +247,8 @@ def explicit_zf6(d, theta_seed=0):
 def test_explicit_zf6_formula(d):
     Wa, Wb, Wc = (torch.tensor(w) for w in explicit_zf6(d))
     assert Wa.shape == (3 * (d - 1), d)
-    assert abs(float(fast_loss(Wa, Wb, Wc, f"Z{d}"))) < TOL
-    assert abs(float(brute_force_loss(Wa, Wb, Wc, parse_group(f"Z{d}")))) < TOL
+    assert abs(float(fast_loss(f"Z{d}", Wa, Wb, Wc))) < TOL
+    assert abs(float(brute_force_loss(parse_group(f"Z{d}"), Wa, Wb, Wc))) < TOL
 
 
 @pytest.mark.parametrize("d, expected", [(23, 214.9), (71, 995.4)])

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from cogs.cli.main import main
-from models.io import load_weights, save_weights
+from models.io import save_weights
+from models.network import load_npz
 from models.training import TrainConfig, train
 
 
@@ -40,7 +41,7 @@ def test_train_writes_runs_and_json(tmp_path, capsys):
     summary = json.loads((out / "summary.json").read_text())
     assert len(summary["runs"]) == 4 and summary["config"]["q"] == 8
     folder = out / summary["runs"][1]["folder"]
-    w = load_weights(folder / "weights.npz", group="Z5")
+    w = load_npz(folder / "weights.npz", group="Z5")
     assert w.meta["seed"] == 1 and w.meta["wd"] == 1e-4 and w.meta["status"] == "ok" and w.meta["epochs"] == 6
     np.testing.assert_array_equal(w.W_c, api.weights(1)[2])
     metrics = json.loads((folder / "metrics.json").read_text())
@@ -79,7 +80,7 @@ def test_init_train_frac_one_and_sp_recording(tmp_path, capsys):
         assert m["epoch"] == 0 and m["final"] is True
         assert m["test_loss"] is None and m["test_acc"] is None
         assert m["train_loss"] == runs[0]["metrics"][0]["train_loss"]  # same init, same (full) train set
-    got = load_weights(tmp_path / "o" / "seed2_lr0.01_wd5e-05" / "weights.npz")
+    got = load_npz(tmp_path / "o" / "seed2_lr0.01_wd5e-05" / "weights.npz")
     for a, b in zip((got.W_a, got.W_b, got.W_c), W):
         np.testing.assert_array_equal(a, b)
     metrics = json.loads((tmp_path / "o" / "seed2_lr0.01_wd5e-05" / "metrics.json").read_text())

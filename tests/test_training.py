@@ -226,7 +226,7 @@ def test_exact_global_solution_stays_global():
     entry = res.run_metrics(0)[-1]
     assert entry["final"] and entry["epoch"] == 60 and entry["test_loss"] is None and entry["test_acc"] is None
     # its SP summary in paper units: r_kkk = 1 on every k ≠ 0, R_c and R_n empty
-    sp = sp_trajectory(torch.as_tensor(W_a), torch.as_tensor(W_b), torch.as_tensor(W_c), G)
+    sp = sp_trajectory(G, torch.as_tensor(W_a), torch.as_tensor(W_b), torch.as_tensor(W_c))
     assert sp["sum_re_rkkk"].item() == pytest.approx(d - 1, abs=1e-9)
     assert abs(sp["off_diag"].item()) < 1e-9 and sp["rn_aac"].abs().max().item() < 1e-9
 
@@ -424,7 +424,7 @@ def test_recorders_and_sp_recording():
     assert res.records["rn_aac"].shape == (2, 3, 3) and res.records["off_diag"].shape == (2, 3)
     np.testing.assert_allclose(res.records["norm"][:, -1], res.W_a.flatten(1).norm(dim=1).numpy())
     # the recorded SP values are sp_trajectory of the weights at that epoch (here: the final ones)
-    final = sp_trajectory(res.W_a, res.W_b, res.W_c, parse_group(res.config.group))
+    final = sp_trajectory(parse_group(res.config.group), res.W_a, res.W_b, res.W_c)
     for name, val in final.items():
         np.testing.assert_allclose(res.records[name][:, -1], val.numpy(), rtol=1e-12, atol=1e-14)
 
@@ -449,7 +449,7 @@ def test_sp_trajectory_against_brute_force(spec):
     gen = torch.Generator().manual_seed(1)
     W_a, W_b = torch.randn(R, q, d, generator=gen, dtype=torch.float64), torch.randn(R, q, d, generator=gen, dtype=torch.float64)
     W_c = torch.randn(R, d, q, generator=gen, dtype=torch.float64)
-    got = sp_trajectory(W_a, W_b, W_c, G)
+    got = sp_trajectory(G, W_a, W_b, W_c)
     chi = torch.as_tensor(np.array(G.character_table()))  # chi[k, g]
     lam = (2 * d) ** (1 / 3)
     for r in range(R):

@@ -44,10 +44,10 @@ def analyse_files(files, group=None, keys=None, threshold: float = DEFAULT_THRES
     from cogs.reports.table2 import network_row
     from groups import parse_group
     from models.spectrum import Spectrum
-    from models.state_dict import load_any_weights
+    from models.network import load
 
     G = parse_group(group) if group is not None else None
-    loaded = [load_any_weights(f, group=G, keys=keys) for f in files]  # every file judged before any analysis
+    loaded = [load(f, group=G, keys=keys) for f in files]  # every file judged before any analysis
     spectra = [Spectrum.from_weights(w.group, w.W_a, w.W_b, w.W_c) for w in loaded]
     readings = Readings.from_spectra(loaded[0].group if loaded else G, spectra, [{"file": str(f)} for f in files],
                                      threshold=threshold)

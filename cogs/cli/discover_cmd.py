@@ -100,7 +100,7 @@ def _explain_lines(result) -> list[str] | None:
     except ImportError:
         return None
     try:
-        e = explain(result.W_a, result.W_b, result.W_c, result.group)
+        e = explain(result.group, result.W_a, result.W_b, result.W_c)
         lines = e.summary_lines() if hasattr(e, "summary_lines") else [str(e)]
         return [str(x) for x in lines]
     except Exception as err:  # the explanation is a bonus: never fail the search for it

@@ -124,24 +124,24 @@ def evaluate(weights, pairs: str = "all", accuracy: bool | None = None, path: st
             # never the d² pairs one by one: weight space, O(q²d) (or the residual sum, O(q·d³),
             # when q ≥ d² makes that the cheaper exact method)
             out["n_pairs"] = d * d
-            out["loss"] = float(exact_loss(W_a, W_b, W_c, G))
+            out["loss"] = float(exact_loss(G, W_a, W_b, W_c))
             out["loss_method"] = exact_loss_method(q, d)
             if want_acc:
-                out["accuracy"] = float(loss_and_accuracy(W_a, W_b, W_c, G)[1])
+                out["accuracy"] = float(loss_and_accuracy(G, W_a, W_b, W_c)[1])
         else:
             idx = split_pairs(weights.meta, d, pairs, path)
             pr = pairs_from_index(d, idx)
             out["n_pairs"] = int(len(pr))
             if want_acc:
-                loss, acc = loss_and_accuracy(W_a, W_b, W_c, G, pr)
+                loss, acc = loss_and_accuracy(G, W_a, W_b, W_c, pairs=pr)
                 out["accuracy"] = float(acc)
             else:
-                loss = brute_force_loss(W_a, W_b, W_c, G, pr)
+                loss = brute_force_loss(G, W_a, W_b, W_c, pairs=pr)
             out["loss"] = float(loss)
             out["loss_method"] = "brute force"
         if not want_acc:
             out["accuracy_skipped"] = f"d = {d} > {ACCURACY_MAX_D}: pass --accuracy to compute it" if accuracy is None else "--no-accuracy"
-        rep = constraint_report(W_a, W_b, W_c, G)
+        rep = constraint_report(G, W_a, W_b, W_c)
     out["dc_a"], out["dc_b"] = rep["dc_a"], rep["dc_b"]
     out["orbits"] = rep["orbits"]
     _check_finite(out, weights, path)
@@ -161,9 +161,9 @@ def _check_finite(out: dict, weights, path) -> None:
 
 def run(args) -> int:
     from cogs.cli.main import print_json
-    from models.io import load_weights
+    from models.network import load_npz
 
-    w = load_weights(args.weights, args.group)
+    w = load_npz(args.weights, args.group)
     rep = evaluate(w, args.pairs, args.accuracy, path=args.weights)
     if args.json:
         print_json(rep)

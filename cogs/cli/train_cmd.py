@@ -59,14 +59,14 @@ def add_arguments(p) -> None:
 def build_config(args):
     from cogs.cli.main import CLIError
     from groups import parse_group
-    from models.io import load_weights
+    from models.network import load_npz
     from models.training import TrainConfig, parse_floats, parse_ints, parse_seeds
 
     G = parse_group(args.group)
     init = None
     q = args.hidden
     if args.init is not None:
-        init = load_weights(args.init, group=G)
+        init = load_npz(args.init, group=G)
         if q is None:
             q = init.q
         elif q != init.q:

@@ -48,7 +48,7 @@ def construction_weights(group, strategy: str, seed: int):
     from cogs.solver import construct
 
     c = construct(parse_group(group), strategy, seed=seed)
-    return tuple(np.asarray(w, dtype=np.float64) for w in (c.W_a, c.W_b, c.W_c))
+    return tuple(np.array(w, dtype=np.float64) for w in c.weights)  # writable copies
 
 
 def _fit_nodes(W_a, W_b, W_c, q: int, gen: torch.Generator, pad_scale: float):

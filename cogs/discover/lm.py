@@ -32,8 +32,8 @@ the tests compare against, and can be selected with ``EngineConfig(normal="dense
 >>> G = parse_group("Z3")
 >>> g = torch.Generator().manual_seed(0)
 >>> W = [torch.randn(2, 2, 3, generator=g, dtype=torch.float64) for _ in range(2)] + [torch.randn(2, 3, 2, generator=g, dtype=torch.float64)]
->>> A, b, r = normal_equations(*W, G)
->>> A2, b2, r2 = dense_normal_equations(*W, G)
+>>> A, b, r = normal_equations(G, *W)
+>>> A2, b2, r2 = dense_normal_equations(G, *W)
 >>> bool(torch.allclose(A, A2, atol=1e-12) and torch.allclose(b, b2, atol=1e-12))
 True
 """
@@ -47,19 +47,21 @@ import torch
 
 from groups import parse_group
 from models.residuals import jacobian, residuals, unpack
+from models.weights import as_tensors, weights_of
 
 __all__ = ["LMState", "dense_normal_equations", "lm_step", "loss_and_grad", "normal_equations"]
 
 MU_MIN, MU_MAX = 1e-15, 1e12
 
 
-def normal_equations(W_a: torch.Tensor, W_b: torch.Tensor, W_c: torch.Tensor, group):
+def normal_equations(group, W_a=None, W_b=None, W_c=None):
     """(JᵀJ (…, n, n), Jᵀρ (…, n), ρ (…, d³)) from the block structure (module docstring)."""
-    G = parse_group(group)
+    G, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
+    W_a, W_b, W_c = as_tensors(W_a, W_b, W_c, group=G)
     d = G.order
     q = W_a.shape[-2]
     lead = W_a.shape[:-2]
-    rho = residuals(W_a, W_b, W_c, G)
+    rho = residuals(G, W_a, W_b, W_c)
     s = W_a.unsqueeze(-1) + W_b.unsqueeze(-2)  # (…, j, a, b)
     h = s * s
     Pc = W_c - W_c.mean(-2, keepdim=True)  # (…, c, j)
@@ -115,17 +117,17 @@ def loss_and_grad(theta: torch.Tensor, q: int, group):
     G = parse_group(group)
     d = G.order
     W_a, W_b, W_c = unpack(theta, q, d)
-    rho = residuals(W_a, W_b, W_c, G)
+    rho = residuals(G, W_a, W_b, W_c)
     s = W_a.unsqueeze(-1) + W_b.unsqueeze(-2)
     Pc = W_c - W_c.mean(-2, keepdim=True)
     return (rho * rho).sum(-1), 2.0 * _jt_rho(s, s * s, Pc, rho, d)
 
 
-def dense_normal_equations(W_a, W_b, W_c, group):
+def dense_normal_equations(group, W_a=None, W_b=None, W_c=None):
     """The same triple through the dense Jacobian of :func:`models.residuals.jacobian`."""
-    G = parse_group(group)
-    J = jacobian(W_a, W_b, W_c, G)
-    rho = residuals(W_a, W_b, W_c, G)
+    G, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
+    J = jacobian(G, W_a, W_b, W_c)
+    rho = residuals(G, W_a, W_b, W_c)
     Jt = J.transpose(-1, -2)
     return Jt @ J, (Jt @ rho.unsqueeze(-1)).squeeze(-1), rho
 
@@ -142,7 +144,7 @@ class LMState:
 
     @classmethod
     def start(cls, theta: torch.Tensor, q: int, group, mu0: float = 1e-3) -> "LMState":
-        r = residuals(*unpack(theta, q, parse_group(group).order), group)
+        r = residuals(group, *unpack(theta, q, parse_group(group).order))
         R = theta.shape[0]
         return cls(theta.clone(), (r * r).sum(-1), theta.new_full((R,), mu0), theta.new_full((R,), 2.0))
 
@@ -153,13 +155,13 @@ def lm_step(theta: torch.Tensor, loss: torch.Tensor, mu: torch.Tensor, nu: torch
     G = parse_group(group)
     d = G.order
     W = unpack(theta, q, d)
-    A, grad, _ = (normal_equations if normal == "structured" else dense_normal_equations)(*W, G)
+    A, grad, _ = (normal_equations if normal == "structured" else dense_normal_equations)(G, *W)
     n = theta.shape[-1]
     eye = torch.eye(n, dtype=theta.dtype, device=theta.device)
     L, info = torch.linalg.cholesky_ex(A + mu[:, None, None] * eye)
     delta = -torch.cholesky_solve(grad.unsqueeze(-1), L).squeeze(-1)
     trial = theta + delta
-    r = residuals(*unpack(trial, q, d), G)
+    r = residuals(G, *unpack(trial, q, d))
     new_loss = (r * r).sum(-1)
     pred = -(2.0 * (delta * grad).sum(-1) + (delta * (A @ delta.unsqueeze(-1)).squeeze(-1)).sum(-1))
     ok = (info == 0) & torch.isfinite(new_loss) & (new_loss < loss)

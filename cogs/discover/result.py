@@ -24,6 +24,7 @@ import numpy as np
 import torch
 
 from models.jsonable import jsonable
+from models.weights import as_tensors
 from groups import FiniteAbelianGroup
 
 __all__ = ["CERT_KAPPA_MAX_D", "DiscoveryResult", "ScanResult", "ScanRow", "version"]
@@ -38,10 +39,6 @@ def version() -> str:
         return metadata.version("cogs")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
         return "unknown"
-
-
-def _tensors(W_a, W_b, W_c):
-    return tuple(torch.as_tensor(np.asarray(w), dtype=torch.float64) for w in (W_a, W_b, W_c))
 
 
 @typing.final
@@ -87,8 +84,8 @@ class DiscoveryResult:
         from models.forward import brute_force_loss
         from models.residuals import residual_loss, residuals
 
-        Wt = _tensors(W_a, W_b, W_c)
-        r = residuals(*Wt, group)
+        Wt = as_tensors(W_a, W_b, W_c)
+        r = residuals(group, *Wt)
         loss = float((r * r).sum())
         return cls(
             group=group,
@@ -97,8 +94,8 @@ class DiscoveryResult:
             W_b=W_b,
             W_c=W_c,
             loss=loss,
-            brute_force_loss=float(brute_force_loss(*Wt, group)),
-            residual_loss=float(residual_loss(*Wt, group)),
+            brute_force_loss=float(brute_force_loss(group, *Wt)),
+            residual_loss=float(residual_loss(group, *Wt)),
             converged=bool(loss <= tol),
             tol=float(tol),
             losses=np.asarray(losses, dtype=np.float64),
@@ -145,7 +142,7 @@ class DiscoveryResult:
         from cogs.sp.loss import sp_loss_general
 
         d = self.group.order
-        kappa = float(sp_loss_general(*_tensors(*self.weights), self.group)) if d <= CERT_KAPPA_MAX_D else None
+        kappa = float(sp_loss_general(self.group, *as_tensors(*self.weights))) if d <= CERT_KAPPA_MAX_D else None
         return jsonable(
             {
                 "group": self.group.spec,

@@ -58,19 +58,13 @@ def objective_name(objective) -> str:
 
 
 def init_arrays(init, group_spec: str):
-    """None, or the (W_a, W_b, W_c) float64 numpy arrays of ``init`` (a path, a
-    ``models.io.Weights``, or a tuple of arrays/tensors)."""
+    """None, or the (W_a, W_b, W_c) float64 numpy arrays of ``init`` (a path, a network, or a
+    tuple of arrays/tensors)."""
     if init is None:
         return None
-    from groups import parse_group
-    from models.io import Weights, load_weights
+    from models.training.trainer import init_weights
 
-    if isinstance(init, (str, Path)):
-        init = load_weights(init, group=parse_group(group_spec))
-    if isinstance(init, Weights):
-        init = (init.W_a, init.W_b, init.W_c)
-    return tuple(np.ascontiguousarray(np.asarray(w.detach().cpu() if hasattr(w, "detach") else w, dtype=np.float64))
-                 for w in init)
+    return tuple(np.ascontiguousarray(w.numpy()) for w in init_weights(init, group_spec))
 
 
 def _digest(arrays) -> str | None:

@@ -39,7 +39,7 @@ from cogs.reading.factorize import (
     pairing_candidates,
     pairing_errors,
 )
-from cogs.reading.orders import Orders, decompose, orbit_orders
+from cogs.reading.orders import Orders, orbit_orders
 from models.spectrum import Spectrum
 from cogs.reading.matcher_registry import matcher_for, register_matcher, resolve_matchers
 from cogs.reading.stats import NetworkAnalysis, OrbitAnalysis, aggregate, analyze_network, analyze_spectrum
@@ -61,7 +61,6 @@ __all__ = [
     "analyze_spectrum",
     "best_pairings",
     "classify_block",
-    "decompose",
     "default_matchers",
     "explain",
     "factor_threshold",

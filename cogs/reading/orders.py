@@ -39,11 +39,6 @@ import numpy as np
 from models.spectrum import DEFAULT_TAU, DEFAULT_THRESHOLD, Spectrum
 
 
-def decompose(group, W_a, W_b, W_c) -> Spectrum:
-    """The spectrum of W_a, W_b (q, d) and W_c (d, q): :meth:`models.spectrum.Spectrum.from_weights`."""
-    return Spectrum.from_weights(group, W_a, W_b, W_c)
-
-
 @typing.final
 @attrs.frozen
 class Orders:

@@ -224,9 +224,10 @@ class NetworkAnalysis:
         )
 
 
-def analyze_network(group, W_a, W_b, W_c, registry=None, threshold: float = DEFAULT_THRESHOLD, **options) -> NetworkAnalysis:
-    """Analyse one network given by its weights (numpy or torch; W_a, W_b (q, d), W_c (d, q)):
-    :func:`analyze_spectrum` of its :class:`models.spectrum.Spectrum`."""
+def analyze_network(group, W_a=None, W_b=None, W_c=None, *, registry=None, threshold: float = DEFAULT_THRESHOLD,
+                    **options) -> NetworkAnalysis:
+    """Analyse one network — a network value, or ``group`` and its weights (numpy or torch;
+    W_a, W_b (q, d), W_c (d, q)): :func:`analyze_spectrum` of its :class:`models.spectrum.Spectrum`."""
     return analyze_spectrum(Spectrum.from_weights(group, W_a, W_b, W_c), registry, threshold, **options)
 
 

@@ -26,11 +26,10 @@ from cogs.solver.assemble import (
 )
 from cogs.solver.certificate import Certificate, certify
 from cogs.solver.search import CoverageError, OrbitPlan, c_free_sums, merge_nodes, requirement, search, sp_vector
-from cogs.solver.strategies import MEMORIZE_MAX_D, STRATEGIES, Construction, Layout, construct, plan_layout, reference_orders
+from cogs.solver.strategies import MEMORIZE_MAX_D, STRATEGIES, Layout, construct, plan_layout, reference_orders
 
 __all__ = [
     "Certificate",
-    "Construction",
     "CoverageError",
     "Layout",
     "MEMORIZE_MAX_D",

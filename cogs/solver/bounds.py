@@ -156,12 +156,12 @@ def _rows_from_json(data, source: str):
 def _rows_from_npz(path: Path, group):
     import torch
 
-    from models.io import load_weights
     from models.forward import brute_force_loss
+    from models.network import load_npz
 
-    w = load_weights(path, group)
+    w = load_npz(path, group)
     with torch.no_grad():
-        loss = float(brute_force_loss(*w.tensors(), w.group))
+        loss = float(brute_force_loss(w))
     return w.group.spec, [{"q": w.q, "loss": loss, "converged": loss < CONVERGED_LOSS, "group": w.group.spec, "source": str(path)}]
 
 

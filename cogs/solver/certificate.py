@@ -117,9 +117,9 @@ def certify(group, W_a, W_b, W_c, *, header: dict, orbit_rows: list[dict], brute
         # weight space for q < d²; for wider networks (memorize: q = d²) enumerating the
         # residuals costs no more and is exact to ~1e-30, where the weight-space form's
         # cancellation leaves ~1e-16·q²/d (1e-12 for Z3xZ9's 729 nodes)
-        loss = float(exact_loss(*Wt, group))
-        brute = float(residual_loss(*Wt, group)) if d <= brute_force_max_d else None
-        report = constraint_report(*Wt, group)
+        loss = float(exact_loss(group, *Wt))
+        brute = float(residual_loss(group, *Wt)) if d <= brute_force_max_d else None
+        report = constraint_report(group, *Wt)
     by_k = {r["k"]: r for r in report["orbits"]}
     maxv = {"R_c": 0.0, "R_n": 0.0, "R_*": 0.0, "r_kkk": 0.0}
     rows = []
@@ -142,7 +142,7 @@ def certify(group, W_a, W_b, W_c, *, header: dict, orbit_rows: list[dict], brute
             from cogs.sp.loss import kappa_terms
 
             with torch.no_grad():
-                terms = kappa_terms(*Wt, group)
+                terms = kappa_terms(group, *Wt)
             kappa = float(terms.sum())
             for row in rows:
                 row["kappa_loss"] = float(sum(float(terms[m]) for m in {row["k"], row.get("neg", row["k"])}))

@@ -60,10 +60,10 @@ from cogs.solver.chain import DEFAULT_PHI, chain_order, chain_refusal, chain_wei
 from cogs.solver.layout import Layout, compose_orbits, plan_layout
 from cogs.solver.search import CoverageError, sp_vector
 from groups import FiniteAbelianGroup, parse_group
-from models.element import NetworkElement
+from models.network import Network
 from models.spectrum import paper_scale
 
-__all__ = ["Construction", "Layout", "MEMORIZE_MAX_D", "STRATEGIES", "construct", "plan_layout", "reference_orders"]
+__all__ = ["Layout", "MEMORIZE_MAX_D", "STRATEGIES", "construct", "plan_layout", "reference_orders"]
 
 STRATEGIES = ("f6", "f46", "chain", "memorize", "auto")
 MEMORIZE_MAX_D = 64
@@ -86,52 +86,6 @@ def reference_orders(group) -> dict:
     return out
 
 
-@typing.final
-@attrs.frozen(eq=False)
-class Construction:
-    """A built global solution: real weights (float64 numpy; balanced unless asked not to)
-    and its :class:`Certificate`."""
-
-    group: FiniteAbelianGroup
-    strategy: str
-    seed: int
-    W_a: np.ndarray
-    W_b: np.ndarray
-    W_c: np.ndarray
-    certificate: Certificate
-
-    @property
-    def order(self) -> int:
-        return int(self.W_a.shape[0])
-
-    @property
-    def weights(self):
-        return self.W_a, self.W_b, self.W_c
-
-    def element(self) -> NetworkElement:
-        return NetworkElement.from_weights(self.group, self.W_a, self.W_b, self.W_c)
-
-    def save(self, path) -> Path:
-        """Write the models.io weights file (meta: strategy, seed, order, loss, requested)."""
-        from models.io import save_weights
-
-        c = self.certificate.data
-        return save_weights(
-            path,
-            self.group,
-            self.W_a,
-            self.W_b,
-            self.W_c,
-            strategy=self.strategy,
-            requested_strategy=c["requested_strategy"],
-            seed=self.seed,
-            order=self.order,
-            loss=c["loss"],
-            balanced=c["balanced"],
-            source="cogs construct",
-        )
-
-
 def construct(
     group,
     strategy: str = "auto",
@@ -145,7 +99,7 @@ def construct(
     brute_force_max_d: int = 128,
     phi: float | None = None,
     tri3: bool = True,
-) -> Construction:
+) -> Network:
     """Build a global solution for ``group`` with ``strategy`` and certify it.
 
     Raises :class:`~cogs.solver.search.CoverageError` (a ValueError) naming the first orbit
@@ -214,7 +168,7 @@ def _header(G, strategy, requested, note, seed, order, predicted, balanced) -> d
     }
 
 
-def _memorize(G, seed, registry, balance, brute_force_max_d, t0) -> Construction:
+def _memorize(G, seed, registry, balance, brute_force_max_d, t0) -> Network:
     d = G.order
     if d > MEMORIZE_MAX_D:
         raise ValueError(
@@ -261,7 +215,7 @@ def _memorize(G, seed, registry, balance, brute_force_max_d, t0) -> Construction
     return _certified(G, "memorize", seed, W, balance, header, rows, brute_force_max_d, t0)
 
 
-def _chain(G, seed, registry, balance, brute_force_max_d, t0, *, phi, tri3, requested, note) -> Construction:
+def _chain(G, seed, registry, balance, brute_force_max_d, t0, *, phi, tri3, requested, note) -> Network:
     phi = valid_phi(DEFAULT_PHI if phi is None else phi)
     W_a, W_b, W_c, rows = chain_weights(G, registry=registry, phi=phi, tri3=tri3, seed=seed)
     W = gauge_fix(W_a, W_b, W_c)
@@ -275,7 +229,7 @@ def _chain(G, seed, registry, balance, brute_force_max_d, t0, *, phi, tri3, requ
     return _certified(G, "chain", seed, W, balance, header, rows, brute_force_max_d, t0)
 
 
-def _certified(G, strategy, seed, W, balance, header, rows, brute_force_max_d, t0) -> Construction:
+def _certified(G, strategy, seed, W, balance, header, rows, brute_force_max_d, t0) -> Network:
     """Balance (or keep) the weights, record both norms and the build time, certify."""
     norm2 = float(sum(np.sum(w**2) for w in W))
     Wb = balance_weights(*W)[:3]
@@ -284,4 +238,6 @@ def _certified(G, strategy, seed, W, balance, header, rows, brute_force_max_d, t
     header["time_build_s"] = time.perf_counter() - t0
     cert = certify(G, *final, header=header, orbit_rows=rows, brute_force_max_d=brute_force_max_d, extra_norms={"weight_norm2": norm2, "balanced_weight_norm2": bal2})
     cert.data["time_total_s"] = time.perf_counter() - t0
-    return Construction(G, strategy, int(seed), *final, cert)
+    meta = {"strategy": strategy, "requested_strategy": header["requested_strategy"], "seed": int(seed),
+            "order": int(final[0].shape[0]), "loss": cert.data["loss"], "balanced": bool(balance), "source": "cogs construct"}
+    return Network(G, *final, meta=meta, certificate=cert)

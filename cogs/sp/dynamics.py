@@ -18,28 +18,30 @@ import torch
 
 from groups import parse_group
 from models.spectrum import fourier_coefficients, paper_scale
+from models.weights import as_tensors, weights_of
 
 _GRAM_BUDGET = 1 << 24  # complex entries of q×q Gram matrices held at once
 
 
-def sp_coefficients(W_a, W_b, W_c, group):
+def sp_coefficients(group, W_a=None, W_b=None, W_c=None):
     """z_a, z_b, z_c as complex128 tensors of shape (R, d, q) (index [r, k, j])."""
-    G = parse_group(group)
+    G, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
     lam = paper_scale(G.order)
-    W_a, W_b, W_c = (torch.as_tensor(w).detach().to(torch.float64) for w in (W_a, W_b, W_c))
+    W_a, W_b, W_c = (w.detach().to(torch.float64) for w in as_tensors(W_a, W_b, W_c))
     A, B, C = fourier_coefficients(G, W_a, W_b, W_c)
     return A * lam, B * lam, C * lam
 
 
 @torch.no_grad()
-def sp_trajectory(W_a, W_b, W_c, group) -> dict:
+def sp_trajectory(group, W_a=None, W_b=None, W_c=None) -> dict:
     """SP summaries of R networks (weights (R,q,d), (R,q,d), (R,d,q), or one unbatched network);
     see the module doc. Values are float64 tensors: (R,), (R,), (R, n_orbits)."""
-    G = parse_group(group)
-    single = torch.as_tensor(W_a).ndim == 2
+    G, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
+    W_a, W_b, W_c = as_tensors(W_a, W_b, W_c)
+    single = W_a.ndim == 2
     if single:
-        W_a, W_b, W_c = (torch.as_tensor(w).unsqueeze(0) for w in (W_a, W_b, W_c))
-    za, zb, zc = sp_coefficients(W_a, W_b, W_c, G)
+        W_a, W_b, W_c = (w.unsqueeze(0) for w in (W_a, W_b, W_c))
+    za, zb, zc = sp_coefficients(G, W_a, W_b, W_c)
     R, d, q = za.shape
     rkkk = (za * zb * zc).sum(-1)  # (R, d)
     sum_re = rkkk[:, 1:].real.sum(-1)
@@ -66,7 +68,7 @@ def sp_recorder(group):
     G = parse_group(group)
 
     def record(epoch, W_a, W_b, W_c):
-        return sp_trajectory(W_a, W_b, W_c, G)
+        return sp_trajectory(G, W_a, W_b, W_c)
 
     record.__name__ = "sp_trajectory"
     return record

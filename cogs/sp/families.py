@@ -15,13 +15,6 @@ import numpy as np
 import torch
 
 from groups import FiniteAbelianGroup
-from models.spectrum import fourier_coefficients
-
-
-def coefficients(W_a, W_b, W_c, group: FiniteAbelianGroup):
-    """(A, B, C) of shape (..., d, q) from weights W_a, W_b (..., q, d), W_c (..., d, q):
-    :func:`models.spectrum.fourier_coefficients`."""
-    return fourier_coefficients(group, W_a, W_b, W_c)
 
 
 def r_kkk(A, B, C):

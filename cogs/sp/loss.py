@@ -12,7 +12,7 @@ agree (tests/test_loss.py).
 >>> from cogs.solver import construct
 >>> from models.exact_loss import fast_loss
 >>> W = construct("Z7", "f46").weights  # a certified global minimiser
->>> abs(float(sp_loss_zero_mean(*W, "Z7")) - float(fast_loss(*W, "Z7"))) < 1e-12
+>>> abs(float(sp_loss_zero_mean("Z7", *W)) - float(fast_loss("Z7", *W))) < 1e-12
 True
 """
 
@@ -20,26 +20,25 @@ from __future__ import annotations
 
 import torch
 
-from cogs.sp.families import coefficients, r_tensor, rc_energy, rp_sums, r_kkk
-from groups import parse_group
-from models.exact_loss import _tensors
-from models.spectrum import paper_scale
+from cogs.sp.families import rc_energy, rp_sums, r_kkk
+from models.spectrum import fourier_coefficients, paper_scale
+from models.weights import as_tensors, weights_of
 
 TERMS = ("target", "R_c", "R_n", "R_*")
 
 
-def _paper(W_a, W_b, W_c, group):
-    A, B, C = coefficients(W_a, W_b, W_c, group)
+def _paper(group, W_a, W_b, W_c):
+    A, B, C = fourier_coefficients(group, W_a, W_b, W_c)
     lam = paper_scale(group.order)
     return lam * A, lam * B, lam * C
 
 
-def sp_terms_zero_mean(W_a, W_b, W_c, group) -> dict:
+def sp_terms_zero_mean(group, W_a=None, W_b=None, W_c=None) -> dict:
     """Per-k terms ℓ_k of docs/mathematics.md#sum-potentials (paper units, zero-mean inputs assumed — the DC components
     A_0, B_0 are dropped, i.e. the inputs are projected to zero mean). Each (..., d), k=0 zeroed."""
-    group = parse_group(group)
-    W_a, W_b, W_c = _tensors(W_a, W_b, W_c, group=group)
-    a, b, c = _paper(W_a, W_b, W_c, group)
+    group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
+    W_a, W_b, W_c = as_tensors(W_a, W_b, W_c, group=group)
+    a, b, c = _paper(group, W_a, W_b, W_c)
     a = torch.cat([torch.zeros_like(a[..., :1, :]), a[..., 1:, :]], dim=-2)
     b = torch.cat([torch.zeros_like(b[..., :1, :]), b[..., 1:, :]], dim=-2)
     target = -2 * r_kkk(a, b, c).real
@@ -52,42 +51,42 @@ def sp_terms_zero_mean(W_a, W_b, W_c, group) -> dict:
     return {"target": target * mask, "R_c": sq * mask, "R_n": rn * mask, "R_*": rs * mask}
 
 
-def sp_loss_zero_mean(W_a, W_b, W_c, group, drop=()) -> torch.Tensor:
+def sp_loss_zero_mean(group, W_a=None, W_b=None, W_c=None, *, drop=()) -> torch.Tensor:
     """(b) ℓ = (1/d) Σ_{k≠0} ℓ_k + (d−1)/d (docs/mathematics.md#sum-potentials). Equal to the true loss when the
     inputs are zero-mean; ``drop`` removes term groups from ℓ_k: any of 'R_c' (Σ|r_{k1k2k}|²),
     'R_n', 'R_*' (e.g. ``drop=('R_*',)`` is the paper's "without R_*", docs/paper.md)."""
-    group = parse_group(group)
+    group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
     unknown = set(drop) - set(TERMS)
     if unknown:
         raise ValueError(f"unknown SP loss terms {sorted(unknown)}; choose from {TERMS}")
-    terms = sp_terms_zero_mean(W_a, W_b, W_c, group)
+    terms = sp_terms_zero_mean(group, W_a, W_b, W_c)
     total = sum(v for n, v in terms.items() if n not in drop)
     d = group.order
     return total.sum(-1) / d + (d - 1) / d
 
 
-def sp_form_loss(W_a, W_b, W_c, group, drop=()) -> torch.Tensor:
+def sp_form_loss(group, W_a=None, W_b=None, W_c=None, *, drop=()) -> torch.Tensor:
     """Training objective: the zero-mean SP form with optional terms dropped (differentiable)."""
-    return sp_loss_zero_mean(W_a, W_b, W_c, group, drop=drop)
+    return sp_loss_zero_mean(group, W_a, W_b, W_c, drop=drop)
 
 
-def sp_loss_general(W_a, W_b, W_c, group, *, max_d: int = 256) -> torch.Tensor:
+def sp_loss_general(group, W_a=None, W_b=None, W_c=None, *, max_d: int = 256) -> torch.Tensor:
     """(b') ℓ = d Σ_{k≠0} Σ_{m1,m2} |κ(m1,m2,k)|² (docs/mathematics.md#sum-potentials, coefficient units, no zero-mean
     assumption), with κ = 2 r_{m1m2k} − [m1=m2=k]/d + [m2=0] S_a[m1,k] + [m1=0] S_b[m2,k].
     Forms the r_{m1 m2 k} tensor one k at a time (O(d³q)): a reference, for d ≤ ``max_d``."""
-    return kappa_terms(W_a, W_b, W_c, group, max_d=max_d).sum(-1)
+    return kappa_terms(group, W_a, W_b, W_c, max_d=max_d).sum(-1)
 
 
-def kappa_terms(W_a, W_b, W_c, group, *, max_d: int = 256) -> torch.Tensor:
+def kappa_terms(group, W_a=None, W_b=None, W_c=None, *, max_d: int = 256) -> torch.Tensor:
     """The general (κ) form of the loss split by output frequency: (..., d) with entry k equal
     to d Σ_{m1,m2} |κ(m1,m2,k)|² (k = 0 is 0, since P removes it); they sum to the exact loss
     for any real weights, DC input components included (see :func:`sp_loss_general`)."""
-    group = parse_group(group)
+    group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
     d = group.order
     if d > max_d:
         raise ValueError(f"the κ form forms d³ terms; d = {d} exceeds max_d = {max_d}")
-    W_a, W_b, W_c = _tensors(W_a, W_b, W_c, group=group)
-    A, B, C = coefficients(W_a, W_b, W_c, group)
+    W_a, W_b, W_c = as_tensors(W_a, W_b, W_c, group=group)
+    A, B, C = fourier_coefficients(group, W_a, W_b, W_c)
     Sa, Sb = rp_sums(A, C, group), rp_sums(B, C, group)  # (..., m, k)
     out = torch.zeros(W_a.shape[:-2] + (d,), dtype=W_a.dtype, device=W_a.device)
     q = A.shape[-1]
@@ -105,7 +104,7 @@ def kappa_terms(W_a, W_b, W_c, group, *, max_d: int = 256) -> torch.Tensor:
     return out
 
 
-def constraint_report(W_a, W_b, W_c, group) -> dict:
+def constraint_report(group, W_a=None, W_b=None, W_c=None) -> dict:
     """Per orbit (representative k), in paper units: r_kkk, and the violation of each
     family — R_c = sqrt(Σ_{(k1,k2)≠(k,k)}|r_{k1k2k}|²), R_n = |Σ_p Σ_k' r_{p,k',−k',k}|,
     R_* = sqrt(Σ_p Σ_{m≠0}|Σ_k' r_{p,k',m−k',k}|²) — plus the input DC (zero-mean check).
@@ -115,8 +114,8 @@ def constraint_report(W_a, W_b, W_c, group) -> dict:
     real, G_A = W_a W_aᵀ/d (Parseval), so the R_c energy needs real products only. (R_c is a
     square root of a difference Σ|r|² − |r_kkk|², so it resolves violations down to about
     sqrt(machine eps)·|r_kkk|, not below.)"""
-    group = parse_group(group)
-    W_a, W_b, W_c = (w.detach() for w in _tensors(W_a, W_b, W_c, group=group))
+    group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
+    W_a, W_b, W_c = (w.detach() for w in as_tensors(W_a, W_b, W_c, group=group))
     if W_a.ndim != 2:
         raise ValueError(f"constraint_report takes one network (q, d) weights, got W_a of shape {tuple(W_a.shape)}")
     d, q = group.order, W_a.shape[0]

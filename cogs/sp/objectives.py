@@ -27,7 +27,7 @@ def make_objective(name: str, group):
     drop = () if name == "sp" else ("R_*",)
 
     def objective(W_a, W_b, W_c):
-        return sp_form_loss(W_a, W_b, W_c, group, drop=drop)
+        return sp_form_loss(group, W_a, W_b, W_c, drop=drop)
 
     objective.__name__ = name
     return objective

@@ -41,6 +41,7 @@ _EXPORTS = {
     "n_test_pairs": "seeding",
     "reference_init": "seeding",
     "split": "seeding",
+    "init_weights": "trainer",
     "initial_state": "trainer",
     "train": "trainer",
 }

@@ -44,8 +44,8 @@ _RESUME_KEYS = ("group", "q", "lrs", "wds", "seeds", "train_frac", "seeding", "d
 def initial_state(config: TrainConfig, init=None):
     """(W_a, W_b, W_c) CPU tensors of shape (R, ...) and the (R, d²) bool train masks.
 
-    ``init``: None (from the seeds), a weights-file path, a :class:`models.io.Weights`, or a
-    tuple (W_a, W_b, W_c) of one network (q×d, q×d, d×q: every run starts there) or of R
+    ``init``: None (from the seeds), a weights-file path, a network (:class:`models.network.Network`),
+    or a tuple (W_a, W_b, W_c) of one network (q×d, q×d, d×q: every run starts there) or of R
     networks ((R,q,d), (R,q,d), (R,d,q))."""
     G = parse_group(config.group)
     d, q, R = G.order, config.q, config.n_runs
@@ -62,16 +62,25 @@ def initial_state(config: TrainConfig, init=None):
     return tuple(ws), masks
 
 
-def _init_tensors(init, G, q, R):
-    from models.io import Weights, load_weights
+def init_weights(init, group) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """``init`` — a weights-file path, a network (:class:`models.network.Network`), or a tuple
+    (W_a, W_b, W_c) of arrays or tensors, one network or a batch — as float64 CPU tensors; a
+    network of another group is refused."""
+    from models.network import load_npz
+    from models.weights import as_tensors, is_network
 
+    G = parse_group(group)
     if isinstance(init, (str, Path)):
-        init = load_weights(init)
-    if isinstance(init, Weights):
+        init = load_npz(init)
+    if is_network(init):
         if init.group != G:
             raise ValueError(f"init weights are for group {init.group.spec}, not {G.spec}")
         init = (init.W_a, init.W_b, init.W_c)
-    W_a, W_b, W_c = (torch.as_tensor(np.asarray(w.detach().cpu() if hasattr(w, "detach") else w), dtype=torch.float64) for w in init)
+    return tuple(w.detach().cpu().to(torch.float64) for w in as_tensors(*init))
+
+
+def _init_tensors(init, G, q, R):
+    W_a, W_b, W_c = init_weights(init, G)
     d = G.order
     if W_a.ndim == 2:
         W_a, W_b, W_c = (w.unsqueeze(0).expand(R, *w.shape).clone() for w in (W_a, W_b, W_c))

@@ -1,0 +1,356 @@
+"""One network as a value: :class:`Network`, the type every part of CoGS hands around.
+
+A network of order q on a finite group G (d = |G|) is three real matrices — W_a, W_b (q × d)
+and W_c (d × q), float64 — with o(a, b) = W_c (W_a[:, a] + W_b[:, b])² (docs/mathematics.md,
+"The network and its loss"). A :class:`Network` holds them read-only together with its group,
+its metadata (``meta``: what made it, JSON-able), the certificate of a construction, and the
+file it was read from. Constructions, discovered networks and trained runs are Networks;
+every function that reads weights accepts one (:mod:`models.weights`).
+
+Networks form a semi-ring (docs/mathematics.md, "The semi-ring of networks"):
+
+* ``x + y`` concatenates hidden nodes (order q1 + q2); zero is the empty network;
+* ``x * y`` has one node per pair of nodes (j1 outer), each matrix row the group convolution
+  of the two rows scaled by λ/d, λ = (2d)^{1/3}: in the Fourier basis it is the entry-wise
+  product of the coefficients in paper units (:class:`models.element.NetworkElement`); one is
+  the single node (d/λ)·δ_e;
+* ``s * x`` scales the output layer (every sum potential is linear in W_c).
+
+Equality is that of the semi-ring: up to node order, merging nodes with equal inputs and
+dropping nodes that reach no output (:meth:`Network.isclose`).
+
+>>> import numpy as np
+>>> rng = np.random.default_rng(0)
+>>> x = Network("Z5", rng.normal(size=(2, 5)), rng.normal(size=(2, 5)), rng.normal(size=(5, 2)))
+>>> y = Network("Z5", rng.normal(size=(3, 5)), rng.normal(size=(3, 5)), rng.normal(size=(5, 3)))
+>>> (x + y).order, (x * y).order
+(5, 6)
+>>> one = Networks("Z5").one()
+>>> (x * one).isclose(x), (x * (y + one)).isclose(x * y + x)
+(True, True)
+>>> x
+Network(group=Z5, order=2)
+"""
+
+from __future__ import annotations
+
+import html
+import numbers
+import types
+import typing
+from pathlib import Path
+
+import attrs
+import numpy as np
+
+from algebra import Homomorphism, Semiring, SemiringElement
+from groups import parse_group
+from models.weights import as_arrays
+
+__all__ = ["FourierMap", "Network", "Networks", "load", "load_npz"]
+
+
+def _frozen_meta(meta) -> types.MappingProxyType:
+    return types.MappingProxyType(dict(meta or {}))
+
+
+@typing.final
+@attrs.frozen(eq=False, repr=False)
+class Network(SemiringElement):
+    """One network (module doc): ``group``, read-only float64 ``W_a``, ``W_b`` (q × d) and
+    ``W_c`` (d × q), ``meta`` (read-only mapping), ``certificate`` (a construction's
+    :class:`cogs.solver.Certificate`, else None) and ``path`` (the file it was read from).
+
+    ``Network(group, W_a, W_b, W_c)`` checks the weights (real, finite, shapes of the group's
+    order; numpy arrays or torch tensors) and keeps float64 copies."""
+
+    group: typing.Any = attrs.field(converter=parse_group)
+    W_a: np.ndarray
+    W_b: np.ndarray
+    W_c: np.ndarray
+    meta: typing.Mapping = attrs.field(default=None, converter=_frozen_meta)
+    certificate: typing.Any = None
+    path: str | None = None
+    _cache: dict = attrs.field(factory=dict, init=False)
+
+    def __attrs_post_init__(self):
+        arrays = as_arrays(self.W_a, self.W_b, self.W_c, group=self.group, allow_empty=True,
+                           source=self.path or "network")
+        for name, w in zip(("W_a", "W_b", "W_c"), arrays):
+            w.setflags(write=False)
+            object.__setattr__(self, name, w)
+
+    # -- shape ------------------------------------------------------------------------
+    @property
+    def order(self) -> int:
+        """Number of hidden nodes q (as stored; :meth:`canonical` merges)."""
+        return int(self.W_a.shape[0])
+
+    q = order
+
+    @property
+    def d(self) -> int:
+        """|G|."""
+        return self.group.order
+
+    @property
+    def weights(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(W_a, W_b, W_c)."""
+        return self.W_a, self.W_b, self.W_c
+
+    def tensors(self, dtype=None, device=None):
+        """(W_a, W_b, W_c) as new torch tensors (float64 unless ``dtype``)."""
+        import torch
+
+        dtype = torch.float64 if dtype is None else dtype
+        return tuple(torch.tensor(w, dtype=dtype, device=device) for w in self.weights)
+
+    def evolve(self, **changes) -> "Network":
+        """A copy with some fields replaced (``meta``, ``certificate``, ``path``, weights)."""
+        return attrs.evolve(self, **changes)
+
+    # -- what it computes -------------------------------------------------------------
+    def loss(self, pairs=None) -> float:
+        """The loss of docs/mathematics.md#the-network-and-its-loss: over all d² pairs exactly,
+        without enumerating them (:func:`models.exact_loss.exact_loss`); over ``pairs``
+        ((N, 2) indices) by brute force."""
+        if pairs is None:
+            if "loss" not in self._cache:
+                from models.exact_loss import exact_loss
+
+                self._cache["loss"] = float(exact_loss(self)) if self.order else (self.d - 1) / self.d
+            return self._cache["loss"]
+        from models.forward import brute_force_loss
+
+        return float(brute_force_loss(self, pairs=pairs))
+
+    def accuracy(self, pairs=None) -> float:
+        """The share of ``pairs`` (default all d²) whose output's arg-max is the group product."""
+        from models.forward import loss_and_accuracy
+
+        if not self.order:
+            return 0.0
+        return float(loss_and_accuracy(self, pairs=pairs)[1])
+
+    def spectrum(self):
+        """The :class:`models.spectrum.Spectrum` (Fourier coefficients, computed once)."""
+        if "spectrum" not in self._cache:
+            from models.spectrum import Spectrum
+
+            self._cache["spectrum"] = Spectrum.from_weights(self)
+        return self._cache["spectrum"]
+
+    def element(self):
+        """The :class:`models.element.NetworkElement` (Fourier domain, paper units)."""
+        from models.element import NetworkElement
+
+        return NetworkElement.from_weights(self)
+
+    def explain(self, **options):
+        """:func:`models.explain.explain` of this network (per node and orbit; local dimension)."""
+        from models.explain import explain
+
+        return explain(self, **options)
+
+    def weight_norm2(self) -> float:
+        """‖W_a‖² + ‖W_b‖² + ‖W_c‖² (what weight decay sees)."""
+        return float(sum(np.sum(w**2) for w in self.weights))
+
+    def isclose(self, other: "Network", atol: float = 1e-10) -> bool:
+        """Equal in the semi-ring, within ``atol`` relative to the largest entry (module doc)."""
+        return Networks(self.group).isclose(self, other, atol=atol)
+
+    def canonical(self, atol: float = 1e-9) -> "Network":
+        """Nodes merged (equal inputs: outputs add) and dropped (no output), in a canonical order."""
+        from models.element import NetworkElement
+
+        W = NetworkElement.from_weights(self).canonical(atol).to_weights()
+        return Network(self.group, *W, meta=self.meta)
+
+    # -- files ------------------------------------------------------------------------
+    def save(self, path) -> Path:
+        """Write the weights file (:mod:`models.io`: .npz, atomic; ``meta`` stored with it)."""
+        from models.io import save_weights
+
+        return save_weights(path, self.group, *self.weights, **dict(self.meta))
+
+    # -- the semi-ring ----------------------------------------------------------------
+    @property
+    def semiring(self) -> "Networks":
+        return Networks(self.group)
+
+    # -- display ----------------------------------------------------------------------
+    def _known_loss(self):
+        if self.certificate is not None and getattr(self.certificate, "loss", None) is not None:
+            return float(self.certificate.loss)
+        return self._cache.get("loss")
+
+    def __repr__(self) -> str:
+        parts = [f"group={self.group.spec}", f"order={self.order}"]
+        loss = self._known_loss()
+        if loss is not None:
+            parts.append(f"loss={loss:.3g}")
+        if self.meta.get("strategy"):
+            parts.append(f"strategy={self.meta['strategy']}")
+        return f"Network({', '.join(parts)})"
+
+    def _repr_html_(self) -> str:
+        rows = [("group", f"{self.group.spec} (d = {self.d})"), ("order", str(self.order))]
+        loss = self._known_loss()
+        if loss is not None:
+            rows.append(("loss", f"{loss:.3e}"))
+        if self.certificate is not None:
+            rows.append(("certified", str(bool(getattr(self.certificate, "passed", False)))))
+        rows.append(("‖W‖²", f"{self.weight_norm2():.4g}"))
+        for key in ("source", "strategy", "seed", "lr", "wd", "status"):
+            if key in self.meta:
+                rows.append((key, str(self.meta[key])))
+        if self.path:
+            rows.append(("file", self.path))
+        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
+        return f"<table><caption>Network</caption>{body}</table>"
+
+
+def _convolve(X: np.ndarray, Y: np.ndarray, G) -> np.ndarray:
+    """Rows of X (q1, d) convolved with rows of Y (q2, d) over G: (q1·q2, d), j1 outer,
+    (x * y)(g) = Σ_h x(h) y(h⁻¹g)."""
+    T, inv = G.cayley_table(), G.neg_table()
+    shifted = Y[:, T[inv]]  # (q2, h, g): y(h⁻¹ g)
+    return np.einsum("ah,bhg->abg", X, shifted).reshape(X.shape[0] * Y.shape[0], X.shape[1])
+
+
+@typing.final
+class Networks(Semiring):
+    """The semi-ring of real networks on a group, in weight space (module doc). Cached per
+    group: ``Networks(G) is Networks(G)``."""
+
+    _instances: typing.ClassVar[dict] = {}
+
+    def __new__(cls, group):
+        G = parse_group(group)
+        self = cls._instances.get(G)
+        if self is None:
+            self = super().__new__(cls)
+            self.group = G
+            cls._instances[G] = self
+        return self
+
+    def __init__(self, group):
+        pass
+
+    def __repr__(self) -> str:
+        return f"Networks({self.group.spec!r})"
+
+    def __getnewargs__(self):
+        return (self.group.spec,)
+
+    @property
+    def _scale(self) -> float:
+        d = self.group.order
+        return (2.0 * d) ** (1.0 / 3.0) / d  # λ/d
+
+    def zero(self) -> Network:
+        d = self.group.order
+        return Network(self.group, np.zeros((0, d)), np.zeros((0, d)), np.zeros((d, 0)))
+
+    def one(self) -> Network:
+        d = self.group.order
+        delta = np.zeros((1, d))
+        delta[0, self.group.identity] = 1.0 / self._scale  # (d/λ)·δ_e
+        return Network(self.group, delta, delta, delta.T)
+
+    def add(self, x: Network, y: Network) -> Network:
+        return Network(self.group, np.vstack([x.W_a, y.W_a]), np.vstack([x.W_b, y.W_b]), np.hstack([x.W_c, y.W_c]))
+
+    def mul(self, x: Network, y: Network) -> Network:
+        s, G = self._scale, self.group
+        W_a = s * _convolve(x.W_a, y.W_a, G)
+        W_b = s * _convolve(x.W_b, y.W_b, G)
+        W_c = s * _convolve(x.W_c.T, y.W_c.T, G).T
+        return Network(G, W_a, W_b, W_c)
+
+    def equal(self, x: Network, y: Network) -> bool:
+        return self.isclose(x, y, atol=0.0)
+
+    def isclose(self, x: Network, y: Network, *, atol: float = 1e-10) -> bool:
+        from models.element import NetworkElement, nodes_isclose
+
+        if x.group != y.group:
+            return False
+        return nodes_isclose(NetworkElement.from_weights(x).z, NetworkElement.from_weights(y).z, atol)
+
+    def contains(self, x) -> bool:
+        return isinstance(x, Network) and x.group == self.group
+
+    def scale(self, s, x: Network) -> Network:
+        if not isinstance(s, numbers.Real):
+            raise ValueError(f"a real network scales by a real number, got {s!r}")
+        return Network(self.group, x.W_a, x.W_b, float(s) * x.W_c)
+
+    def constant(self, s) -> Network:
+        """ŝ = one node with input δ_e·d/λ and output s·δ_e·d/λ: every SP with one
+        unconjugated c maps it to s."""
+        return self.scale(s, self.one())
+
+    def random(self, q: int, *, rng: np.random.Generator, scale: float = 1.0) -> Network:
+        """A network of order q with independent N(0, scale²) weights."""
+        d = self.group.order
+        return Network(self.group, scale * rng.standard_normal((q, d)), scale * rng.standard_normal((q, d)),
+                       scale * rng.standard_normal((d, q)))
+
+
+def load_npz(path, group=None) -> Network:
+    """A CoGS weights file (.npz, :mod:`models.io`); ``group``, when given, must be the file's."""
+    from models.io import read_weights
+
+    G, W_a, W_b, W_c, meta = read_weights(path, group)
+    return Network(G, W_a, W_b, W_c, meta=meta, path=str(path))
+
+
+def load(path, group=None, keys=None) -> Network:
+    """A network from a file, judged by its content: a CoGS weights file (.npz), or a torch file
+    read with ``weights_only=True`` — the paper's scripts' checkpoints or any state dict with
+    ``keys=(A, B, C)`` naming W_a, W_b, W_c (:mod:`models.state_dict`; a torch file carries no
+    group, so ``group`` is needed)."""
+    from models.io import WeightsFileError
+    from models.state_dict import check_regular_file, is_npz, read_state_dict
+
+    path = check_regular_file(path)
+    if is_npz(path):
+        if keys is not None:
+            raise WeightsFileError(f"{path}: --keys applies to torch files; this is a CoGS .npz weights file")
+        return load_npz(path, group)
+    G, W_a, W_b, W_c, meta = read_state_dict(path, group, keys)
+    return Network(G, W_a, W_b, W_c, meta=meta, path=str(path))
+
+
+@typing.final
+class FourierMap(Homomorphism):
+    """The Fourier transform as a semi-ring isomorphism from :class:`Networks` (weight space)
+    to :class:`models.element.NetworkSemiring` (paper units): x ↦ x.element(). Composed with a
+    sum potential (``sp @ FourierMap(G)``) it evaluates the SP on networks directly.
+
+    >>> from algebra.testing import check_homomorphism
+    >>> S = Networks("Z6")
+    >>> xs = [S.random(2, rng=np.random.default_rng(s)) for s in range(2)]
+    >>> check_homomorphism(FourierMap("Z6"), xs)  # passes
+    """
+
+    def __init__(self, group):
+        self.group = parse_group(group)
+
+    @property
+    def domain(self) -> Networks:
+        return Networks(self.group)
+
+    @property
+    def codomain(self):
+        from models.element import NetworkSemiring
+
+        return NetworkSemiring(self.group)
+
+    def _apply(self, x: Network):
+        return x.element()
+
+    def __repr__(self) -> str:
+        return f"FourierMap({self.group.spec!r})"

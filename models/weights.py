@@ -1,0 +1,126 @@
+"""The one way weights come in: a network's three matrices, checked once.
+
+Every function of CoGS that reads weights takes them in one order — the group first, then
+``W_a``, ``W_b`` (q × d) and ``W_c`` (d × q) — or a network value in the group's place (a
+:class:`models.network.Network`, or anything with ``group``, ``W_a``, ``W_b`` and ``W_c``
+attributes), with no weights after it:
+
+>>> import numpy as np
+>>> from models.network import Network
+>>> net = Network("Z5", np.ones((2, 5)), np.zeros((2, 5)), np.ones((5, 2)))
+>>> G, W_a, W_b, W_c = weights_of(net)
+>>> G.spec, W_a.shape, weights_of("Z5", W_a, W_b, W_c)[0] is G
+('Z5', (2, 5), True)
+
+:func:`as_arrays` gives one network as float64 numpy arrays (the value types keep these);
+:func:`as_tensors` gives real torch tensors with any leading batch shape (the kernels work on
+these). Both refuse complex, non-numeric and wrongly shaped weights with a ValueError that
+names the expected shape.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from groups import parse_group
+
+__all__ = ["as_arrays", "as_tensors", "check_shapes", "is_network", "weights_of"]
+
+_NAMES = ("W_a", "W_b", "W_c")
+
+
+def is_network(x) -> bool:
+    """Does ``x`` carry a whole network (``group``, ``W_a``, ``W_b``, ``W_c``)?"""
+    return all(hasattr(x, n) for n in ("group", *_NAMES))
+
+
+def weights_of(first, W_a=None, W_b=None, W_c=None):
+    """``(group, W_a, W_b, W_c)`` from a network value, or from a group (spec or object) and the
+    three matrices; anything else is a TypeError saying what to pass."""
+    if is_network(first):
+        if W_a is not None or W_b is not None or W_c is not None:
+            raise TypeError("pass either a network or a group and W_a, W_b, W_c, not both")
+        return first.group, first.W_a, first.W_b, first.W_c
+    if W_a is None or W_b is None or W_c is None:
+        raise TypeError(f"expected a network, or a group and W_a, W_b, W_c; got {type(first).__name__} "
+                        "without three weight matrices")
+    return parse_group(first), W_a, W_b, W_c
+
+
+def _real_kind(name: str, w) -> None:
+    """Refuse weights that are not real numbers (complex ones would lose their imaginary part)."""
+    if hasattr(w, "is_complex"):  # a torch tensor
+        if w.is_complex():
+            raise ValueError(f"{name} is complex; weights must be real (the imaginary part would be dropped)")
+        return
+    kind = np.asarray(w).dtype.kind
+    if kind == "c":
+        raise ValueError(f"{name} is complex; weights must be real (the imaginary part would be dropped)")
+    if kind not in "fiub":
+        raise ValueError(f"{name} is of dtype {np.asarray(w).dtype}, not real numbers")
+
+
+def check_shapes(W_a, W_b, W_c, d: int) -> None:
+    """W_a, W_b of shape (..., q, d) and W_c of shape (..., d, q), with the same leading shape:
+    else a ValueError naming the expected shape."""
+    sa, sb, sc = tuple(W_a.shape), tuple(W_b.shape), tuple(W_c.shape)
+    if sa != sb:
+        raise ValueError(f"W_a {sa} and W_b {sb} differ in shape")
+    if len(sa) < 2 or sa[-1] != d:
+        raise ValueError(f"W_a must be (..., q, d) with d = {d}, got {sa}")
+    q = sa[-2]
+    if sc != sa[:-2] + (d, q):
+        raise ValueError(f"W_c must be (..., d, q) = (..., {d}, {q}), got {sc}")
+
+
+def as_tensors(W_a, W_b, W_c, *, group=None, dtype=None):
+    """Real torch tensors (numpy input converted to ``dtype``, default float64; tensors kept as
+    they are, device and dtype included); with ``group``, shapes checked (any batch shape)."""
+    import torch
+
+    dtype = torch.float64 if dtype is None else dtype
+    out = []
+    for name, w in zip(_NAMES, (W_a, W_b, W_c)):
+        _real_kind(name, w)
+        if not isinstance(w, torch.Tensor):
+            arr = np.asarray(w)
+            # a read-only array (a Network's) is copied: torch must not write into it
+            w = torch.as_tensor(arr, dtype=dtype) if arr.flags.writeable else torch.tensor(arr, dtype=dtype)
+        elif not w.is_floating_point():
+            w = w.to(dtype)
+        out.append(w)
+    if group is not None:
+        check_shapes(*out, parse_group(group).order)
+    return tuple(out)
+
+
+def as_arrays(W_a, W_b, W_c, *, group=None, error=ValueError, source: str = "weights", allow_empty: bool = False):
+    """One network as float64 numpy arrays W_a, W_b (q, d) and W_c (d, q): real, finite, 2-D,
+    consistent (and of the group's order d, with ``group``). ``error``: the exception class
+    raised, its message prefixed with ``source``. ``allow_empty``: accept q = 0."""
+    arrays = []
+    for name, w in zip(_NAMES, (W_a, W_b, W_c)):
+        if hasattr(w, "detach"):
+            w = w.detach().cpu().numpy()
+        w = np.asarray(w)
+        if w.dtype.kind not in "fiu":
+            raise error(f"{source}: {name} must hold real numbers, got dtype {w.dtype}")
+        w = w.astype(np.float64)  # a copy: the caller's array stays the caller's
+        if w.ndim != 2:
+            raise error(f"{source}: {name} must be 2-D, got shape {w.shape}")
+        if not np.all(np.isfinite(w)):
+            raise error(f"{source}: {name} contains NaN or Inf values")
+        arrays.append(w)
+    W_a, W_b, W_c = arrays
+    q = W_a.shape[0]
+    if q < 1 and not allow_empty:
+        raise error(f"{source}: network has no hidden nodes")
+    d = parse_group(group).order if group is not None else W_a.shape[1]
+    spec = f" for {parse_group(group).spec}" if group is not None else ""
+    if W_a.shape != (q, d):
+        raise error(f"{source}: W_a has shape {W_a.shape}, expected (q, {d}){spec}")
+    if W_b.shape != (q, d):
+        raise error(f"{source}: W_b has shape {W_b.shape}, expected ({q}, {d})")
+    if W_c.shape != (d, q):
+        raise error(f"{source}: W_c has shape {W_c.shape}, expected ({d}, {q})")
+    return W_a, W_b, W_c
