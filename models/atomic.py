@@ -111,3 +111,19 @@ class _AtomicPath(contextlib.AbstractContextManager):
             if os.path.exists(self.tmp):
                 os.unlink(self.tmp)
         return False
+
+
+def write_text(path, text: str) -> Path:
+    """Write a text file atomically."""
+    with atomic_open(path, "w") as f:
+        f.write(text)
+    return Path(path)
+
+
+def write_json(path, obj) -> Path:
+    """Write strict JSON atomically (:func:`models.jsonable.jsonable`: NaN/Inf become null), indented."""
+    import json
+
+    from models.jsonable import jsonable
+
+    return write_text(path, json.dumps(jsonable(obj), indent=2, allow_nan=False) + "\n")

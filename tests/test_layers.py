@@ -3,6 +3,9 @@ read from the source with ``ast`` (module-level and function-level imports alike
 import inside a function is an edge too):
 
 (a) no module imports a module of a higher layer;
+(a') inside cogs, no module imports a sub-package of a higher sub-layer, in the order
+     sp < generators < solver < reading < discover < reports < distributed < jobs
+     < cogs (the front door, cogs/__init__.py) < cli;
 (b) only cogs/cli imports cogs.cli;
 (c) no ``__import__(...)`` or ``importlib.import_module(...)``, except in the subcommand loader
     of cogs/cli/main.py (its SUBCOMMANDS table);
@@ -29,6 +32,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {"algebra": 0, "groups": 1, "models": 2, "cogs": 3}
+# cogs' own sub-layers, lowest first (docs/extending.md, "The layout"); "cogs" is its front door
+COGS_SUBLAYERS = ("sp", "generators", "solver", "reading", "discover", "reports", "distributed", "jobs", "", "cli")
 # the one place a module may be loaded by name: cogs.cli.main's loader of the SUBCOMMANDS table
 DYNAMIC_ALLOWED = {("cogs.cli.main", "_available")}
 
@@ -187,6 +192,41 @@ def test_the_layer_rule_fires_on_an_upward_import():
     side.visit(ast.parse("from groups import parse_group\nimport algebra\n"))
     assert len(_upward({"groups._base": up, "models.io": lazy})) == 2
     assert _upward({"models.io": side}) == []
+
+
+def _sublayer(module: str) -> int:
+    """The rank of a cogs module's sub-package (the front door for ``cogs`` itself)."""
+    parts = module.split(".")
+    return COGS_SUBLAYERS.index(parts[1] if len(parts) > 1 else "")
+
+
+def _upward_in_cogs(readers) -> list[str]:
+    return [_fmt(src, dst, where, stmt) for src, r in readers.items() for dst, where, stmt in r.edges
+            if src.startswith("cogs") and dst.startswith("cogs") and _sublayer(dst) > _sublayer(src)]
+
+
+def test_every_cogs_module_has_a_sublayer():
+    loose = [m for m in MODULES if m.startswith("cogs.") and m.split(".")[1] not in COGS_SUBLAYERS]
+    assert not loose, f"modules outside cogs' sub-packages (give each a sub-layer): {loose}"
+
+
+def test_the_sublayer_rule_fires():
+    # control: the SP maths importing the solver, and the solver importing a job inside a function
+    up = _Reader("cogs.sp.loss", MODULES["cogs.sp.loss"])
+    up.visit(ast.parse("from cogs.solver import construct\n"))
+    lazy = _Reader("cogs.solver.strategies", MODULES["cogs.solver.strategies"])
+    lazy.visit(ast.parse("def f():\n    from cogs.jobs.compare import compare\n"))
+    down = _Reader("cogs.jobs.compare", MODULES["cogs.jobs.compare"])
+    down.visit(ast.parse("from cogs.solver import construct\nfrom cogs.reports import Readings\n"))
+    assert len(_upward_in_cogs({"cogs.sp.loss": up, "cogs.solver.strategies": lazy})) == 2
+    assert _upward_in_cogs({"cogs.jobs.compare": down}) == []
+
+
+def test_no_cogs_module_imports_a_higher_sublayer():
+    bad = _upward_in_cogs(READERS)
+    if bad:
+        pytest.fail("imports of a higher sub-layer of cogs (order " + " < ".join(n or "cogs" for n in COGS_SUBLAYERS)
+                    + "):" + _lines(bad), pytrace=False)
 
 
 def test_no_module_imports_a_higher_layer():

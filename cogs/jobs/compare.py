@@ -138,7 +138,8 @@ def run_compare(cfg: CompareConfig, out, *, progress=None, log=print, overwrite:
     from cogs.reports import figures
     from cogs.reports.markdown import write_markdown
     from cogs.sp.dynamics import sp_recorder
-    from cogs.jobs.runs import write_json, write_runs
+    from cogs.jobs.runs import write_runs
+    from models.atomic import write_json
     from models.training import TrainConfig, resolve_device, train
     from models.training.config import check_size
 

@@ -7,23 +7,16 @@ weights file's meta records everything needed to rebuild the run's train/test sp
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import numpy as np
 
-from models.jsonable import jsonable
-from models.atomic import atomic_open
+from models.atomic import write_json
 
 # what `cogs train` writes at the top of its --out (cogs.jobs.outdir): the runs, the summary and the
 # checkpoints; run folders are named by models.training.RunSpec.name
 TRAIN_OUTPUTS = ("summary.json", "checkpoints", re.compile(r"seed[0-9]+_lr[^_/]+_wd[^_/]+"))
-
-
-def write_json(path, obj) -> Path:
-    """Write strict JSON atomically (NaN/Inf become null)."""
-    return write_text(path, json.dumps(jsonable(obj), indent=2, allow_nan=False) + "\n")
 
 
 def write_runs(out, group, config, result, extra_config: dict | None = None) -> list[dict]:
@@ -65,10 +58,3 @@ def write_runs(out, group, config, result, extra_config: dict | None = None) -> 
                             | {"folder": run_spec.name, "final": final})
     write_json(out / "summary.json", {"config": resolved, "runs": summary_runs})
     return summary_runs
-
-
-def write_text(path, text: str) -> Path:
-    """Write a text file atomically."""
-    with atomic_open(path, "w") as f:
-        f.write(text)
-    return Path(path)

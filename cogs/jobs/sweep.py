@@ -249,7 +249,7 @@ def _run_sweep(preset: str, out, *, scale, epochs, seeds, device, dtype, progres
     from cogs.reports import report_of
     from cogs.reports import figures
     from cogs.reports import table2 as table2_text
-    from cogs.jobs.runs import write_json, write_text
+    from models.atomic import write_json, write_text
 
     if preset not in PRESETS:
         raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")

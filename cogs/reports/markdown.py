@@ -53,7 +53,7 @@ def summary_text(report: dict) -> str:
 
 
 def write_markdown(path, report: dict) -> Path:
-    from cogs.jobs.runs import write_text
+    from models.atomic import write_text
 
     cfg = report["config"]
     parts = [
