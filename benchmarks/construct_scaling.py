@@ -41,7 +41,7 @@ def main(argv=None) -> int:
         t = time.perf_counter()
         c = construct(spec, args.strategy, seed=args.seed)
         total = time.perf_counter() - t
-        d = c.certificate.data
+        d = c.certificate.to_dict()
         bf = f"{d['brute_force_loss']:.1e}" if d["brute_force_loss"] is not None else "-"
         print(f"{spec:<10} {d['d']:>6} {d['order']:>6} {2 * d['d']:>6} {d['loss']:>10.1e} {bf:>10} {d['time_build_s']:>8.2f} {total:>8.2f}", flush=True)
     return 0

@@ -6,7 +6,7 @@
 
 For each case and seed, in one process, side by side:
 
-* **batched** — ``cogs.discover.discover``: all R restarts in one float64 tensor program;
+* **batched** — ``cogs.discovery.discover``: all R restarts in one float64 tensor program;
 * **loop** — the identical algorithm with every tensor holding one restart (R = 1), in a
   Python loop: the same starting points (``initial_thetas`` with the same generator), the
   same rounds (Adam on every unpolished restart for ``adam_epochs`` steps, one restart after
@@ -30,10 +30,10 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cogs.discover import EngineConfig, discover  # noqa: E402
-from cogs.discover.adam import AdamState, adam_epochs  # noqa: E402
-from cogs.discover.init import initial_thetas  # noqa: E402
-from cogs.discover.lm import LMState, lm_step  # noqa: E402
+from cogs.discovery import EngineConfig, discover  # noqa: E402
+from cogs.discovery.adam import AdamState, adam_epochs  # noqa: E402
+from cogs.discovery.init import initial_thetas  # noqa: E402
+from cogs.discovery.lm import LMState, lm_step  # noqa: E402
 from groups import parse_group  # noqa: E402
 
 CASES = (("Z5", 8), ("Z3xZ3", 12), ("Z8", 12))

@@ -52,26 +52,23 @@ def _cpu() -> float:
 
 def run_local(out: Path, epochs: int, seeds) -> tuple[float, float]:
     """(wall seconds, CPU seconds)."""
-    from cogs.jobs.sweep import run_sweep
+    from cogs.jobs.sweep import sweep
 
     t, c = time.perf_counter(), _cpu()
-    run_sweep("fig4", out, epochs=epochs, seeds=seeds, device="cpu", log=lambda *a, **k: None)
+    sweep("fig4", out, epochs=epochs, seeds=seeds, device="cpu")
     return time.perf_counter() - t, _cpu() - c
 
 
 def run_ray(out: Path, epochs: int, seeds, shard_runs) -> tuple[float, float, float]:
     """(wall seconds, seconds of Ray's start and stop, CPU seconds of every process involved)."""
     from cogs.distributed import make_executor
-    from cogs.jobs.sweep import preset_jobs
-    from cogs.jobs.sweep import executing, run_sweep
+    from cogs.jobs.sweep import sweep
 
     c0 = _cpu()
     t0 = time.perf_counter()
     ex = make_executor("ray", out / "shards", runs_per_shard=shard_runs, log=None)
     t1 = time.perf_counter()
-    with executing(ex):
-        ex.prefetch(preset_jobs("fig4", epochs=epochs, seeds=seeds, device="cpu"))
-        run_sweep("fig4", out, epochs=epochs, seeds=seeds, device="cpu", log=lambda *a, **k: None)
+    sweep("fig4", out, epochs=epochs, seeds=seeds, device="cpu", runner=ex)  # every grid's shards submitted at once
     t2 = time.perf_counter()
     c2 = _cpu()  # before shutdown, while Ray's processes are alive to be counted
     ex.close()

@@ -1,15 +1,19 @@
-"""Start-up time of the command line, side by side with a bare ``import numpy``.
+"""Start-up time of the Python front door and the command line, side by side with a bare
+``import numpy``.
 
 Runs, round-robin N times each (so that drift in the machine's load hits all alike), fresh
 interpreters of
 
     python -c "import numpy"                 the floor: every command imports numpy
+    python -c "import cogs"                  the front door (loads its names on first use)
+    python -c "import cogs; cogs.group(…)"   the front door's first call that needs numpy
     python -m cogs.cli.main --help           builds every subcommand's parser
     python -m cogs.cli.main groups Z12       a small command end to end
 
-and prints each one's median wall time and its ratio to the bare numpy import. Neither command
+and prints each one's median wall time and its ratio to the bare numpy import. None of them
 imports torch (tests/test_layers.py checks that; ``--torch`` adds ``import torch`` as a
-reference line). Target: both commands well under a second.
+reference line). Targets: ``import cogs`` within 4× a bare ``import numpy``; both commands well
+under a second.
 
     python benchmarks/startup.py [--repeat 10] [--torch]
 """
@@ -29,6 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def commands(python: str, with_torch: bool = False) -> list[tuple[str, list[str]]]:
     out = [
         ("python -c 'import numpy'", [python, "-c", "import numpy"]),
+        ("python -c 'import cogs'", [python, "-c", "import cogs"]),
+        ("import cogs; cogs.group", [python, "-c", "import cogs; cogs.group('Z12')"]),
         ("cogs --help", [python, "-m", "cogs.cli.main", "--help"]),
         ("cogs groups Z12", [python, "-m", "cogs.cli.main", "groups", "Z12"]),
     ]

@@ -2,7 +2,7 @@
 free directions the solution set has at this point.
 
 Works for any network (constructed, trained, discovered): W_a, W_b (q, d), W_c (d, q), real,
-numpy or torch. Fourier coefficients are those of :func:`cogs.sp.families.coefficients`:
+numpy or torch. Fourier coefficients are those of :func:`models.spectrum.fourier_coefficients`:
 
     A_kj = (1/d) Σ_g W_a[j,g] conj χ_k(g),  B_kj likewise,  C_kj = (1/d) Σ_g W_c[g,j] χ_k(g).
 
@@ -128,9 +128,16 @@ class LocalDimension:
 
 
 @typing.final
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Explanation:
-    """What :func:`explain` found; ``to_dict()`` is plain JSON."""
+    """What :func:`explain` found; ``to_dict()`` is plain JSON, ``summary_lines()`` and
+    ``table()`` are text. The repr gives the loss, the number of orbits that are home to live
+    nodes (``homes``), of dead nodes and the local dimension:
+
+    >>> import numpy as np
+    >>> explain("Z2", np.array([[1.0, -1.0]]), np.array([[1.0, -1.0]]), np.array([[1.0], [-1.0]]))
+    Explanation(group=Z2, q=1, loss=12.5, homes=1, dead=0, local_dimension=1)
+    """
 
     group: FiniteAbelianGroup
     q: int
@@ -147,6 +154,11 @@ class Explanation:
 
     def label(self, index: int) -> str:
         return self.orbits[index].label
+
+    def __repr__(self) -> str:
+        local = "" if self.local is None else f", local_dimension={self.local.local_dimension}"
+        return (f"Explanation(group={self.group.spec}, q={self.q}, loss={self.loss:.3g}, "
+                f"homes={sum(1 for o in self.orbits if o.nodes)}, dead={len(self.dead_nodes)}{local})")
 
     def to_dict(self) -> dict:
         return jsonable(

@@ -62,7 +62,15 @@ class Network(SemiringElement):
     :class:`cogs.solver.Certificate`, else None) and ``path`` (the file it was read from).
 
     ``Network(group, W_a, W_b, W_c)`` checks the weights (real, finite, shapes of the group's
-    order; numpy arrays or torch tensors) and keeps float64 copies."""
+    order; numpy arrays or torch tensors) and keeps float64 copies.
+
+    >>> import numpy as np
+    >>> net = Network("Z3", np.eye(3), -np.eye(3), np.eye(3), meta={"note": "a toy"})
+    >>> net.order, net.d, net.meta["note"], round(net.loss(), 6)
+    (3, 3, 'a toy', 1.111111)
+    >>> net.W_a.flags.writeable
+    False
+    """
 
     group: typing.Any = attrs.field(converter=parse_group)
     W_a: np.ndarray
@@ -300,7 +308,8 @@ class Networks(Semiring):
 
 
 def load_npz(path, group=None) -> Network:
-    """A CoGS weights file (.npz, :mod:`models.io`); ``group``, when given, must be the file's."""
+    """A CoGS weights file (.npz, :mod:`models.io`) and nothing else; ``group``, when given, must
+    be the file's. See :func:`load` (an example there)."""
     from models.io import read_weights
 
     G, W_a, W_b, W_c, meta = read_weights(path, group)
@@ -311,7 +320,19 @@ def load(path, group=None, keys=None) -> Network:
     """A network from a file, judged by its content: a CoGS weights file (.npz), or a torch file
     read with ``weights_only=True`` — the paper's scripts' checkpoints or any state dict with
     ``keys=(A, B, C)`` naming W_a, W_b, W_c (:mod:`models.state_dict`; a torch file carries no
-    group, so ``group`` is needed)."""
+    group, so ``group`` is needed).
+
+    >>> import tempfile, torch
+    >>> from pathlib import Path
+    >>> net = Networks("Z5").random(3, rng=np.random.default_rng(0))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     a = load(net.save(Path(tmp) / "net.npz"))
+    ...     torch.save({"model": {"layera.weight": torch.tensor(net.W_a), "layerb.weight": torch.tensor(net.W_b),
+    ...                           "layerc.weight": torch.tensor(net.W_c)}}, Path(tmp) / "ck.pt")
+    ...     b = load(Path(tmp) / "ck.pt", group="Z5")
+    >>> a.isclose(net, atol=0), b.isclose(net, atol=0), b.meta["source"]
+    (True, True, 'torch')
+    """
     from models.io import WeightsFileError
     from models.state_dict import check_regular_file, is_npz, read_state_dict
 

@@ -60,14 +60,22 @@ def fourier_coefficients(group, W_a, W_b, W_c):
 
 
 @typing.final
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Spectrum:
     """One network's Fourier coefficients and orbit index (module doc).
 
     A, B, C: (d, q) complex128, coefficient units. ``orbits``: ``Orbit(0, 0)`` then
     ``group.orbits()``. ``magnitude``: (n_orbits, q), max(|A_kj|, |A_{−k,j}|) per orbit;
     ``dominant``: (q,) index of each node's dominant orbit; ``dominant_magnitude``: (q,) that
-    maximum m_j; ``strength``: (q,) s_j = (‖A_j‖·‖B_j‖·‖C_j‖)^{1/3}, norms over all k."""
+    maximum m_j; ``strength``: (q,) s_j = (‖A_j‖·‖B_j‖·‖C_j‖)^{1/3}, norms over all k.
+
+    Its repr counts the orbits {k, −k} (the trivial one included) and the nodes active under
+    the default absolute rule:
+
+    >>> import numpy as np
+    >>> Spectrum.from_weights("Z5", np.eye(5)[:2], np.eye(5)[:2], np.eye(5)[:, :2])
+    Spectrum(group=Z5, q=2, orbits=3, active=2)
+    """
 
     group: typing.Any
     A: np.ndarray
@@ -101,6 +109,10 @@ class Spectrum:
     @property
     def q(self) -> int:
         return self.A.shape[1]
+
+    def __repr__(self) -> str:
+        return (f"Spectrum(group={self.group.spec}, q={self.q}, orbits={len(self.orbits)}, "
+                f"active={int(self.active().sum())})")
 
     @property
     def scale(self) -> float:

@@ -485,3 +485,68 @@ def test_lsq_factor_estimate_uses_both_halves():
     assert np.mean(err_lsq) < 0.85 * np.mean(err_first)
     with pytest.raises(ValueError, match="estimate"):
         make_pairing(F, first, second, signs, estimate="median")
+
+
+# -- one projection of an orbit's reading ---------------------------------------------------
+# the key lists every JSON output has always printed (cogs analyze --json, report.json's runs,
+# NetworkAnalysis.to_dict), written out here rather than read from the code under test
+EXPECTED_VIEWS = {
+    "full": ["k", "neg", "kind", "order", "order_abs", "order_rel", "nodes", "factorable", "error", "threshold",
+             "family", "factorable_exact", "error_exact", "paper_factors", "registry_family", "conjugated", "factors"],
+    "run": ["k", "kind", "order", "order_rel", "factorable", "error", "family", "factorable_exact", "registry_family"],
+    "analyze": ["k", "order", "factorable", "family", "error", "order_scale_free", "factorable_exact", "registry_family"],
+}
+
+
+@pytest.fixture(scope="module")
+def mixed_analysis():
+    """A network with named, non-factorable and other-order orbits (Z2xZ6: real orbits too)."""
+    rng = np.random.default_rng(5)
+    G = parse_group("Z2xZ6")
+    z, _ = build_network(G, rng, ["z_nu_i*z_xi", "random4", "z_nu*z_syn"])
+    return analyze_network(G, *disguise(z, rng), matchers=default_matchers())
+
+
+@pytest.mark.parametrize("view", sorted(EXPECTED_VIEWS))
+def test_orbit_views_give_exactly_the_declared_keys(mixed_analysis, view):
+    from cogs.reading import ORBIT_VIEWS
+    from models.jsonable import jsonable
+
+    assert list(ORBIT_VIEWS[view]) == EXPECTED_VIEWS[view]
+    for o in mixed_analysis.orbits:
+        row = o.to_dict(view)
+        assert list(row) == EXPECTED_VIEWS[view]
+        json.dumps(jsonable(row), allow_nan=False)
+
+
+def test_orbit_views_agree_on_every_value(mixed_analysis):
+    kinds = set()
+    for o in mixed_analysis.orbits:
+        full = o.to_dict()
+        assert full == o.to_dict("full")
+        for view in ("run", "analyze"):
+            for key, value in o.to_dict(view).items():
+                assert value == full["order_rel" if key == "order_scale_free" else key], (view, key)
+        assert o.to_dict("analyze")["order_scale_free"] == o.order_rel
+        assert full["nodes"] == list(o.nodes) and full["error"] == o.error and full["family"] == o.family
+        kinds.add((o.order in (4, 6), o.factorable))
+    assert {(True, True), (True, False)} <= kinds  # named and non-factorable orbits both projected
+    with pytest.raises(ValueError, match="unknown orbit view 'table'.*full, run, analyze"):
+        mixed_analysis.orbits[0].to_dict("table")
+
+
+def test_the_runs_of_report_json_use_the_run_view(mixed_analysis):
+    from cogs.jobs.compare import run_rows
+
+    G = parse_group("Z2xZ6")
+    rng = np.random.default_rng(0)
+    W = (rng.normal(size=(4, 12)), rng.normal(size=(4, 12)), rng.normal(size=(12, 4)))
+    result = types.SimpleNamespace(
+        runs=[types.SimpleNamespace(index=0, seed=3, lr=0.01, wd=5e-5)],
+        run_metrics=lambda i: [{"epoch": 7, "train_loss": 0.5}],
+        weights=lambda i: W,
+        status=lambda i: "ok",
+    )
+    (row,) = run_rows(G, result, [mixed_analysis])
+    assert [list(r) for r in row["orbits"]] == [EXPECTED_VIEWS["run"]] * len(mixed_analysis.orbits)
+    assert row["orbits"] == [o.to_dict("run") for o in mixed_analysis.orbits]

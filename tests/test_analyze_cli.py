@@ -153,3 +153,86 @@ def test_a_registered_analysis_reaches_analyze(tmp_path, f46, capsys):
     assert doc["widths"] == [f46[0].shape[0], 4]
     assert {"table2", "family_shares", "order_histogram"} <= set(doc) and "dynamics" not in doc  # no training here
     assert [r["file"] for r in doc["table2_per_network"]] == [str(a), str(b)]
+
+
+# -- the library behind the command: cogs.reports.analyze.analyze -------------------------------
+def _networks():
+    """Three Z7 networks that read differently: two constructions and a random one."""
+    from models.network import Networks
+
+    rnd = Networks(G).random(12, rng=np.random.default_rng(3), scale=0.5)
+    return [construct(G, "f46", seed=0), construct(G, "f6", seed=0), rnd]
+
+
+def _relabel(doc, labels):
+    """The document with its file labels replaced (they are all that differ between inputs)."""
+    doc = json.loads(json.dumps(doc))
+    for net, label in zip(doc["networks"], labels):
+        net["file"] = label
+    for row, label in zip(doc["table2_per_network"], labels):
+        row["file"] = label
+    return doc
+
+
+def test_analyze_in_memory_equals_analyze_of_the_saved_files(tmp_path):
+    import types
+
+    from cogs.reports.analyze import analyze
+
+    nets = _networks()
+    paths = [str(n.save(tmp_path / f"n{i}.npz")) for i, n in enumerate(nets)]
+    # Networks, a trained run (anything with .network) and files, in any mix
+    inputs = [nets[0], types.SimpleNamespace(network=nets[1], seed=1), nets[2]]
+    mem, files = analyze(inputs), analyze(paths)
+    assert [n["file"] for n in mem.to_dict()["networks"]] == ["network 1", "network 2", "network 3"]
+    assert [n["file"] for n in files.to_dict()["networks"]] == paths
+    assert _relabel(mem.to_dict(), paths) == files.to_dict()
+    text = mem.text()
+    for i, p in enumerate(paths, start=1):
+        text = text.replace(f"network {i}: ", f"{p}: ")
+    assert text == files.text()
+    # a network read from a file keeps its file as its label
+    mixed = analyze([load(paths[0]), nets[1]]).to_dict()
+    assert [n["file"] for n in mixed["networks"]] == [paths[0], "network 2"]
+
+
+def test_analyze_is_exactly_what_the_command_prints(tmp_path, capsys):
+    from cogs.reports.analyze import analyze
+
+    paths = [str(n.save(tmp_path / f"n{i}.npz")) for i, n in enumerate(_networks())]
+    report = analyze(paths, threshold=0.04)
+    code, out, err = run(capsys, "analyze", "--weights", *paths, "--threshold", "0.04", "--json")
+    assert code == 0, err
+    assert out == json.dumps(report.to_dict(), indent=2, allow_nan=False) + "\n"
+    code, out, err = run(capsys, "analyze", "--weights", *paths, "--threshold", "0.04")
+    assert code == 0, err
+    assert out == report.text() + "\n"
+    assert "Family shares over 3 network(s)" in out and out.count("match_rate") >= 3
+
+
+def test_analyze_reads_every_file_before_analysing(tmp_path, monkeypatch):
+    import cogs.reports.analyze as module
+
+    def too_early(*args, **kwargs):
+        raise AssertionError("analysed before every file was read")
+
+    monkeypatch.setattr(module.Readings, "from_spectra", too_early)
+    good = str(construct(G, "f46").save(tmp_path / "good.npz"))
+    with pytest.raises(ValueError, match="missing.npz: no such file"):
+        module.analyze([good, tmp_path / "missing.npz"])
+
+
+@pytest.mark.parametrize("inputs, kwargs, error, needle", [
+    ([], {}, ValueError, "at least one network"),
+    ([3], {}, TypeError, "item 1 is of type int"),
+    (["NET"], {"group": "Z5"}, ValueError, "network 1: network is for group Z7, not Z5"),
+    (["NET"], {"keys": ("a", "b", "c")}, ValueError, "keys name the tensors of a torch file"),
+    (["NET"], {"threshold": float("nan")}, ValueError, "threshold must be a finite number > 0"),
+    (["NET"], {"threshold": 0}, ValueError, "threshold must be a finite number > 0"),
+])
+def test_analyze_refusals_say_what_to_pass(inputs, kwargs, error, needle):
+    from cogs.reports.analyze import analyze
+
+    net = construct(G, "f46")
+    with pytest.raises(error, match=needle):
+        analyze([net if x == "NET" else x for x in inputs], **kwargs)

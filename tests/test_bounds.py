@@ -31,10 +31,10 @@ HAND = [
 @pytest.mark.parametrize("spec, c, r, bound", HAND)
 def test_lower_bound_by_hand(spec, c, r, bound):
     b = bounds(spec)
-    assert (b["c"], b["r"], b["lower_bound"]) == (c, r, bound)
+    assert (b.c, b.r, b.lower_bound) == (c, r, bound)
     assert lower_bound(spec) == bound
-    assert b["d"] == 1 + 2 * c + r
-    assert b["gap"] == b["best_known"]["order"] - bound and b["gap"] >= 0
+    assert b.d == 1 + 2 * c + r
+    assert b.gap == b.best_order - bound and b.gap >= 0
 
 
 @pytest.mark.parametrize("d", [3, 5, 7, 9, 11, 15, 21, 23])
@@ -43,33 +43,34 @@ def test_odd_cyclic_bound_is_ceil_three_halves(d):
 
 
 def test_paper_orders_by_hand():
-    assert bounds("Z5")["paper"] == {"f6": 12, "f46": 10}
-    assert bounds("Z8")["paper"] == {"f6": 20, "f46": 16}
-    assert bounds("Z2xZ4")["paper"] == {"f6": 18, "f46": 16}
-    assert bounds("Z2xZ2")["paper"] == {"f6": 6}  # no complex orbit: no z_F4/6
+    assert bounds("Z5").paper == {"f6": 12, "f46": 10}
+    assert bounds("Z8").paper == {"f6": 20, "f46": 16}
+    assert bounds("Z2xZ4").paper == {"f6": 18, "f46": 16}
+    assert bounds("Z2xZ2").paper == {"f6": 6}  # no complex orbit: no z_F4/6
 
 
 def test_z2_note_and_best_construction():
     b = bounds("Z2")
-    assert any("q = 1 is impossible" in n for n in b["notes"])
-    assert b["cogs_construction"]["order"] == 2 and b["cogs_construction"]["strategy"] == "f6"
+    assert any("q = 1 is impossible" in n for n in b.notes)
+    assert b.cogs_construction.order == 2 and b.cogs_construction.strategy == "f6"
 
 
 @pytest.mark.parametrize("spec", ["Z5", "Z8", "Z2xZ4", "Z3xZ3"])
 def test_cogs_construction_is_the_lowest_passing_strategy(spec):
-    cons = bounds(spec)["cogs_construction"]
-    tried = cons["tried"]
+    cons = bounds(spec).cogs_construction
+    tried = cons.tried
     assert "memorize" not in tried and {"f6", "f46"} <= set(tried)
-    passing = {s: t["order"] for s, t in tried.items() if "order" in t and t["passed"]}
-    assert cons["order"] == min(passing.values()) and passing[cons["strategy"]] == cons["order"]
-    assert cons["built"] and cons["loss"] < 1e-12
-    assert cons["order"] <= min(bounds(spec)["paper"].values())
+    passing = {s: t.order for s, t in tried.items() if t.error is None and t.passed}
+    assert cons.order == min(passing.values()) and passing[cons.strategy] == cons.order
+    assert cons.built and cons.loss < 1e-12
+    assert cons.order <= min(bounds(spec).paper.values())
 
 
 def test_large_group_is_planned_not_built():
-    cons = bounds("Z257", build_max_d=256)["cogs_construction"]
-    assert not cons["built"] and cons["loss"] is None
-    assert cons["tried"]["f6"]["order"] == 6 * 128 and cons["tried"]["f46"]["order"] == 2 * 257
+    cons = bounds("Z257", build_max_d=256).cogs_construction
+    assert not cons.built and cons.loss is None
+    assert cons.tried["f6"].order == 6 * 128 and cons.tried["f46"].order == 2 * 257
+    assert cons.tried["chain"].order == 2 * 256 and cons.order == 512 and cons.strategy == "chain"  # 3 ∤ 257: n3 = 0
 
 
 def test_discovered_rows_json(tmp_path):
@@ -82,13 +83,13 @@ def test_discovered_rows_json(tmp_path):
     ]
     p.write_text(json.dumps({"group": "Z5", "rows": rows}))
     b = bounds("Z5", results=p)
-    assert b["discovered"]["order"] == 10 and b["discovered"]["loss"] == 1e-22
-    assert b["discovered"]["orders_tried"] == [9, 10, 12]
-    assert b["best_known"]["order"] == min(10, b["cogs_construction"]["order"])
+    assert b.discovered.order == 10 and b.discovered.loss == 1e-22
+    assert b.discovered.orders_tried == (9, 10, 12)
+    assert b.best_order == min(10, b.cogs_construction.order)
     with pytest.raises(ValueError, match="not Z7"):
         bounds("Z7", results=p)
     p.write_text(json.dumps([{"q": 4, "best_loss": 1.0, "converged": False}]))
-    assert bounds("Z5", results=p)["discovered"]["order"] is None
+    assert bounds("Z5", results=p).discovered.order is None
 
 
 def test_discovered_weights_folder(tmp_path):
@@ -103,7 +104,7 @@ def test_discovered_weights_folder(tmp_path):
     rows = read_results(tmp_path, "Z3")
     assert len(rows) == 1 and rows[0]["q"] == 3 and rows[0]["converged"]
     b = bounds("Z3", results=tmp_path)
-    assert b["discovered"]["order"] == 3 and b["best_known"]["order"] == 3 and b["gap"] == 0
+    assert b.discovered.order == 3 and b.best_order == 3 and b.best_source == "cogs chain" and b.gap == 0  # a tie: the construction is named
 
 
 def test_missing_results():

@@ -16,7 +16,7 @@ from cogs.generators.builtin_linked import chain_link, tri3
 from cogs.generators.linked import LinkedBlock, LinkSignature, readout_error
 from cogs.generators.registry import RegistrationError
 from cogs.solver import construct
-from cogs.solver.chain import chain_blocks, chain_order, chain_weights
+from cogs.solver.chain import chain_blocks, chain_layout, chain_order, chain_weights
 from cogs.solver.linked_assembly import LinkError, assemble_linked
 from groups import doubling_cycles, parse_group
 from helpers import loss_ref
@@ -49,19 +49,19 @@ def test_chain_is_exact_at_the_predicted_order(spec, order, order_plain):
         assert c.order == want == chain_order(spec, tri3=tri)
         loss = loss_ref(spec, c.W_a, c.W_b, c.W_c)  # independent enumeration, sum of squares
         assert loss <= 1e-20, (spec, tri, loss)
-        d = c.certificate.data
-        assert d["passed"] and d["brute_force_loss"] <= 1e-20 and d["kappa_loss"] <= 1e-20
-        assert d["certificate_form"].startswith("kappa")
-        assert d["dc_inputs"] > 0.1  # the construction really has DC inputs
-        assert sum(r["order"] for r in d["orbits"]) == want
+        cert = c.certificate
+        assert cert.passed and cert.brute_force_loss <= 1e-20 and cert.kappa_loss <= 1e-20
+        assert cert.certificate_form.startswith("kappa")
+        assert cert.dc_inputs > 0.1  # the construction really has DC inputs
+        assert sum(r.order for r in cert.orbits) == want
 
 
 @pytest.mark.parametrize("spec", ["Z3", "Z5", "Z9", "Z15", "Z3xZ3", "Z3xZ5", "Z25", "Z3xZ3xZ3"])
 def test_auto_never_above_chain_on_odd_groups(spec):
     a = construct(spec, "auto")
     assert a.order <= construct(spec, "chain").order
-    assert a.meta["strategy"] == "chain" and a.certificate.data["requested_strategy"] == "auto"
-    assert "chain" in a.certificate.data["note"]
+    assert a.meta["strategy"] == "chain" and a.certificate.requested_strategy == "auto"
+    assert "chain" in a.certificate.note
     assert loss_ref(spec, a.W_a, a.W_b, a.W_c) <= 1e-20
 
 
@@ -97,13 +97,13 @@ def explicit_chain_inputs(d: int, phi: float):
 
 @pytest.mark.parametrize("d, phi", [(5, math.pi / 8), (7, 0.3), (9, math.pi / 8), (13, 0.41)])
 def test_chain_rows_match_the_formulas(d, phi):
-    blocks, rows = chain_blocks(f"Z{d}", phi=phi, tri3=False)
+    blocks, rows = chain_blocks(chain_layout(f"Z{d}", phi=phi, tri3=False))
     want = explicit_chain_inputs(d, phi)
     assert sorted(b.k for b in blocks) == sorted(want)
     for b in blocks:
         np.testing.assert_allclose(b.W_a, want[b.k][0], atol=1e-12)
         np.testing.assert_allclose(b.W_b, want[b.k][1], atol=1e-12)
-    W_a, W_b, W_c, _ = chain_weights(f"Z{d}", phi=phi, tri3=False)
+    W_a, W_b, W_c, _ = chain_weights(chain_layout(f"Z{d}", phi=phi, tri3=False))
     assert loss_ref(f"Z{d}", W_a, W_b, W_c) <= 1e-20
 
 
@@ -143,10 +143,10 @@ def test_chain_on_even_groups(spec, order, auto_order):
     c = construct(spec, "chain", seed=3)
     assert c.order == order == chain_order(spec)
     assert loss_ref(spec, c.W_a, c.W_b, c.W_c) <= 1e-20
-    assert c.certificate.passed and c.certificate.data["brute_force_loss"] <= 1e-20
+    assert c.certificate.passed and c.certificate.brute_force_loss <= 1e-20
     a = construct(spec, "auto")
     assert a.order == auto_order <= order
-    assert sum(r["order"] for r in c.certificate.data["orbits"]) == order
+    assert sum(r.order for r in c.certificate.orbits) == order
 
 
 def test_chain_refuses_2_groups_and_bad_phi():
@@ -171,12 +171,12 @@ def test_chain_refuses_2_groups_and_bad_phi():
 def test_chain_any_valid_phi(phi):
     c = construct("Z11", "chain", phi=phi)
     assert c.order == 20 and loss_ref("Z11", c.W_a, c.W_b, c.W_c) <= 1e-20
-    assert c.certificate.data["chain"]["phi"] == phi
+    assert c.certificate.details.phi == phi
 
 
 def test_f46_certificate_keeps_the_zero_mean_form():
-    d = construct("Z7", "f46").certificate.data
-    assert d["certificate_form"].startswith("zero-mean") and d["kappa_loss"] is None
+    cert = construct("Z7", "f46").certificate
+    assert cert.certificate_form.startswith("zero-mean") and cert.kappa_loss is None
 
 
 # -- doubling cycles ----------------------------------------------------------------------
@@ -286,7 +286,7 @@ def test_construct_cli_chain_errors(args, needle, tmp_path, capsys):
 
 def test_phi_is_reduced_mod_2pi():
     a = construct("Z7", "chain", phi=0.3 + 40 * math.pi)
-    assert a.certificate.data["chain"]["phi"] == pytest.approx(0.3, abs=1e-12)
+    assert a.certificate.details.phi == pytest.approx(0.3, abs=1e-12)
     assert loss_ref("Z7", a.W_a, a.W_b, a.W_c) <= 1e-20
 
 
@@ -306,7 +306,7 @@ def test_the_solver_picks_linked_generators_by_signature():
         calls.clear()
         c = construct("Z9", "chain")
         assert c.order == 15 and calls == [3] and c.certificate.passed
-        assert {r["name"] for r in c.certificate.data["orbits"]} == {"chain_link", "my_tri"}
+        assert {r.name for r in c.certificate.orbits} == {"chain_link", "my_tri"}
 
 
 def test_trimmed_registries_give_the_real_reason():
@@ -327,5 +327,5 @@ def test_certificate_passes_on_exact_evidence_only():
     c = construct("Z5", "chain")
     W = [w.copy() for w in c.weights]
     W[2] = W[2] * (1 + 1e-4)  # a slightly wrong network
-    cert = certify(c.group, *W, header={}, orbit_rows=[])
-    assert not cert.passed and cert.data["brute_force_loss"] > 1e-12
+    evidence = certify(c.group, *W)
+    assert not evidence.passed and evidence.brute_force_loss > 1e-12

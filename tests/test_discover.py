@@ -1,4 +1,4 @@
-"""cogs.discover and `cogs discover`: finds known exact minimisers from fixed seeds (fixed
+"""cogs.discovery and `cogs discover`: finds known exact minimisers from fixed seeds (fixed
 budgets of rounds and steps, never a time limit), is deterministic, its LM step is the damped
 Gauss–Newton step, bad input is one line, and saved files reproduce the run."""
 
@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 import torch
 
-from cogs.discover import EngineConfig, discover, memory_estimate, scan
-from cogs.discover.init import initial_thetas, node_contributions
-from cogs.discover.lm import dense_normal_equations, lm_step, loss_and_grad, normal_equations
+from cogs.discovery import EngineConfig, discover, memory_estimate, scan
+from cogs.discovery.init import initial_thetas, node_contributions
+from cogs.discovery.lm import dense_normal_equations, lm_step, loss_and_grad, normal_equations
 from cogs.solver import STRATEGIES
 from groups import parse_group
 from models.network import load_npz
@@ -301,3 +301,65 @@ def test_cli_subprocess_error_and_help():
     assert len(lines) == 1 and "tol" in lines[0]
     h = subprocess.run([*cmd, "discover", "--help"], capture_output=True, text=True, timeout=300)
     assert h.returncode == 0 and "Exit status" in h.stdout and "--scan" in h.stdout
+
+
+# --- the results behind the command line -------------------------------------------------------
+
+
+def _without_seconds(doc):
+    doc = json.loads(json.dumps(doc))
+    doc.pop("seconds", None)
+    for row in doc.get("rows", []):
+        row.pop("seconds")
+    return doc
+
+
+def test_result_network_documents_and_summary_are_what_the_command_prints(tmp_path, capsys):
+    from cogs.cli.main import main
+
+    args = dict(restarts=4, seed=1, tol=1e-24)
+    assert main(["discover", "--group", "Z3", "--order", "3", "--restarts", "4", "--seed", "1", "--out",
+                 str(tmp_path / "cli"), "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    r = discover("Z3", 3, **args)
+    files = r.save(tmp_path / "cli")  # the same folder: the same file names in the document
+    assert _without_seconds(r.report(files)) == _without_seconds(cli)
+    assert list(r.report(files)) == list(cli)
+    # .network carries what best.npz stores
+    saved = load_npz(files["weights"])
+    assert r.network.isclose(saved, atol=0) and dict(r.network.meta) == {k: v for k, v in r.meta().items() if k != "group"}
+    assert dict(saved.meta) == json.loads(json.dumps(dict(r.network.meta)))
+    # the text: everything but the time
+    assert main(["discover", "--group", "Z3", "--order", "3", "--restarts", "4", "--seed", "1", "--out",
+                 str(tmp_path / "cli")]) == 0
+    text = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("seconds")]
+    assert text == [line for line in r.summary(files).splitlines() if not line.startswith("seconds")]
+    assert text[-len(r.explanation()):] == r.explanation() and "written      " in r.summary(files)
+
+
+def test_scan_saves_itself_and_reports_what_the_command_prints(tmp_path, capsys):
+    from cogs.cli.main import main
+
+    assert main(["discover", "--group", "Z3", "--scan", "2-3", "--restarts", "4", "--out", str(tmp_path / "cli"),
+                 "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    res = scan("Z3", 3, 2, restarts=4, out=tmp_path / "cli")
+    assert _without_seconds(res.report()) == _without_seconds(cli)
+    assert set(res.files) == {"scan", "q3", "q2"} and (tmp_path / "cli" / "q2" / "best.npz").exists()
+    assert res.lowest_converged == 3 and res.network.isclose(load_npz(res.files["q3"]["weights"]), atol=0)
+    assert _without_seconds(json.loads((tmp_path / "cli" / "scan.json").read_text())) == _without_seconds(res.to_dict())
+    assert res.summary().splitlines()[0] == "cogs discover --scan 3-2 on Z3 (d = 3), 4 restarts per order"
+    unsaved = scan("Z3", 3, 3, restarts=4)
+    assert unsaved.files is None and unsaved.to_dict()["rows"][0]["q"] == 3
+    with pytest.raises(ValueError, match=r"not saved; run scan\(\.\.\., out=DIR\)"):
+        unsaved.report()
+    with pytest.raises(ValueError, match="exists and is not a folder"):
+        scan("Z3", 3, 3, restarts=4, out=tmp_path / "cli" / "scan.json")
+
+
+def test_discovery_reprs_are_one_short_line():
+    res = scan("Z3", 3, 2, restarts=4)
+    for obj, start in ((res, "ScanResult(group=Z3, orders=3..2, rows=2"), (res.rows[0], "ScanRow(q=3, "),
+                       (res.rows[0].result, "DiscoveryResult(group=Z3, q=3, ")):
+        text = repr(obj)
+        assert "\n" not in text and len(text) < 120 and "array" not in text and text.startswith(start), text

@@ -21,10 +21,12 @@ import pytest
 import torch
 
 from cogs.cli.main import main as cogs_main
-from cogs.distributed import LocalExecutor, ShardsFailed, make_executor, merge_results, plan_shards, shard_bytes
+from cogs.distributed import (BatchRunner, LocalExecutor, Runner, ShardsFailed, make_executor, merge_results, plan_shards,
+                               shard_bytes)
+from cogs.distributed.executor import shard_objective
 from cogs.distributed.plan import max_runs
-from cogs.jobs.sweep import preset_jobs
 from cogs.distributed.shard import PAUSE_ENV
+from cogs.jobs.sweep import preset_jobs
 from models.training import TrainConfig, save_checkpoint, train
 
 SMALL = TrainConfig(group="Z5", q=8, epochs=64, wds=(1e-4, 1e-3), seeds=(1, 2, 3), device="cpu", dtype="float64",
@@ -314,24 +316,80 @@ def test_ray_only_options_are_refused_with_the_local_backend(tmp_path, capsys):
         make_executor("local", tmp_path, cpus_per_shard=2)
 
 
+class RecordingRunner(Runner):
+    """A runner of one's own: trains one batch here and records what it was asked."""
+
+    def __init__(self):
+        self.asked, self.announced, self.places = [], [], []
+        self.batch = BatchRunner()
+
+    def prefetch(self, jobs):
+        self.announced += [(config, shard_objective(objective)) for config, objective in jobs]
+
+    def train(self, config, *, objective=None, init=None, checkpoint_dir=None, progress=None):
+        self.asked.append((config, shard_objective(objective)))
+        return self.batch.train(config, objective=objective, init=init, checkpoint_dir=checkpoint_dir, progress=progress)
+
+    def checkpoint_places(self, config, objective=None, checkpoint_dir=None, init=None):
+        self.places.append(checkpoint_dir)
+        return self.batch.checkpoint_places(config, objective, checkpoint_dir, init)
+
+
 @pytest.mark.parametrize("preset", ["table2", "fig4", "width", "fig3", "rstar"])
-def test_preset_jobs_are_the_grids_the_sweep_trains(tmp_path, preset):
-    from cogs.jobs import sweep
-    from cogs.distributed.executor import objective_name
-    from cogs.sp.dynamics import sp_recorder
+def test_a_runner_passed_to_sweep_trains_every_grid_the_sweep_trains(tmp_path, preset):
+    """runner= is the runner: it is told of every grid up front (prefetch) and trains each,
+    and preset_jobs lists exactly those."""
+    from cogs.jobs.sweep import sweep
 
-    class Recorder:
-        def __init__(self):
-            self.asked = []
+    rec = RecordingRunner()
+    report = sweep(preset, tmp_path, epochs=1, seeds=(1,), device="cpu", runner=rec)
+    assert rec.asked == rec.announced == preset_jobs(preset, epochs=1, seeds=(1,), device="cpu")
+    assert sorted(report.runs) == sorted({p.parent.parent.name for p in tmp_path.rglob("weights.npz")})
 
-        def train(self, cfg, objective=None, **_):
-            self.asked.append((cfg, objective_name(objective)))
-            return train(cfg, objective=objective, sp_recorder=sp_recorder)
 
-    rec = Recorder()
-    with sweep.executing(rec):
-        sweep.run_sweep(preset, tmp_path, epochs=1, seeds=(1,), device="cpu", log=lambda *a: None)
-    assert set(rec.asked) == set(preset_jobs(preset, epochs=1, seeds=(1,), device="cpu"))
+def test_a_runner_passed_to_train_and_compare_is_used(tmp_path):
+    from cogs.jobs.compare import compare
+    from cogs.jobs.train import train as train_job
+
+    rec = RecordingRunner()
+    runs = train_job("Z5", hidden=4, epochs=2, seeds=[1, 2], objective="sp", out=tmp_path / "t", runner=rec)
+    assert [(c.seeds, name) for c, name in rec.asked] == [((1, 2), "sp")] and len(runs) == 2
+    assert rec.places == [tmp_path / "t" / "checkpoints"]  # where the job offers it to checkpoint
+    rec = RecordingRunner()
+    report = compare("Z5", hidden=4, epochs=2, seeds=1, strategies="f6", runner=rec)
+    assert [(c.record_sp, name) for c, name in rec.asked] == [(True, "mse")] and len(report.runs) == 1
+    assert rec.places == []  # in memory: nothing to check, nowhere to checkpoint
+
+
+def test_runner_settings_belong_to_the_runner(tmp_path):
+    from cogs.jobs.train import train as train_job
+
+    with pytest.raises(ValueError, match="keep_checkpoints: settings of the runner"):
+        train_job("Z5", hidden=4, epochs=1, runner=BatchRunner(), keep_checkpoints=5)
+    with pytest.raises(ValueError, match="made with resume=False"):
+        train_job("Z5", hidden=4, epochs=1, out=tmp_path / "o", resume=True, runner=BatchRunner())
+    with pytest.raises(TypeError, match="cogs.distributed.Runner"):
+        train_job("Z5", hidden=4, epochs=1, runner=object())
+    assert not (tmp_path / "o").exists()
+
+
+def test_no_context_variable_carries_a_runner_or_settings():
+    """The runner is an argument: no module of the jobs, the runners or the commands uses
+    contextvars, and the sweep's old context (executing, its two ContextVars) is gone."""
+    import ast
+
+    import cogs.jobs.sweep as sweep
+
+    root = Path(__file__).resolve().parent.parent / "cogs"
+    users = []
+    for path in [p for pkg in ("jobs", "distributed", "cli") for p in (root / pkg).rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            if any(n.split(".")[0] == "contextvars" for n in names):
+                users.append(str(path.relative_to(root)))
+    assert users == [] and len(list((root / "jobs").glob("*.py"))) > 5
+    assert not any(hasattr(sweep, n) for n in ("executing", "_EXECUTOR", "_CHECKPOINTING", "run_sweep"))
 
 
 # --- Ray ---------------------------------------------------------------------------------------

@@ -114,3 +114,28 @@ def test_cli_reference_covers_every_subcommand_and_option(parser):
                 if opt.startswith("--") and opt != "--help" and not (word.search(body) or word.search(shared)):
                     missing.append(f"cogs {name} {opt}")
     assert not missing, missing
+
+
+def _python_blocks(page: Path) -> list[str]:
+    return re.findall(r"^```python\n(.*?)^```", page.read_text(encoding="utf-8"), flags=re.S | re.M)
+
+
+def test_the_python_guide_runs(tmp_path, monkeypatch):
+    """docs/python.md's Python blocks run in order, in one namespace, and write nothing."""
+    monkeypatch.chdir(tmp_path)
+    blocks = _python_blocks(DOCS / "python.md")
+    assert len(blocks) >= 5
+    namespace: dict = {}
+    for i, code in enumerate(blocks):
+        exec(compile(code, f"docs/python.md block {i + 1}", "exec"), namespace)  # noqa: S102
+    assert namespace["net"].certificate.passed and len(namespace["runs"]) == 4
+    assert not any(tmp_path.iterdir())
+
+
+def test_the_readme_opens_with_python():
+    """The README's first code block is the Python path (construct → train → analyze → the semi-ring)."""
+    first = _python_blocks(ROOT / "README.md")[0]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme.index("```python") < readme.index("make compare")
+    for step in ("cogs.construct(", "cogs.train(", "cogs.analyze(", " * ", " + "):
+        assert step in first, step

@@ -9,8 +9,7 @@ import pytest
 import torch
 
 from models.exact_loss import fast_loss
-from cogs.solver import MEMORIZE_MAX_D, construct
-from cogs.solver.strategies import reference_orders
+from cogs.solver import MEMORIZE_MAX_D, STRATEGIES, Refusal, construct, make_plan
 from groups import parse_group
 from models.residuals import residual_loss
 
@@ -19,24 +18,23 @@ from models.residuals import residual_loss
 GROUPS = ("Z64", "Z2xZ2xZ2xZ2xZ2xZ2", "Z4xZ4xZ4", "Z3xZ9", "Z7xZ9", "Z2xZ2xZ3xZ5")
 
 
-def _can_build(G, strategy) -> bool:
-    return strategy != "chain" or "chain" in reference_orders(G)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("spec", GROUPS)
 def test_every_strategy_certifies_up_to_the_memorize_limit(spec):
     G = parse_group(spec)
     assert G.order <= MEMORIZE_MAX_D
-    for strategy in ("f6", "f46", "chain", "auto", "memorize"):
-        if not _can_build(G, strategy):
+    for strategy in STRATEGIES:
+        plan = make_plan(G, strategy)
+        if isinstance(plan, Refusal):
+            assert strategy == "chain" and G.order % 2 == 0, plan  # only 2-groups are refused
             continue
-        c = construct(G, strategy, seed=1)
+        c = plan.build(seed=1)
+        assert c.order == plan.order
         cert = c.certificate
-        assert cert.passed, (spec, strategy, cert.loss, cert.data["certificate_form"])
+        assert cert.passed, (spec, strategy, cert.loss, cert.certificate_form)
         assert abs(cert.loss) < 1e-12, (spec, strategy, cert.loss)
-        if cert.data.get("brute_force_loss") is not None:
-            assert cert.data["brute_force_loss"] < 1e-20, (spec, strategy, cert.data["brute_force_loss"])
+        if cert.brute_force_loss is not None:
+            assert cert.brute_force_loss < 1e-20, (spec, strategy, cert.brute_force_loss)
 
 
 @pytest.mark.parametrize("spec", ["Z3xZ9", "Z7xZ9"])
@@ -45,7 +43,7 @@ def test_memorize_loss_is_exact_not_the_weight_space_rounding_floor(spec):
     d = c.group.order
     assert c.order == d * d
     assert 0 <= c.certificate.loss < 1e-20  # was 1.04e-12 (Z3xZ9) and 1.9e-11 (Z7xZ9)
-    assert c.certificate.data["loss_method"].startswith("residuals")
+    assert c.certificate.loss_method.startswith("residuals")
     assert c.certificate.passed
 
 
@@ -53,7 +51,7 @@ def test_memorize_certifies_without_brute_force():
     """With brute force off, the headline loss alone decides: it must be exact (it failed at
     1.9e-11 > 1e-12 for the 3969 nodes of Z7xZ9)."""
     c = construct("Z7xZ9", "memorize", seed=0, brute_force_max_d=0)
-    assert c.certificate.data["brute_force_loss"] is None
+    assert c.certificate.brute_force_loss is None
     assert c.certificate.passed and c.certificate.loss < 1e-20
 
 

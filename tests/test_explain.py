@@ -52,7 +52,7 @@ def test_z7_f46_links_exactly_on_the_helper_orbit():
 
     c = construct("Z7", "f46", seed=0)
     e = explain(c.group, *c.weights)
-    helper = c.certificate.data["helper_orbit"]
+    helper = c.certificate.details.helper_orbit
     assert e.q == 14 and not e.loss_flag and not e.dead_nodes
     assert all(n.home != 0 and not n.has_dc for n in e.nodes)
     rows = {o.k: o for o in e.orbits[1:]}

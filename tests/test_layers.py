@@ -4,7 +4,7 @@ import inside a function is an edge too):
 
 (a) no module imports a module of a higher layer;
 (a') inside cogs, no module imports a sub-package of a higher sub-layer, in the order
-     sp < generators < solver < reading < discover < reports < distributed < jobs
+     sp < generators < solver < reading < discovery < reports < distributed < jobs
      < cogs (the front door, cogs/__init__.py) < cli;
 (b) only cogs/cli imports cogs.cli;
 (c) no ``__import__(...)`` or ``importlib.import_module(...)``, except in the subcommand loader
@@ -33,7 +33,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {"algebra": 0, "groups": 1, "models": 2, "cogs": 3}
 # cogs' own sub-layers, lowest first (docs/extending.md, "The layout"); "cogs" is its front door
-COGS_SUBLAYERS = ("sp", "generators", "solver", "reading", "discover", "reports", "distributed", "jobs", "", "cli")
+COGS_SUBLAYERS = ("sp", "generators", "solver", "reading", "discovery", "reports", "distributed", "jobs", "", "cli")
 # the one place a module may be loaded by name: cogs.cli.main's loader of the SUBCOMMANDS table
 DYNAMIC_ALLOWED = {("cogs.cli.main", "_available")}
 
@@ -328,10 +328,34 @@ def _fresh(code: str, *args: str) -> str:
     return r.stdout
 
 
-@pytest.mark.parametrize("module", ["algebra", "groups", "models", "models.training", "models.limits"])
+@pytest.mark.parametrize("module", ["algebra", "groups", "models", "models.training", "models.limits", "cogs"])
 def test_import_does_not_import_torch(module):
     out = _fresh(f"import sys, {module}\nprint('torch' in sys.modules)")
     assert out.strip() == "False", f"import {module} imports torch"
+
+
+def test_the_front_door_is_lazy():
+    """``import cogs`` loads nothing of the package; the first use of a name loads only what it needs."""
+    out = _fresh(
+        """
+        import sys
+        import cogs
+        before = sorted(m for m in sys.modules if m.startswith(("cogs.", "models", "groups", "algebra")))
+        G = cogs.group("Z6")
+        print(before, "torch" in sys.modules, G.order, sorted(cogs.__all__) == sorted(set(cogs.__all__)))
+        """
+    )
+    assert out.strip() == "[] False 6 True", out
+
+
+def test_every_front_door_name_resolves():
+    import cogs
+
+    for name in cogs.__all__:
+        assert getattr(cogs, name) is not None, name
+        assert (getattr(cogs, name).__doc__ or "").strip(), f"cogs.{name} has no docstring"
+    with pytest.raises(AttributeError, match="no attribute"):
+        cogs.no_such_name
 
 
 def test_element_maths_do_not_import_torch():

@@ -254,3 +254,60 @@ def test_help_lists_the_subcommand():
     with pytest.raises(SystemExit) as e:
         main(["loss", "--help"])
     assert e.value.code == 0
+
+
+# ---------------------------------------------------------------------------------------
+# the library behind the command: cogs.sp.loss_report
+# ---------------------------------------------------------------------------------------
+def _text(capsys, argv):
+    assert main(argv) == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("pairs, accuracy", [("all", None), ("all", False), ("test", None), ("train", False)])
+def test_loss_report_of_a_network_is_what_the_command_prints(tmp_path, capsys, pairs, accuracy):
+    from cogs.sp.loss_report import loss_report
+    from models.network import Network
+
+    G = parse_group("Z7")
+    W = _weights(G, 5, seed=3)
+    meta = {"seed": 2, "seeding": "reference", "train_frac": 0.9}
+    path = save_weights(tmp_path / "w.npz", G, *W, **meta)
+    flags = ["--weights", str(path), "--pairs", pairs] + (["--no-accuracy"] if accuracy is False else [])
+    in_memory = loss_report(Network(G, *W, meta=meta), pairs=pairs, accuracy=accuracy)  # no file at all
+    cli = _text(capsys, ["loss", *flags, "--json"])
+    assert cli == json.dumps(in_memory.to_dict(), indent=2, allow_nan=False) + "\n"
+    # the text differs only in the first line, which names the file
+    text = _text(capsys, ["loss", *flags])
+    assert in_memory.text().splitlines()[0] == "weights      network"
+    assert text.splitlines()[1:] == in_memory.text().splitlines()[1:]
+    assert text.splitlines()[0] == f"weights      {path}"
+    # the loss and accuracy keys keep the order the command has always printed
+    keys = [k for k in json.loads(cli) if k in ("loss", "loss_method", "accuracy")]
+    if accuracy is False:
+        assert keys == ["loss", "loss_method"]
+    else:
+        assert keys == (["loss", "loss_method", "accuracy"] if pairs == "all" else ["accuracy", "loss", "loss_method"])
+
+
+def test_loss_report_takes_group_and_weights_and_refuses_with_value_errors():
+    from cogs.sp.loss_report import loss_report
+
+    G = parse_group("Z5")
+    W = _weights(G, 3)
+    rep = loss_report("Z5", *W)
+    assert rep.q == 3 and rep.source == "network" and rep.n_pairs == 25
+    assert abs(rep.loss - loss_ref(G, *W)) <= 1e-10 * rep.loss
+    with pytest.raises(ValueError, match="pairs must be one of all, train, test"):
+        loss_report("Z5", *W, pairs="validation")
+    with pytest.raises(ValueError, match="network: --pairs train needs the run's split metadata, missing seed") as e:
+        loss_report("Z5", *W, pairs="train")
+    assert type(e.value) is ValueError  # a library error, not the command line's
+
+
+def test_loss_report_repr_is_one_short_line():
+    from cogs.sp.loss_report import loss_report
+
+    rep = loss_report("Z23", *_weights("Z23", 40))
+    text = repr(rep)
+    assert "\n" not in text and len(text) < 100 and text.startswith("LossReport(group=Z23, q=40, pairs=all, loss=")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -272,3 +273,50 @@ def test_float_token_is_the_old_name_where_that_was_exact():
         assert float_token(x) == f"{x:g}"
     assert float_token(0.0500000001) == "0.0500000001"
     assert float_token(1 / 3) == repr(1 / 3) and math.isclose(float(float_token(1 / 3)), 1 / 3, rel_tol=0)
+
+
+# ----------------------------------------------------------------------------- one resume check
+def _job(kind, out, **kw):
+    """The library's train, compare and sweep, each with a small job (``seeds`` and ``epochs``
+    as given) into ``out``."""
+    from cogs.jobs.compare import compare
+    from cogs.jobs.sweep import sweep
+    from cogs.jobs.train import train
+
+    seeds, epochs = kw.pop("seeds", (1,)), kw.pop("epochs", 4)
+    if kind == "train":
+        return train("Z5", hidden=6, epochs=epochs, seeds=seeds, device="cpu", dtype="float64", out=out, **kw)
+    if kind == "compare":
+        return compare("Z5", out, hidden=6, epochs=epochs, seeds=seeds, strategies="f6", device="cpu", **kw)
+    return sweep("rstar", out, epochs=epochs, seeds=seeds, device="cpu", **kw)
+
+
+@pytest.mark.parametrize("kind", ["train", "compare", "sweep"])
+def test_one_resume_check_refuses_the_same_cases_for_every_job(tmp_path, kind, monkeypatch):
+    """train, compare and sweep all ask cogs.jobs.outdir.check_resume, and it refuses the same
+    cases for each, before anything is deleted: another job's checkpoint, a checkpoint past
+    the epochs asked for, an earlier output without checkpoints."""
+    import shutil
+
+    import cogs.jobs.outdir as outdir
+
+    out = tmp_path / kind
+    _job(kind, out)
+    asked = []
+    real = outdir.check_resume
+    monkeypatch.setattr(outdir, "check_resume", lambda *a, **k: asked.append(a[1].command) or real(*a, **k))
+    for kw, needle in ((dict(seeds=(1, 2), epochs=6), "belongs to a different job (differs in seeds)"),
+                       (dict(epochs=3), "beyond --epochs 3")):
+        before = snapshot(out)
+        with pytest.raises(outdir.CannotResume, match=re.escape(needle)) as e:
+            _job(kind, out, resume=True, **kw)
+        assert "nothing was deleted" in str(e.value) and snapshot(out) == before
+    for ckpt in [p for p in out.rglob("checkpoints") if p.is_dir()]:
+        shutil.rmtree(ckpt)
+    before = snapshot(out)
+    with pytest.raises(outdir.CannotResume, match="no checkpoint of this job"):
+        _job(kind, out, resume=True, epochs=6)
+    assert snapshot(out) == before
+    assert asked == [kind] * 3
+    _job(kind, out, overwrite=True)
+    _job(kind, out, resume=True, epochs=6)  # the same job continues

@@ -1,6 +1,9 @@
 """Tests of cogs.solver: every strategy on a table of groups gives a global solution of the
 order docs/solutions.md#global-solutions predicts; the search works from the registry; user generators take part;
-uncovered orbits are named; the explicit z_F6 formula and the balanced norms of docs/solutions.md#global-solutions.
+uncovered orbits are named; the explicit z_F6 formula and the balanced norms of docs/solutions.md#global-solutions;
+strategies as registered objects (one table over every registered strategy, a user's strategy
+in construct, auto and the CLI, the chain planned once per construct); the certificate's JSON
+key order for every row shape.
 
 Orders and orbit counts are computed here independently (from the moduli); losses are
 checked with models.exact_loss.fast_loss and, independently, models.forward.brute_force_loss on the
@@ -12,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import typing
 
 import numpy as np
 import pytest
@@ -19,15 +23,30 @@ import torch
 
 from cogs.generators import Signature, default_registry, register_generator, scoped_registry
 from models.exact_loss import fast_loss
-from cogs.solver import CoverageError, construct, requirement, search
+from cogs.solver import (
+    STRATEGIES,
+    CoverageError,
+    Plan,
+    Refusal,
+    Strategy,
+    construct,
+    make_plan,
+    reference_orders,
+    register_strategy,
+    requirement,
+    search,
+    unregister_strategy,
+)
 from groups import parse_group
 from models.network import load_npz
 from models.forward import brute_force_loss
 
 try:
     from helpers import explicit_zf6 as _explicit_zf6
+    from helpers import loss_ref
 except ImportError:  # tests/ imported as a package
     from tests.helpers import explicit_zf6 as _explicit_zf6
+    from tests.helpers import loss_ref
 
 TOL = 1e-12
 
@@ -108,10 +127,10 @@ def test_memorize(spec, tmp_path):
     res = construct(spec, "memorize", brute_force_max_d=0)
     assert res.order == d * d
     check_loss(res, tmp_path)
-    mc = res.certificate.data["memorization_check"]
-    assert mc["max_abs_deviation_from_direct_form"] < 1e-12
+    mc = res.certificate.details
+    assert mc.max_abs_deviation_from_direct_form < 1e-12
     lam = (2 * d) ** (1 / 3)
-    assert np.allclose([complex(s) for s in mc["row_scales"]], [lam / d, lam / d, lam / (2 * d)])
+    assert np.allclose(mc.row_scales, [lam / d, lam / d, lam / (2 * d)], rtol=0, atol=1e-10)
 
 
 def test_memorize_size_limit():
@@ -121,7 +140,7 @@ def test_memorize_size_limit():
 
 def test_f46_without_complex_orbit_falls_back():
     res = construct("Z2xZ2xZ2", "f46", brute_force_max_d=0)
-    assert res.meta["strategy"] == "f6" and "falls back" in res.certificate.data["note"]
+    assert res.meta["strategy"] == "f6" and "falls back" in res.certificate.note
 
 
 def test_certificate_contents_and_json():
@@ -182,7 +201,7 @@ def test_search_from_order_one_generators_only():
     plan = search("complex", requirement("complex"), registry=reg)
     assert plan.order == 6 and plan.vanishing >= requirement("complex")
     res = construct("Z7", "f6", registry=reg, brute_force_max_d=49)
-    assert res.order == 18 and abs(res.certificate.loss) < TOL and abs(res.certificate.data["brute_force_loss"]) < TOL
+    assert res.order == 18 and abs(res.certificate.loss) < TOL and abs(res.certificate.brute_force_loss) < TOL
     with pytest.raises(CoverageError):
         search("complex", requirement("complex"), registry=reg, polynomial=False)
 
@@ -210,7 +229,7 @@ def test_user_generator_takes_part_in_the_search(tmp_path):
         assert plan.name == "z_nu_i*w3" and plan.order == 6
         res = construct("Z2xZ5", "f6", registry=small, brute_force_max_d=0)
         check_loss(res, tmp_path)
-        assert {o["name"] for o in res.certificate.data["orbits"] if o["kind"] == "complex"} == {"z_nu_i*w3"}
+        assert {o.name for o in res.certificate.orbits if o.kind == "complex"} == {"z_nu_i*w3"}
     assert "w3" not in default_registry()
 
 
@@ -254,7 +273,259 @@ def test_explicit_zf6_formula(d):
 @pytest.mark.parametrize("d, expected", [(23, 214.9), (71, 995.4)])
 def test_balanced_norm_of_zf6(d, expected):
     res = construct(f"Z{d}", "f6", brute_force_max_d=0)
-    assert round(res.certificate.data["balanced_weight_norm2"], 1) == expected
+    assert round(res.certificate.balanced_weight_norm2, 1) == expected
     assert round(float(sum(np.sum(w**2) for w in res.weights)), 1) == expected  # saved balanced
     # the explicit formula of docs/solutions.md#global-solutions is balanced already: same figure, independently
     assert round(float(sum(np.sum(w**2) for w in explicit_zf6(d))), 1) == expected
+
+
+# -- strategies as registered objects -----------------------------------------------------------
+TABLE_GROUPS = ["Z7", "Z8", "Z2xZ4", "Z3xZ3"]
+
+
+@pytest.mark.parametrize("spec", TABLE_GROUPS)
+@pytest.mark.parametrize("name", list(STRATEGIES))
+def test_every_registered_strategy_builds_what_it_plans_or_refuses_in_one_line(name, spec):
+    plan = make_plan(spec, name)
+    if isinstance(plan, Refusal):
+        assert plan.strategy is STRATEGIES[name] and plan.reason.strip() and "\n" not in plan.reason
+        with pytest.raises(ValueError) as err:
+            construct(spec, name)
+        assert str(err.value) == plan.reason
+        return
+    net = plan.build(0)
+    cert = net.certificate
+    assert net.order == plan.order == cert.order == cert.predicted_order
+    assert cert.passed and cert.requested_strategy == name and cert.strategy == net.meta["strategy"] == plan.name
+    shared = {row.order for row in cert.orbits if row.role == "shared"}  # memorize: one block for every orbit
+    assert sum(row.order for row in cert.orbits if row.role != "shared") + sum(shared) == net.order
+    assert loss_ref(spec, *net.weights) < 1e-20  # independent enumeration: exact up to rounding
+
+
+def test_the_table_refuses_only_the_chain_on_2_groups():
+    refused = {(n, g) for n in STRATEGIES for g in TABLE_GROUPS if isinstance(make_plan(g, n), Refusal)}
+    assert refused == {("chain", "Z8"), ("chain", "Z2xZ4")}
+
+
+def test_strategies_are_listed_in_registration_order():
+    assert ", ".join(STRATEGIES) == "f6, f46, chain, memorize, auto"
+    assert tuple(STRATEGIES) == ("f6", "f46", "chain", "memorize", "auto") and "chain" in STRATEGIES
+    with pytest.raises(ValueError, match="unknown strategy 'f7'; choose from f6, f46, chain, memorize, auto$"):
+        construct("Z7", "f7")
+    with pytest.raises(TypeError):
+        STRATEGIES["mine"] = STRATEGIES["f6"]  # read-only: register_strategy adds
+
+
+@pytest.mark.parametrize(
+    "spec, expected",
+    [  # by hand: f6 = 6c + 2r, f46 = 2d (c > 0), chain (odd d) 2(d − 1) − n3, memorize d²
+        ("Z23", {"f6": 66, "f46": 46, "chain": 44, "memorize": 529}),
+        ("Z9", {"f6": 24, "f46": 18, "chain": 15, "memorize": 81}),
+        ("Z6", {"f6": 14, "f46": 12, "chain": 10, "memorize": 36}),  # even: the chain's plan, 3 + 6 + 1
+        ("Z8", {"f6": 20, "f46": 16, "memorize": 64}),  # the chain refuses 2-groups
+        ("Z2xZ2", {"f6": 6, "chain": 4, "memorize": 16}),  # 3 sign nodes + the unit node
+        ("Z4099", {"f6": 3 * 4098, "f46": 2 * 4099, "chain": 2 * 4098, "memorize": 4099**2}),  # refused, but predicted
+    ],
+)
+def test_reference_orders(spec, expected):
+    got = reference_orders(spec)
+    assert got == expected and list(got) == list(expected)
+
+
+@pytest.mark.parametrize(
+    "spec, strategy, plannings",
+    [("Z6", "auto", 1), ("Z6", "chain", 1), ("Z6", "f46", 1), ("Z9", "auto", 1), ("Z9", "f46", 0), ("Z12", "chain", 1)],
+)
+def test_a_construct_plans_the_chain_at_most_once(spec, strategy, plannings, monkeypatch):
+    """auto plans the chain once, and the certificate's reference orders reuse that plan."""
+    import cogs.solver.chain as chain_module
+
+    calls = []
+    real = chain_module.chain_layout
+
+    def counted(*args, **kwargs):
+        calls.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(chain_module, "chain_layout", counted)
+    net = construct(spec, strategy)
+    assert len(calls) == plannings
+    assert net.certificate.reference_orders == reference_orders(spec)  # the same numbers, planned again here
+    assert len(calls) == plannings + (spec == "Z6" or spec == "Z12")
+
+
+def test_auto_plans_every_other_registered_strategy_once(monkeypatch):
+    seen = []
+    for name, s in STRATEGIES.items():
+        real = s.plan
+        monkeypatch.setattr(s, "plan", lambda group, *, _real=real, _name=name, **kw: seen.append(_name) or _real(group, **kw))
+    construct("Z9", "auto")
+    assert seen == ["auto", "f6", "f46", "chain"]
+
+
+def test_refusal_reasons_are_one_line_and_causes_survive():
+    with pytest.raises(ValueError, match="one non-empty line"):
+        Refusal(STRATEGIES["f6"], "Z7", "two\nlines")
+    reg = default_registry().subset(["one", "z_real"])
+    refusal = make_plan("Z7", "f6", registry=reg)
+    assert isinstance(refusal.cause, CoverageError) and refusal.cause.orbit.k == 1 and str(refusal.cause) == refusal.reason
+    with pytest.raises(CoverageError, match=r"orbit k=1 of Z7"):
+        construct("Z7", "f6", registry=reg)
+
+
+def test_unknown_options_teach_the_known_ones():
+    with pytest.raises(TypeError, match="unknown option.*polynomal.*max_factors, phi, polynomial, sums, tri3"):
+        construct("Z7", "f6", polynomal=False)
+    assert make_plan("Z7", "f6", phi=0.3).order == 18  # an option of another strategy: read by that one only
+
+
+def test_reprs_are_one_short_line():
+    net = construct("Z12", "chain")
+    plan = make_plan("Z12", "auto")
+    objects = [net.certificate, net.certificate.orbits[0], plan, make_plan("Z8", "chain"), STRATEGIES["chain"], net.certificate.details]
+    for r in map(repr, objects):
+        assert "\n" not in r and len(r) < 260 and "array" not in r, r
+    assert repr(plan) == "Plan(strategy='chain', group=Z12, order=22)"
+
+
+def _explicit_f6_example() -> str:
+    """The python block of docs/extending.md's "Adding a strategy" section."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "extending.md").read_text()
+    section = text.split("## Adding a strategy\n", 1)[1].split("\n## ", 1)[0]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_documented_user_strategy_takes_part_everywhere(tmp_path, capsys):
+    from cogs.cli.main import main
+    from cogs.solver.bounds import bounds
+
+    try:
+        exec(compile(_explicit_f6_example(), "docs/extending.md", "exec"), {})
+        out = capsys.readouterr().out.splitlines()
+        assert out[:3] == ["30 True", "explicit_f6 needs an odd cyclic group Z_d, not Z8", "chain"]
+        assert list(STRATEGIES)[-1] == "explicit_f6"
+        net = construct("Z7", "explicit_f6", seed=1)
+        assert net.order == 18 and net.certificate.passed and loss_ref("Z7", *net.weights) < 1e-20
+        with pytest.raises(ValueError, match="a strategy named 'explicit_f6' is already registered"):
+            register_strategy(STRATEGIES["explicit_f6"])
+        assert main(["construct", "--group", "Z7", "--strategy", "explicit_f6", "--out", str(tmp_path / "w.npz"), "--json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert data["strategy"] == "explicit_f6" and data["order"] == 18 and data["passed"]
+        assert [o["role"] for o in data["orbits"]] == ["full"] * 3
+        assert bounds("Z7").cogs_construction.tried["explicit_f6"].order == 18
+        assert main(["construct", "--group", "Z8", "--strategy", "explicit_f6", "--out", str(tmp_path / "x.npz")]) == 2
+        assert capsys.readouterr().err == "cogs construct: error: explicit_f6 needs an odd cyclic group Z_d, not Z8\n"
+    finally:
+        if "explicit_f6" in STRATEGIES:
+            unregister_strategy("explicit_f6")
+    assert ", ".join(STRATEGIES) == "f6, f46, chain, memorize, auto"
+    with pytest.raises(ValueError, match="no strategy named 'explicit_f6'"):
+        unregister_strategy("explicit_f6")
+
+
+@typing.final
+class ChainFromDefaults(Strategy):
+    """The chain, always with the default generator registry."""
+
+    name = "chain_from_defaults"
+    summary = "the chain, planned with the default registry whatever registry is given"
+
+    def plan(self, group, *, registry, **options):
+        plan = STRATEGIES["chain"].plan(group, registry=default_registry(), **options)
+        if isinstance(plan, Refusal):
+            return Refusal(self, group, plan.reason)
+        return Plan(self, group, plan.order, registry=plan.registry, recipe=plan.recipe)
+
+    def assemble(self, plan, seed):
+        return STRATEGIES["chain"].assemble(plan, seed)
+
+
+def test_auto_picks_a_registered_strategy_when_it_is_strictly_lower():
+    """A registry without linked generators: the chain refuses, the layout builds 18 on Z9, a
+    user's strategy builds 15 — auto takes it and says why."""
+    no_linked = default_registry().subset([g for g in default_registry().names() if default_registry()[g].builds != "linked"])
+    assert isinstance(make_plan("Z9", "chain", registry=no_linked), Refusal)
+    assert construct("Z9", "auto", registry=no_linked).order == 18
+    register_strategy(ChainFromDefaults())
+    try:
+        net = construct("Z9", "auto", registry=no_linked)
+        cert = net.certificate
+        assert net.order == 15 and cert.passed and cert.strategy == "chain_from_defaults" and cert.requested_strategy == "auto"
+        assert cert.note == "auto: chain_from_defaults (order 15) is below the lowest per-orbit composition (auto layout, order 18)"
+        assert construct("Z8", "auto").order == 15  # refused on Z8: auto keeps its layout (2d − r)
+    finally:
+        unregister_strategy("chain_from_defaults")
+
+
+def test_register_strategy_refuses_what_it_cannot_list():
+    with pytest.raises(TypeError, match="Strategy subclass"):
+        register_strategy("f6")
+    bad = ChainFromDefaults()
+    bad.name = "two words"
+    with pytest.raises(ValueError, match="one word"):
+        register_strategy(bad)
+    bad.name, bad.summary = "fine", "two\nlines"
+    with pytest.raises(ValueError, match="one-line summary"):
+        register_strategy(bad)
+    assert "fine" not in STRATEGIES
+
+
+# -- the certificate's JSON: key order of the header and of every row shape --------------------
+HEADER = ["group", "d", "complex_orbits", "real_characters", "strategy", "requested_strategy", "note", "seed", "order",
+          "predicted_order", "reference_orders", "balanced", "reference"]
+EVIDENCE = ["time_build_s", "loss", "loss_method", "certificate_form", "kappa_loss", "brute_force_loss", "loss_tolerance",
+            "passed", "max_violation", "dc_inputs", "weight_norm2", "balanced_weight_norm2", "orbits", "time_total_s"]
+COMPOSED = ["k", "neg", "kind", "coords", "role", "name", "generators", "leaves", "order", "block_sps"]
+CHAIN_BLOCK = ["k", "neg", "kind", "coords", "character", "role", "name", "generators", "leaves", "order", "cycle", "dc_inputs"]
+
+
+@pytest.mark.parametrize(
+    "spec, strategy, details, rows",
+    [
+        ("Z7", "f46", "helper_orbit", {"complex": COMPOSED + ["rn_residual", "gamma", "full_group"]}),
+        ("Z8", "f6", "helper_orbit", {"complex": COMPOSED + ["full_group"], "real": COMPOSED + ["full_group"]}),
+        ("Z2xZ2", "memorize", "memorization_check", {"real": COMPOSED + ["full_group", "kappa_loss"]}),  # y_1*y_2 has DC inputs
+        ("Z7", "chain", "chain", {"complex": CHAIN_BLOCK + ["type", "links_to", "link_character", "S", "s", "full_group", "kappa_loss"]}),
+        ("Z3", "chain", "chain", {"complex": CHAIN_BLOCK + ["full_group", "kappa_loss"]}),  # the three-node block
+        ("Z2xZ2", "chain", "chain", {
+            "real": CHAIN_BLOCK + ["links_to", "type", "full_group", "kappa_loss"],  # sign nodes: links_to before type
+            "dc": ["k", "neg", "kind", "coords", "role", "name", "generators", "leaves", "order", "dc_inputs", "kappa_loss"],
+        }),
+    ],
+)
+def test_certificate_json_key_order(spec, strategy, details, rows):
+    cert = construct(spec, strategy).certificate
+    data = cert.to_dict()
+    assert list(data) == HEADER + [details] + EVIDENCE
+    kinds = {o["kind"] for o in data["orbits"]}
+    assert kinds == set(rows)
+    for o in data["orbits"]:
+        assert list(o) == rows[o["kind"]], (o["kind"], list(o))
+    assert data == json.loads(cert.to_json())  # plain JSON
+    assert [row.to_dict() for row in cert.orbits] == data["orbits"]
+
+
+def test_z12_chain_rows_are_a_chain_block_and_compositions():
+    """On an even group the chain's rows sit among the compositions (with κ shares: the network has DC inputs)."""
+    data = construct("Z12", "chain").certificate.to_dict()
+    shapes = {o["k"]: list(o) for o in data["orbits"]}
+    assert shapes[4] == CHAIN_BLOCK + ["full_group", "kappa_loss"]  # {4, 8}: 3k = 0, the three-node block
+    for k in (1, 2, 3, 5):
+        assert shapes[k] == COMPOSED + ["rn_residual", "gamma", "full_group", "kappa_loss"]
+
+
+def test_certificate_accessors_match_its_json():
+    cert = construct("Z6", "chain", seed=2).certificate
+    data = cert.to_dict()
+    for key in HEADER + EVIDENCE:
+        if key not in ("orbits", "reference_orders", "max_violation"):
+            assert data[key] == getattr(cert, key), key
+    assert data["reference_orders"] == dict(cert.reference_orders) and data["chain"] == cert.details.to_dict()["chain"]
+    for row, o in zip(cert.orbits, data["orbits"]):
+        assert (row.k, row.neg, row.kind, row.role, row.name, list(row.generators), row.order) == (
+            o["k"], o["neg"], o["kind"], o["role"], o["name"], o["generators"], o["order"])
+        assert row.full_group["R_n"] == o["full_group"]["R_n"] and row.kappa_loss == o["kappa_loss"]
+        assert row.links_to == o.get("links_to") and row.link_type == o.get("type") and row.cycle == o.get("cycle")
+    assert "data" not in dir(cert)

@@ -88,9 +88,8 @@ def readings():
 
 def _report(readings):
     base = {"group": readings.group.spec, "d": readings.group.order, "constructed": [],
-            "runs": [{"seed": m["seed"], "orbits": [] if a is None else
-                      [{"k": o.k, "kind": o.kind, "order": o.order, "factorable": o.factorable, "family": o.family}
-                       for o in a.orbits]} for m, a in zip(readings.metas, readings.analyses)]}
+            "runs": [{"seed": m["seed"], "orbits": [] if a is None else [o.to_dict("run") for o in a.orbits]}
+                     for m, a in zip(readings.metas, readings.analyses)]}
     return base | report_of(readings)
 
 
@@ -210,7 +209,7 @@ def test_a_subset_reads_nothing_again(readings, monkeypatch):
 
 
 def test_sweep_mean_order_from_a_histogram():
-    from cogs.jobs.sweep import _all_kinds, _mean
+    from cogs.jobs.paper_presets import _all_kinds, _mean
 
     assert _mean({"4": 3, "6": 1}) == pytest.approx((4 * 3 + 6) / 4)
     assert _mean({}) is None
@@ -229,3 +228,36 @@ def test_sweep_reports_state_the_set_up_their_grids_train(preset, fragments):
     line = _setup_line(sweep_grids(preset, epochs=100, seeds=(1, 2)))
     for f in fragments + ["seeds 1, 2", "100 epochs", "lr = 0.01"]:
         assert f in line, (f, line)
+
+
+# ------------------------------------------------------------------------------ reprs
+def test_reprs_are_one_short_line_without_arrays():
+    """Every value type of the reading prints as one line that names the group, the order and
+    counts — never its arrays (a Z23 network of 46 nodes would print thousands of numbers)."""
+    from cogs.reading import analyze_spectrum, explain, orbit_orders
+    from cogs.reading.paper import paper_pairing
+    from cogs.reports.analyze import analyze
+    from cogs.solver import construct
+
+    net = construct("Z23", "f46")
+    spectrum = net.spectrum()
+    an = analyze_spectrum(spectrum)
+    orbit = an.orbits[0]
+    objects = {
+        "Spectrum(group=Z23, q=46, orbits=12, active=46)": spectrum,
+        "NetworkAnalysis(group=Z23, q=46, orbits=11, factor_orbits=11, factorable=11, named=11)": an,
+        "OrbitAnalysis(k=1, neg=22, kind=complex, order=": orbit,
+        "Factorization(n=": orbit.factorization,
+        "Pairing(first=(": orbit.factorization.best,
+        "PaperPairing(first=(": paper_pairing(orbit.block),
+        "Orders(orbits=12, active_abs=46, active_rel=46, threshold=0.05, tau=0.1)": orbit_orders(spectrum),
+        "Readings(group=Z23, networks=2, read=2, threshold=0.05)": Readings.from_spectra("Z23", [spectrum, spectrum]),
+        "Explanation(group=Z23, q=46, loss=": explain(net, local_dimension=False),
+        "Explanation(group=Z7, q=14, loss=": explain(construct("Z7", "f46")),
+        "AnalysisReport(group=Z23, networks=2, orbits=22, named=22, threshold=0.05)": analyze([net, net]),
+    }
+    for start, obj in objects.items():
+        text = repr(obj)
+        assert text.startswith(start), (start, text)
+        assert "\n" not in text and len(text) <= 120 and "array" not in text, text
+    assert repr(objects["Explanation(group=Z7, q=14, loss="]).endswith("local_dimension=24)")

@@ -140,3 +140,59 @@ def test_compile_flag_reaches_the_trainer(monkeypatch, tmp_path, capsys):
     assert seen == [True, False]
     assert "--compile" in subprocess.run([sys.executable, "-m", "cogs.cli.main", "train", "--help"],
                                          capture_output=True, text=True).stdout
+
+
+# ----------------------------------------------------------------------------- the library function
+def test_train_in_memory_writes_nothing_and_gives_what_the_command_writes(tmp_path, monkeypatch, capsys):
+    """cogs.jobs.train.train with out=None: no file anywhere (the working folder stays empty),
+    and each Run holds what `cogs train` writes for the same job: the weights and their meta,
+    metrics.json's metrics and records, config.json."""
+    from cogs.jobs.train import train as train_runs
+
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    args = dict(hidden=6, epochs=5, seeds="1-2", wd=[0.0, 1e-4], dtype="float64", device="cpu", record_sp=True)
+    runs = train_runs("Z5", **args)
+    assert list(work.iterdir()) == []
+    assert [(r.seed, r.wd, r.folder) for r in runs] == [(1, 0.0, None), (1, 1e-4, None), (2, 0.0, None), (2, 1e-4, None)]
+    assert "\n" not in repr(runs[0]) and "seed=1" in repr(runs[0])
+    out = tmp_path / "cli"
+    assert cli(capsys, "--group", "Z5", "--hidden", "6", "--epochs", "5", "--seeds", "1-2", "--wd", "0,1e-4",
+               "--dtype", "float64", "--device", "cpu", "--record-sp", "--out", str(out))[0] == 0
+    for r in runs:
+        folder = out / r.name
+        saved = load_npz(folder / "weights.npz")
+        assert dict(saved.meta) == dict(r.network.meta) and saved.isclose(r.network, atol=0)
+        metrics = json.loads((folder / "metrics.json").read_text())
+        assert metrics["metrics"] == json.loads(json.dumps(list(r.metrics)))
+        assert metrics["records"] == json.loads(json.dumps(r.records)) and set(r.records) >= {"epochs", "rn_aac"}
+        assert json.loads((folder / "config.json").read_text()) == json.loads(json.dumps(r.config))
+
+
+def test_train_into_a_folder_returns_the_runs_it_wrote(tmp_path):
+    from cogs.jobs.train import train as train_runs
+
+    runs = train_runs("Z5", hidden=4, epochs=3, seeds=[3], out=tmp_path / "o", keep_checkpoints=None)
+    (run,) = runs
+    assert run.folder == tmp_path / "o" / "seed3_lr0.01_wd5e-05" and run.network.path == str(run.folder / "weights.npz")
+    assert load_npz(run.network.path).isclose(run.network, atol=0)
+    assert sorted(p.name for p in (tmp_path / "o" / "checkpoints").iterdir()) == [
+        "epoch_0000001.pt", "epoch_0000002.pt", "epoch_0000003.pt"]
+    with pytest.raises(ValueError, match="pass out="):
+        train_runs("Z5", hidden=4, epochs=3, resume=True)
+
+
+def test_train_from_a_network_records_where_it_started(tmp_path):
+    from cogs.jobs.train import train as train_runs
+    from models.network import Network
+
+    rng = np.random.default_rng(1)
+    net = Network("Z5", rng.normal(size=(6, 5)), rng.normal(size=(6, 5)), rng.normal(size=(5, 6)))
+    (run,) = train_runs("Z5", init=net, epochs=0, dtype="float64", device="cpu")
+    assert run.network.isclose(net, atol=0) and run.config["init"] == repr(net) and run.config["q"] == 6
+    path = net.save(tmp_path / "init.npz")
+    (run,) = train_runs("Z5", init=path, epochs=0, dtype="float64", device="cpu")
+    assert run.config["init"] == str(path)
+    with pytest.raises(ValueError, match="--hidden 7 but"):
+        train_runs("Z5", init=net, hidden=7, epochs=0)

@@ -504,3 +504,75 @@ def test_package_names_load_on_first_use():
     assert set(models.__all__) <= set(dir(models))
     with pytest.raises(AttributeError):
         training.not_a_name  # noqa: B018
+
+
+def _refusal(fn):
+    """The message a call refuses with (None: it does not refuse)."""
+    from models.training import CheckpointError
+
+    try:
+        fn()
+    except CheckpointError as e:
+        return str(e)
+    return None
+
+
+def test_the_trainer_and_the_output_folder_agree_on_what_resumes(tmp_path):
+    """resume_point is the trainer's own check: for every job asked to resume a checkpoint,
+    train(resume=True) refuses exactly when resume_point does, with the same message, and
+    cogs.jobs.outdir.check_resume (what train, compare and sweep ask before they delete
+    anything) refuses with that message too; where none refuses, all three continue from the
+    same epoch."""
+    from cogs.jobs.outdir import CannotResume, Outputs, check_resume
+    from cogs.sp.objectives import make_objective
+    from groups import parse_group
+    from models.training.trainer import resume_point
+
+    base = dict(epochs=8, seeds=(1, 2), eval_epochs=(0, 4))
+    train(cfg(**base), checkpoint_dir=tmp_path / "ck", keep_checkpoints=1)
+    outputs = Outputs("train", ("ck",))
+    jobs = [(dict(), None, None), (dict(epochs=12), None, None), (dict(eval_epochs=(0, 3)), None, None),
+            (dict(epochs=5), None, "beyond --epochs 5"),
+            (dict(seeds=(1, 3)), None, "differs in seeds"), (dict(wds=(1e-3,)), None, "differs in wds"),
+            (dict(q=11), None, "differs in q"), (dict(dtype="float32"), None, "differs in dtype"),
+            (dict(optimizer="sgd"), None, "differs in optimizer"), (dict(record_sp=True), None, "differs in record_sp"),
+            (dict(seeding="reference"), None, "differs in seeding"), (dict(train_frac=0.8), None, "differs in train_frac"),
+            (dict(), "sp", "differs in objective")]
+    refused = 0
+    for change, objective, needle in jobs:
+        config = cfg(**dict(base, **change))
+        fn = make_objective(objective, parse_group(config.group)) if objective else None
+        point = _refusal(lambda: resume_point(config, tmp_path / "ck", objective=fn))
+        if needle is None:
+            assert point is None, change
+            start = resume_point(config, tmp_path / "ck", objective=fn).epoch
+            assert start == 8 and check_resume(tmp_path, outputs, [(None, [(tmp_path / "ck", config, objective)])])
+            continue
+        refused += 1
+        assert needle in point, (change, point)
+        assert _refusal(lambda: train(config, objective=fn, sp_recorder=sp_recorder, checkpoint_dir=tmp_path / "ck",
+                                      resume=True)) == point
+        with pytest.raises(CannotResume) as e:
+            check_resume(tmp_path, outputs, [(None, [(tmp_path / "ck", config, objective)])])
+        assert point in str(e.value) and "nothing was deleted" in str(e.value)
+    assert refused == 10 and [e for e, _ in list_checkpoints(tmp_path / "ck")] == [8]  # refusals delete nothing
+
+
+def test_a_checkpoint_with_another_split_is_refused_by_both(tmp_path):
+    """A checkpoint whose job key fits but whose train masks do not (edited by hand): the
+    trainer and the resume check refuse it alike."""
+    from models.training.trainer import resume_point
+
+    config = cfg(epochs=4, seeds=(1,))
+    train(config, checkpoint_dir=tmp_path, keep_checkpoints=1)
+    (_, path), = list_checkpoints(tmp_path)
+    state = load_checkpoint(path)
+    state["masks"] = ~state["masks"]
+    save_checkpoint(tmp_path, 4, {k: v for k, v in state.items() if k not in ("format", "version", "epoch")})
+    message = _refusal(lambda: resume_point(config, tmp_path))
+    assert message and "split differs" in message
+    assert _refusal(lambda: train(cfg(epochs=6, seeds=(1,)), checkpoint_dir=tmp_path, resume=True)) == message
+    from cogs.jobs.outdir import CannotResume, Outputs, check_resume
+
+    with pytest.raises(CannotResume, match="split differs"):
+        check_resume(tmp_path, Outputs("train", ()), [(None, [(tmp_path, config, None)])])

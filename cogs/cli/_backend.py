@@ -1,16 +1,17 @@
-"""The backend options shared by ``cogs train`` and ``cogs sweep``.
+"""The backend options shared by ``cogs train`` and ``cogs sweep``, and the runner they ask for
+(:mod:`cogs.distributed.runner`; ``cogs compare`` always trains one batch).
 
-``--backend local`` (the default) without ``--shard-runs`` is the one-batch path of old: no
-executor at all. ``--backend local --shard-runs N`` trains the same shards as Ray would, one
-after the other in this process. ``--backend ray`` runs them as Ray tasks (``--address`` to
-join a running cluster; otherwise Ray starts on this machine).
+``--backend local`` (the default) without ``--shard-runs`` trains every job as one batch in
+this process (:class:`~cogs.distributed.runner.BatchRunner`). ``--backend local --shard-runs N``
+trains the same shards as Ray would, one after the other in this process. ``--backend ray``
+runs them as Ray tasks (``--address`` to join a running cluster; otherwise Ray starts on this
+machine).
 """
 
 from __future__ import annotations
 
 from cogs.cli._types import integer, real
 
-import contextlib
 import sys
 
 
@@ -31,20 +32,22 @@ def add_backend_arguments(p) -> None:
 
 
 def wants_executor(args) -> bool:
-    """True when the options ask for shards (Ray, or local with --shard-runs)."""
+    """True when the options ask for shards (Ray, or local with --shard-runs); False for a
+    command without backend options."""
     from cogs.cli.main import CLIError
 
-    if args.backend == "local":
+    backend, shard_runs = getattr(args, "backend", "local"), getattr(args, "shard_runs", None)
+    if backend == "local":
         ray_only = [f"--{k.replace('_', '-')}" for k in ("address", "cpus_per_shard", "gpus_per_shard", "max_retries")
                     if getattr(args, k, None) is not None]
         if ray_only:
             raise CLIError(f"{', '.join(ray_only)}: only with --backend ray")
-    if args.shard_runs is not None and args.shard_runs < 1:
-        raise CLIError(f"--shard-runs must be ≥ 1, got {args.shard_runs}")
-    return args.backend == "ray" or args.shard_runs is not None
+    if shard_runs is not None and shard_runs < 1:
+        raise CLIError(f"--shard-runs must be ≥ 1, got {shard_runs}")
+    return backend == "ray" or shard_runs is not None
 
 
-def executor_from_args(args, work_dir, *, keep_checkpoints: int | None, quiet: bool = False):
+def executor_from_args(args, work_dir, *, keep_checkpoints: int | None):
     """The executor the options ask for (see :func:`wants_executor`); ``keep_checkpoints``:
     newest checkpoints each shard keeps (None: all), as ``_options.keep_checkpoints(args)``."""
     from cogs.distributed import make_executor
@@ -56,35 +59,37 @@ def executor_from_args(args, work_dir, *, keep_checkpoints: int | None, quiet: b
         threads = threads_for(args, getattr(args, "device", "cpu"))
     kw = dict(runs_per_shard=args.shard_runs, resume=bool(getattr(args, "resume", False)),
               keep_checkpoints=keep_checkpoints, threads=threads)
-    if quiet:
-        kw["log"] = None
     if args.backend == "ray":
         kw.update(address=args.address, cpus_per_shard=args.cpus_per_shard, gpus_per_shard=args.gpus_per_shard,
                   max_retries=args.max_retries)
     return make_executor(args.backend, work_dir, **kw)
 
 
-def report_failures(executor) -> int:
+def runner_from_args(args, work_dir, *, label: str, outputs=None):
+    """The runner the options ask for (see :func:`wants_executor`), made with --resume,
+    --keep-checkpoints and --threads: one batch in this process, checkpointing every
+    :data:`models.training.CHECKPOINT_EVERY_S` seconds and telling stderr (``label: …``) where a
+    resume starts; or shards checkpointing into ``work_dir``. With --backend ray a folder in use
+    is refused first (``outputs``: what the command owns in --out), before Ray starts."""
+    from cogs.cli._options import keep_checkpoints, stderr_note, threads_for
+    from cogs.distributed.runner import BatchRunner
+    from cogs.jobs.outdir import check_out
+    from models.training import resolve_device
+
+    keep = keep_checkpoints(args)
+    if not wants_executor(args):
+        threads = threads_for(args, resolve_device(getattr(args, "device", "cpu")))
+        return BatchRunner(resume=args.resume, keep_checkpoints=keep, log=stderr_note(label), threads=threads)
+    if args.backend == "ray" and outputs is not None:
+        check_out(args.out, outputs, overwrite=args.overwrite, resume=args.resume)
+    return executor_from_args(args, work_dir, keep_checkpoints=keep)
+
+
+def report_failures(runner) -> int:
     """Print the failed shards on stderr; the exit status (0: none failed, 1: some did)."""
-    if not executor.failures:
+    if not runner.failures:
         return 0
-    print(f"{len(executor.failures)} shard(s) failed; their runs are missing from the output:", file=sys.stderr)
-    for f in executor.failures:
+    print(f"{len(runner.failures)} shard(s) failed; their runs are missing from the output:", file=sys.stderr)
+    for f in runner.failures:
         print(f"  {f['label']}: {f['error']}", file=sys.stderr)
     return 1
-
-
-@contextlib.contextmanager
-def sweep_backend(args):
-    """For ``cogs sweep``: None on the one-batch path; otherwise the executor (started, nothing
-    submitted) that :func:`cogs.jobs.sweep.run_sweep` trains every grid with, checkpointing into
-    OUT/shards. run_sweep checks and prepares OUT before it submits any shard."""
-    from pathlib import Path
-
-    from cogs.cli._options import keep_checkpoints
-
-    if not wants_executor(args):
-        yield None
-        return
-    with executor_from_args(args, Path(args.out) / "shards", keep_checkpoints=keep_checkpoints(args)) as ex:
-        yield ex

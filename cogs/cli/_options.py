@@ -17,11 +17,11 @@ from __future__ import annotations
 import os
 
 from cogs.cli._types import positive_integer, positive_real
+from cogs.distributed.runner import KEEP_CHECKPOINTS as DEFAULT_KEEP_CHECKPOINTS  # the jobs' default (torch-free module)
 from models.spectrum import DEFAULT_THRESHOLD  # torch-free; the one definition
-from models.training.config import CHECKPOINT_EVERY_S  # the commands pass it on (torch-free module)
+from models.training.config import CHECKPOINT_EVERY_S  # torch-free; the runners' default
 
 MAX_DEFAULT_THREADS = 4
-DEFAULT_KEEP_CHECKPOINTS = 2
 
 
 def add_device(p) -> None:

@@ -19,12 +19,8 @@ def add_arguments(p) -> None:
     p.add_argument("--json", action="store_true", help="print {\"groups\": [...]} as JSON")
 
 
-def _fmt(x) -> str:
-    return "—" if x is None else str(x)
-
-
 def run(args) -> int:
-    from cogs.solver.bounds import bounds, read_results, results_groups
+    from cogs.solver.bounds import bounds, bounds_table, read_results, results_groups
     from groups import parse_group
 
     specs = [s.strip() for s in str(args.group).split(",")]
@@ -46,20 +42,7 @@ def run(args) -> int:
     if args.json:
         from cogs.cli.main import print_json
 
-        print_json({"groups": rows})
-        return 0
-    head = ("group", "d", "c", "r", "q bound", "paper f6", "paper f46", "CoGS best (strategy)", "discovered (loss)", "gap")
-    table = [head]
-    for b in rows:
-        cons = b["cogs_construction"]
-        best = "—" if cons["order"] is None else f"{cons['order']} ({cons['strategy']}{'' if cons['built'] else ', planned'})"
-        disc = b["discovered"]
-        found = "—" if disc is None else ("none converged" if disc["order"] is None else f"{disc['order']} ({disc['loss']:.1e})")
-        table.append((b["group"], str(b["d"]), str(b["c"]), str(b["r"]), str(b["lower_bound"]), _fmt(b["paper"].get("f6")), _fmt(b["paper"].get("f46")), best, found, _fmt(b["gap"])))
-    widths = [max(len(r[i]) for r in table) for i in range(len(head))]
-    for r in table:
-        print("  ".join(v.rjust(w) if i else v.ljust(w) for i, (v, w) in enumerate(zip(r, widths))).rstrip())
-    notes = [n for b in rows for n in b["notes"][2:]]
-    for n in dict.fromkeys(notes):
-        print(f"note: {n}")
+        print_json({"groups": [b.to_dict() for b in rows]})
+    else:
+        print(bounds_table(rows))
     return 0

@@ -40,37 +40,24 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     import sys
 
+    from cogs.cli._backend import runner_from_args
     from cogs.cli.main import print_json
-    from cogs.jobs.compare import CompareConfig, run_compare
-    from cogs.reports.markdown import summary_text
-    from cogs.solver import STRATEGIES
+    from cogs.jobs.compare import compare
     from groups import parse_group
-    from models.training import parse_seeds, terminal_progress
+    from models.training import parse_seeds, resolve_device, terminal_progress
 
-    G = parse_group(args.group)
-    strategies = tuple(s.strip() for s in args.strategies.split(",") if s.strip())
-    bad = [s for s in strategies if s not in STRATEGIES]
-    if bad:
-        raise ValueError(f"unknown strategy {bad[0]!r}; choose from {', '.join(STRATEGIES)}")
-    cfg = CompareConfig(
-        group=G.spec, hidden=args.hidden, wd=args.wd, lr=args.lr, seeds=tuple(parse_seeds(args.seeds)),
-        epochs=args.epochs, device=args.device, dtype=args.dtype, seeding=args.seeding,
-        strategies=strategies, threshold=args.threshold,
-    )
-    from models.training import resolve_device
-
-    _options.apply_threads(args, resolve_device(cfg.device))
+    spec, runs = parse_group(args.group).spec, len(parse_seeds(args.seeds))
+    _options.apply_threads(args, resolve_device(args.device))  # construction, training and analysis alike
     # flushed at once: under nohup stdout is a file, and the phases should show as they happen
     log = (lambda *a, **k: print(*a, file=sys.stderr, flush=True, **k)) if args.json else (lambda *a, **k: print(*a, flush=True, **k))
-    report = run_compare(cfg, args.out, progress=terminal_progress(f"train {G.spec} q={cfg.hidden} R={len(cfg.seeds)}"), log=log, overwrite=args.overwrite,
-                         resume=args.resume, keep_checkpoints=_options.keep_checkpoints(args),
-                         checkpoint_every=_options.CHECKPOINT_EVERY_S, train_log=_options.stderr_note(f"compare {G.spec}"))
+    with runner_from_args(args, None, label=f"compare {spec}") as runner:
+        report = compare(args.group, args.out, hidden=args.hidden, wd=args.wd, lr=args.lr, seeds=args.seeds,
+                         epochs=args.epochs, device=args.device, dtype=args.dtype, seeding=args.seeding,
+                         strategies=args.strategies, threshold=args.threshold, resume=args.resume,
+                         overwrite=args.overwrite, runner=runner, log=log,
+                         progress=terminal_progress(f"train {spec} q={args.hidden} R={runs}"))
     if args.json:
-        print_json(report)
+        print_json(report.to_dict())
     else:
-        print()
-        print(summary_text(report))
-        print()
-        print(f"report: {args.out}/report.md, {args.out}/report.json; figures: {', '.join(report.get('figures', {}).values()) or 'none (matplotlib missing)'}")
-        print(f"total {report['timings']['total_s']:.1f} s (train {report['timings']['train_s']:.1f} s)")
+        print(report.summary())
     return 0

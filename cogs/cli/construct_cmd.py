@@ -13,9 +13,10 @@ Example: cogs construct --group Z23 --strategy f46 --out z23.npz --json
 
 from __future__ import annotations
 
-from cogs.cli._types import integer
-
+import json
 import sys
+
+from cogs.cli._types import integer
 
 
 def _number(text: str) -> float:
@@ -36,32 +37,25 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     # bad input raises ValueError (one line on stderr, exit 2 via cogs.cli.main); ValueError
     # rather than CLIError so that this also holds under ``python -m cogs.cli.main``
-    from cogs.solver import STRATEGIES, construct
+    from cogs.generators.builtin_linked import valid_phi
+    from cogs.solver import construct, get_strategy
     from groups import parse_group
 
-    if args.strategy not in STRATEGIES:
-        raise ValueError(f"unknown strategy {args.strategy!r}; choose from {', '.join(STRATEGIES)}")
+    get_strategy(args.strategy)
     if args.seed < 0:
         raise ValueError(f"--seed must be ≥ 0, got {args.seed}")
     if not str(args.out).endswith(".npz"):
         raise ValueError(f"--out must name a .npz file, got {args.out!r}")
     G = parse_group(args.group)
-    if args.phi is not None or args.no_tri3:
-        if args.strategy not in ("chain", "auto"):
-            raise ValueError(f"--phi and --no-tri3 apply to --strategy chain (or auto), not {args.strategy}")
+    if (args.phi is not None or args.no_tri3) and args.strategy not in ("chain", "auto"):
+        raise ValueError(f"--phi and --no-tri3 apply to --strategy chain (or auto), not {args.strategy}")
     if args.phi is not None:
-        from cogs.generators.builtin_linked import valid_phi
-
         valid_phi(args.phi)
     c = construct(G, args.strategy, seed=args.seed, balance=not args.no_balance, phi=args.phi, tri3=not args.no_tri3)
     path = c.save(args.out)
     cert = c.certificate
     if args.json:
-        out = cert.to_dict()
-        out["weights_file"] = str(path)
-        import json
-
-        print(json.dumps(out, indent=2, allow_nan=False))
+        print(json.dumps({**cert.to_dict(), "weights_file": str(path)}, indent=2, allow_nan=False))
     else:
         print(cert.table())
         print(f"\nweights written to {path}")

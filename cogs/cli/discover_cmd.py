@@ -94,19 +94,6 @@ class _Progress:
         self.stream.flush()
 
 
-def _explain_lines(result) -> list[str] | None:
-    try:
-        from models.explain import explain
-    except ImportError:
-        return None
-    try:
-        e = explain(result.group, result.W_a, result.W_b, result.W_c)
-        lines = e.summary_lines() if hasattr(e, "summary_lines") else [str(e)]
-        return [str(x) for x in lines]
-    except Exception as err:  # the explanation is a bonus: never fail the search for it
-        return [f"(no explanation: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''})"]
-
-
 def _check(args) -> None:
     if args.out is None or str(args.out).strip() == "":
         raise ValueError("--out must name a folder, got an empty string")
@@ -119,27 +106,9 @@ def _check(args) -> None:
         raise ValueError("give either --order or --scan, not both")
 
 
-def _summary(r, files) -> list[str]:
-    cert = files.get("_cert", {})
-    kappa = cert.get("loss_kappa")
-    return [
-        f"group        {r.group.spec}  (d = {r.group.order})",
-        f"order        {r.q} hidden nodes",
-        f"restarts     {r.restarts}  (seed {r.seed}" + (f", from {r.init_from} with noise {r.init_noise:g}" if r.init_from else ", random") + ")",
-        f"best loss    {r.loss:.3e}  (‖ρ‖²);  brute force {r.residual_loss:.3e} (residual form), {r.brute_force_loss:.3e} (per-sample)"
-        + (f";  κ form {kappa:.3e}" if kappa is not None else ""),
-        f"converged    {'yes' if r.converged else 'no'}  (tol {r.tol:g}; {r.n_converged} restart(s); stopped: {r.stopped})",
-        f"seconds      {r.seconds:.1f}  ({r.batches} batch(es), {r.rounds} round(s), {r.adam_steps} Adam and {r.lm_steps} LM steps)",
-        f"written      {files['weights']}, {files['certificate']}",
-    ]
-
-
 def run(args) -> int:
-    import json
-
-    from cogs.discover import discover, scan
-    from models.jsonable import jsonable
-    from models.atomic import atomic_open
+    from cogs.cli.main import print_json
+    from cogs.discovery import discover, scan
 
     _check(args)
     common = dict(
@@ -151,79 +120,27 @@ def run(args) -> int:
         init_noise=args.init_noise,
         threads=_threads_for(args),
     )
-    out = Path(args.out)
     if args.scan is None:
         result = discover(args.group, args.order, progress=_Progress(f"discover q={args.order}"), **common)
-        files = result.save(out)
-        cert = json.loads(Path(files["certificate"]).read_text())
-        explanation = _explain_lines(result)
+        files = result.save(args.out)
         if args.json:
-            doc = {
-                "group": result.group.spec,
-                "q": result.q,
-                "best_loss": result.loss,
-                "brute_force_loss": result.brute_force_loss,
-                "residual_loss": result.residual_loss,
-                "kappa_loss": cert.get("loss_kappa"),
-                "converged": result.converged,
-                "seconds": result.seconds,
-                "restarts": result.restarts,
-                "seed": result.seed,
-                "stopped": result.stopped,
-                "files": files,
-            }
-            if explanation is not None:
-                doc["explanation"] = explanation
-            print(json.dumps(jsonable(doc), indent=2, allow_nan=False))
+            print_json(result.report(files))
         else:
-            print("\n".join(_summary(result, {**files, "_cert": cert})))
-            if explanation:
-                print("\n" + "\n".join(explanation))
+            print(result.summary(files))
         return 0 if result.converged else 1
 
     hi, lo = parse_scan(args.scan)
     from groups import parse_group
 
     G = parse_group(args.group)  # bad specs fail before any work
-    files: dict = {}
-
-    def on_row(row):
-        files[row.q] = row.result.save(out / f"q{row.q}")
-        if not args.json:
-            print(f"  q = {row.q}: best loss {row.best_loss:.3e}, {'converged' if row.converged else 'not converged'}, {row.seconds:.1f}s", file=sys.stderr)
-
-    prog = _Progress(f"scan {G.spec}")
-    res = scan(G, hi, lo, stop_early=args.stop_early, on_row=on_row, progress=prog, **common)
-    doc = res.to_dict()
-    doc.update({"tol": args.tol, "seed": args.seed, "restarts": args.restarts, "init_from": args.init_from})
-    scan_path = out / "scan.json"
-    with atomic_open(scan_path, "w") as f:
-        f.write(json.dumps(jsonable(doc), indent=2, allow_nan=False) + "\n")
-    best = min(res.rows, key=lambda r: r.best_loss)
-    converged = res.lowest_converged is not None
+    on_row = None if args.json else (lambda row: print(row.summary(), file=sys.stderr))
+    res = scan(G, hi, lo, stop_early=args.stop_early, on_row=on_row, out=args.out, progress=_Progress(f"scan {G.spec}"),
+               **common)
     if args.json:
-        low = [r for r in res.rows if r.q == res.lowest_converged]
-        doc_out = {
-            "group": G.spec,
-            "rows": doc["rows"],
-            "lowest_converged": res.lowest_converged,
-            "best_loss": best.best_loss,
-            "brute_force_loss": (low[0] if low else best).result.brute_force_loss,
-            "converged": converged,
-            "seconds": sum(r.seconds for r in res.rows),
-            "stopped_early": res.stopped_early,
-            "files": {"scan": str(scan_path), **{f"q{q}": v for q, v in files.items()}},
-        }
-        print(json.dumps(jsonable(doc_out), indent=2, allow_nan=False))
+        print_json(res.report())
     else:
-        print(f"cogs discover --scan {hi}-{lo} on {G.spec} (d = {G.order}), {args.restarts} restarts per order")
-        print(res.table())
-        print(f"written      {scan_path} and q{{Q}}/best.npz, q{{Q}}/certificate.json under {out}")
-        if converged:
-            lines = _explain_lines([r for r in res.rows if r.q == res.lowest_converged][0].result)
-            if lines:
-                print(f"\nlowest converged network (q = {res.lowest_converged}):\n" + "\n".join(lines))
-    return 0 if converged else 1
+        print(res.summary())
+    return 0 if res.lowest_converged is not None else 1
 
 
 def _threads_for(args):

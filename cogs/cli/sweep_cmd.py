@@ -38,34 +38,31 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from pathlib import Path
+
+    from cogs.cli._backend import report_failures, runner_from_args
     from cogs.cli.main import print_json
-    from cogs.jobs.sweep import run_sweep
+    from cogs.jobs.outdir import check_out
+    from cogs.jobs.sweep import sweep, sweep_outputs
     from models.training import parse_seeds, resolve_device, terminal_progress
 
     if args.epochs < 1:
         raise ValueError(f"--epochs must be ≥ 1, got {args.epochs}")
-    from cogs.cli._backend import report_failures, sweep_backend
-
-    from cogs.jobs.outdir import check_out
-    from cogs.jobs.sweep import SWEEP_OUTPUTS
-
     seeds = tuple(parse_seeds(args.seeds))
     if args.backend == "local":
         # with Ray the cluster's devices count, not this machine's
         _options.apply_threads(args, resolve_device(args.device))
-    # refuse a used folder before a backend starts; run_sweep checks a resume against the
+    # refuse a used folder before a backend starts; sweep checks a resume against the
     # checkpoints, and only then clears what the earlier sweep left, before any shard is submitted
-    check_out(args.out, SWEEP_OUTPUTS, command="sweep", overwrite=args.overwrite, resume=args.resume)
-    with sweep_backend(args) as backend:
-        report = run_sweep(args.preset, args.out, scale=args.scale, epochs=args.epochs, seeds=seeds,
-                           device=args.device, dtype=args.dtype, progress=terminal_progress(f"sweep {args.preset}"),
-                           log=(lambda *a, **k: print(*a, flush=True, **k)) if not args.json else (lambda *a, **k: None),
-                           overwrite=args.overwrite, resume=args.resume, keep_checkpoints=_options.keep_checkpoints(args),
-                           checkpoint_every=_options.CHECKPOINT_EVERY_S, train_log=_options.stderr_note(f"sweep {args.preset}"),
-                           executor=backend)
+    check_out(args.out, sweep_outputs(), overwrite=args.overwrite, resume=args.resume)
+    # one batch per grid here, or shards checkpointing into out/shards/<shard>
+    with runner_from_args(args, Path(args.out) / "shards", label=f"sweep {args.preset}") as runner:
+        report = sweep(args.preset, args.out, scale=args.scale, epochs=args.epochs, seeds=seeds, device=args.device,
+                       dtype=args.dtype, resume=args.resume, overwrite=args.overwrite, runner=runner,
+                       progress=terminal_progress(f"sweep {args.preset}"),
+                       log=None if args.json else (lambda *a, **k: print(*a, flush=True, **k)))
     if args.json:
-        print_json(report)
+        print_json(report.to_dict())
     else:
-        print(open(f"{args.out}/report.md").read())
-        print(f"{args.preset}: {report['seconds']:.1f} s -> {args.out}")
-    return report_failures(backend) if backend is not None else 0
+        print(report.summary())
+    return report_failures(runner)

@@ -14,13 +14,11 @@ Example: cogs train --group Z23 --hidden 512 --epochs 10000 --lr 0.01 --wd 1e-5,
 
 from __future__ import annotations
 
-from cogs.cli import _options
-from cogs.cli._types import integer, real
-
 from pathlib import Path
 
-
-from cogs.sp.objectives import OBJECTIVES, make_objective
+from cogs.cli import _options
+from cogs.cli._types import integer, real
+from cogs.sp.objectives import OBJECTIVES
 
 
 def add_arguments(p) -> None:
@@ -56,107 +54,33 @@ def add_arguments(p) -> None:
     add_backend_arguments(p)
 
 
-def build_config(args):
-    from cogs.cli.main import CLIError
-    from groups import parse_group
-    from models.network import load_npz
-    from models.training import TrainConfig, parse_floats, parse_ints, parse_seeds
-
-    G = parse_group(args.group)
-    init = None
-    q = args.hidden
-    if args.init is not None:
-        init = load_npz(args.init, group=G)
-        if q is None:
-            q = init.q
-        elif q != init.q:
-            raise CLIError(f"--hidden {q} but {args.init} has {init.q} hidden nodes")
-    if q is None:
-        q = 512
-    eval_epochs = parse_ints(args.eval_epochs, "eval epoch") if args.eval_epochs else None
-    config = TrainConfig(
-        group=G.spec,
-        q=q,
-        epochs=args.epochs,
-        lrs=parse_floats(args.lr, "learning rate"),
-        wds=parse_floats(args.wd, "weight decay"),
-        seeds=parse_seeds(args.seeds),
-        train_frac=args.train_frac,
-        seeding=args.seeding,
-        eval_epochs=eval_epochs,
-        device=args.device,
-        dtype=args.dtype,
-        record_sp=args.record_sp,
-        optimizer=getattr(args, "optimizer", "adam"),
-        compile=bool(getattr(args, "compile", False)),
-    )
-    return G, config, init
-
-
 def run(args) -> int:
+    from cogs.cli._backend import report_failures, runner_from_args
     from cogs.cli.main import print_json
-    from cogs.sp.dynamics import sp_recorder
-    from cogs.jobs.runs import write_runs
-    from models.training import resolve_device, terminal_progress, train
-    from models.training.config import check_size, float_token
+    from cogs.jobs.train import TRAIN_OUTPUTS, train_config, train_job
+    from models.training import terminal_progress
+    from models.training.config import float_token
 
-    from cogs.cli._backend import executor_from_args, report_failures, wants_executor
-
-    G, config, init = build_config(args)
-    sharded = wants_executor(args)
-    if args.backend == "local":
-        resolve_device(config.device)  # refuse an unavailable device before touching the disk
-    if not sharded:  # a sharded job is sized shard by shard (cogs.distributed.plan)
-        check_size(config)  # over the limits: refused before the output folder is touched
-    objective = make_objective(args.objective, G)
+    config, init = train_config(args.group, args.hidden, args.epochs, args.seeds, args.lr, args.wd,
+                                train_frac=args.train_frac, seeding=args.seeding, eval_epochs=args.eval_epochs,
+                                init=args.init, device=args.device, dtype=args.dtype, optimizer=args.optimizer,
+                                record_sp=args.record_sp, compile=args.compile)
     out = Path(args.out)
-    from cogs.jobs.outdir import check_out, check_resume, prepare_out
-    from cogs.jobs.runs import TRAIN_OUTPUTS
-
-    # an earlier job's runs: refused, replaced (--overwrite) or continued (--resume), refused
-    # before anything starts; a resume is checked against the checkpoints before stale runs go
-    check_out(out, TRAIN_OUTPUTS, command="train", overwrite=args.overwrite, resume=args.resume)
-    keep = _options.keep_checkpoints(args)
-    if sharded:  # shards checkpoint into out/checkpoints/shards/<shard>
-        with executor_from_args(args, out / "checkpoints" / "shards", keep_checkpoints=keep) as executor:
-            if args.resume:
-                check_resume(out, TRAIN_OUTPUTS, [(folder, shard.config, objective) for folder, shard
-                                                  in executor.shard_folders(config, objective, init)], command="train")
-            prepare_out(out, TRAIN_OUTPUTS, command="train", overwrite=args.overwrite, resume=args.resume,
-                        keep=("checkpoints",))
-            result = executor.train(config, objective=objective, init=init)
-    else:
-        if args.resume:
-            check_resume(out, TRAIN_OUTPUTS, [(out / "checkpoints", config, objective)], command="train")
-        prepare_out(out, TRAIN_OUTPUTS, command="train", overwrite=args.overwrite, resume=args.resume,
-                    keep=("checkpoints",))
-        _options.apply_threads(args, resolve_device(config.device))
-        result = train(
-            config,
-            objective=objective,
-            sp_recorder=sp_recorder,
-            init=init,
-            progress=terminal_progress(f"train {G.spec} q={config.q} R={config.n_runs}"),
-            checkpoint_dir=out / "checkpoints",
-            resume=args.resume,
-            keep_checkpoints=keep,
-            checkpoint_every=_options.CHECKPOINT_EVERY_S,
-            log=_options.stderr_note(f"train {G.spec}"),
-        )
-    summary_runs = write_runs(out, G, config, result, extra_config={
-        "objective": args.objective, "init": str(args.init) if args.init else None})
+    # one batch here, or shards (--shard-runs, --backend ray) checkpointing into out/checkpoints/shards/<shard>
+    with runner_from_args(args, out / "checkpoints" / "shards", label=f"train {config.group}",
+                          outputs=TRAIN_OUTPUTS) as runner:
+        batch = train_job(config, out, objective=args.objective, init=init, resume=args.resume, overwrite=args.overwrite,
+                          runner=runner, progress=terminal_progress(f"train {config.group} q={config.q} R={config.n_runs}"))
     if args.json:
-        print_json(result.to_json())
+        print_json(batch.result.to_json())
     else:
-        print(f"trained {config.n_runs} run(s) of {G.spec}, q={config.q}, {config.epochs} epochs on {result.device} -> {out}")
+        print(f"trained {config.n_runs} run(s) of {config.group}, q={config.q}, {config.epochs} epochs on {batch.result.device} -> {out}")
         print(f"{'seed':>5} {'lr':>9} {'wd':>9} {'status':>9} {'train_loss':>11} {'train_acc':>9} {'test_loss':>11} {'test_acc':>9}")
-        for s in summary_runs:
-            f = s["final"]
-            cells = [_fmt(f[k]) for k in ("train_loss", "train_acc", "test_loss", "test_acc")]
-            print(f"{s['seed']:>5} {float_token(s['lr']):>9} {float_token(s['wd']):>9} {s['status']:>9} {cells[0]:>11} {cells[1]:>9} {cells[2]:>11} {cells[3]:>9}")
-    return report_failures(executor) if sharded else 0
+        for r in batch.runs:
+            cells = [_fmt(r.final[k]) for k in ("train_loss", "train_acc", "test_loss", "test_acc")]
+            print(f"{r.seed:>5} {float_token(r.lr):>9} {float_token(r.wd):>9} {r.status:>9} {cells[0]:>11} {cells[1]:>9} {cells[2]:>11} {cells[3]:>9}")
+    return report_failures(runner)
 
 
 def _fmt(x) -> str:
     return "-" if x is None else f"{x:.4g}"
-

@@ -1,4 +1,9 @@
-"""Training sweeps past one batch: shards, executors and the Ray backend.
+"""Runners — what trains the batches of ``cogs.train``, ``cogs.compare`` and ``cogs.sweep`` —
+and training past one batch: shards, executors and the Ray backend.
+
+A :class:`Runner` (:mod:`~cogs.distributed.runner`) trains one ``TrainConfig`` and says where
+it checkpoints; the jobs take one as ``runner=``. :class:`BatchRunner` trains a job as one
+batch in this process; the executors below cut it into shards.
 
 A training job (one ``TrainConfig``: a group, q and dtype, runs = seeds × weight decays ×
 learning rates) is cut into *shards*, product subsets of its runs that each train as one
@@ -10,44 +15,22 @@ the ordinary trainer, checkpoints into its own folder and resumes from it when i
 ``TrainResult`` in the job's run order (:mod:`~cogs.distributed.gather`), so the output
 folders and reports are those of one batch.
 
+>>> from cogs.distributed import plan_shards
 >>> from models.training import TrainConfig
 >>> [s.config.seeds for s in plan_shards(TrainConfig(group="Z5", q=8, epochs=1, seeds=(1, 2, 3), wds=(1e-4, 1e-3)), 4)]
 [(1, 2), (3,)]
 
 Ray is optional (``pip install -e ".[distributed]"``); nothing here imports it until a Ray
-executor is made. ``docs/scaling.md`` shows a laptop, one GPU box, a Ray cluster and Slurm.
+executor is made. The names below load on first use (``cogs.distributed.runner`` does not
+import torch, so the command line's option parsers can read its defaults). ``docs/scaling.md`` shows a laptop, one GPU box, a Ray cluster and Slurm.
 """
-
-from cogs.distributed.executor import Executor, LocalExecutor, ShardsFailed
-from cogs.distributed.gather import merge_results
-from cogs.distributed.plan import Shard, max_runs, plan_shards, shard_bytes, shard_key
-from cogs.distributed.shard import ShardOutcome, ShardTask, run_shard
-
-BACKENDS = ("local", "ray")
-
-
-def make_executor(backend: str, work_dir, **kw) -> Executor:
-    """``LocalExecutor`` or ``RayExecutor`` (Ray imported only here). Keywords the local
-    executor does not take (address, cpus_per_shard, …) must be None for it."""
-    if backend == "local":
-        extra = {k: v for k, v in kw.items() if k in _RAY_ONLY}
-        given = [k for k, v in extra.items() if v is not None]
-        if given:
-            raise ValueError(f"{', '.join(given)}: only with the Ray backend")
-        return LocalExecutor(work_dir, **{k: v for k, v in kw.items() if k not in _RAY_ONLY})
-    if backend == "ray":
-        from cogs.distributed.ray_backend import RayExecutor
-
-        return RayExecutor(work_dir, **{k: v for k, v in kw.items() if v is not None or k not in _RAY_ONLY})
-    raise ValueError(f"unknown backend {backend!r} (use {' or '.join(BACKENDS)})")
-
-
-_RAY_ONLY = ("address", "cpus_per_shard", "gpus_per_shard", "max_retries", "runtime_env", "init_kwargs")
 
 __all__ = [
     "BACKENDS",
+    "BatchRunner",
     "Executor",
     "LocalExecutor",
+    "Runner",
     "Shard",
     "ShardOutcome",
     "ShardTask",
@@ -60,3 +43,28 @@ __all__ = [
     "shard_bytes",
     "shard_key",
 ]
+
+
+def __getattr__(name: str):
+    # plain import statements (never importlib: tests/test_layers.py reads every edge)
+    if name in ("Executor", "LocalExecutor", "ShardsFailed"):
+        from cogs.distributed import executor as module
+    elif name in ("BatchRunner", "Runner"):
+        from cogs.distributed import runner as module
+    elif name == "merge_results":
+        from cogs.distributed import gather as module
+    elif name in ("Shard", "max_runs", "plan_shards", "shard_bytes", "shard_key"):
+        from cogs.distributed import plan as module
+    elif name in ("ShardOutcome", "ShardTask", "run_shard"):
+        from cogs.distributed import shard as module
+    elif name in ("BACKENDS", "make_executor"):
+        from cogs.distributed import backends as module
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

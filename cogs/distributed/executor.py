@@ -1,19 +1,20 @@
-"""Executors: run training jobs as shards and hand back one merged result per job.
+"""Executors: runners (:mod:`cogs.distributed.runner`) that train a job as shards and hand
+back one merged result per job.
 
-``executor.train(config, objective=..., init=...)`` is a drop-in for
-``models.training.train(config, ...)``: it plans the job's shards, trains them (here, in this
-process, one after the other; :class:`cogs.distributed.ray_backend.RayExecutor` as Ray tasks),
-merges their results in the job's run order and returns a ``TrainResult``. ``prefetch(jobs)``
-announces jobs that ``train`` will ask for later, so a parallel backend can start all their
-shards at once; here it does nothing.
+``executor.train(config, objective=..., init=...)`` plans the job's shards, trains them (here,
+in this process, one after the other; :class:`cogs.distributed.ray_backend.RayExecutor` as Ray
+tasks), merges their results in the job's run order and returns a ``TrainResult``, as one
+batch would. ``prefetch(jobs)`` announces jobs that ``train`` will ask for later, so a parallel
+backend can start all their shards at once; here it does nothing.
 
-Each shard checkpoints into ``work_dir/<shard key>`` and resumes from there when it runs again
-(``resume=True`` keeps the folders of an earlier run; otherwise a shard's folder is cleared
-before it starts — callers guard a used folder with :mod:`cogs.jobs.outdir`). Shard folders stay
-after the merge, as the one-batch trainer's checkpoints do, so that resuming a job (or a
-sweep) whose shards finished trains nothing again; ``keep_checkpoints`` is the number of
-newest checkpoints each shard keeps (None: all), the trainer's ``keep_checkpoints`` per shard.
-:meth:`Executor.shard_folders` tells where a job's shards checkpoint before anything runs.
+Each shard checkpoints into ``work_dir/<shard key>`` (not into the ``checkpoint_dir`` a job
+offers) and resumes from there when it runs again (``resume=True`` keeps the folders of an
+earlier run; otherwise a shard's folder is cleared before it starts — callers guard a used
+folder with :mod:`cogs.jobs.outdir`). Shard folders stay after the merge, as the one-batch
+trainer's checkpoints do, so that resuming a job (or a sweep) whose shards finished trains
+nothing again; ``keep_checkpoints`` is the number of newest checkpoints each shard keeps
+(None: all), the trainer's ``keep_checkpoints`` per shard. :meth:`Executor.checkpoint_places`
+tells where a job's shards checkpoint before anything runs.
 
 A shard that raises is reported (``failures``, a FAILED line) and the job is merged from the
 shards that finished (the result then holds only their runs). When none did, ``train`` waits
@@ -23,6 +24,7 @@ raises :class:`ShardsFailed`.
 
 from __future__ import annotations
 
+import abc
 import typing
 
 import hashlib
@@ -35,6 +37,7 @@ import numpy as np
 from cogs.distributed.gather import merge_results
 from cogs.distributed.plan import Shard, plan_shards, shard_key
 from cogs.distributed.progress import ShardBoard, stderr_line
+from cogs.distributed.runner import Runner
 from cogs.distributed.shard import ShardTask, run_shard
 from models.training.checkpoint import check_keep_checkpoints
 
@@ -44,14 +47,15 @@ class ShardsFailed(RuntimeError):
     """Every shard of a job failed (the message lists why)."""
 
 
-def objective_name(objective) -> str:
-    """'mse' for None, the name of a named objective (``cogs.sp.objectives.make_objective``
-    gives its closures the option's name), or the string itself."""
+def shard_objective(objective) -> str:
+    """The name of a job's objective as a shard carries it to its worker, which rebuilds it
+    with :func:`cogs.sp.objectives.make_objective`: 'mse' for None, a named objective's name
+    (:func:`models.training.trainer.objective_name`), or the name itself; anything else is
+    refused."""
     from cogs.sp.objectives import OBJECTIVES
+    from models.training.trainer import objective_name
 
-    if objective is None:
-        return "mse"
-    name = objective if isinstance(objective, str) else getattr(objective, "__name__", None)
+    name = objective_name(objective)
     if name not in OBJECTIVES:
         raise ValueError(f"sharded training needs a named objective ({', '.join(OBJECTIVES)}), got {objective!r}")
     return name
@@ -84,6 +88,7 @@ def _slice_init(init, shard: Shard):
     return tuple(w[idx] for w in init)
 
 
+@typing.final
 @attrs.define
 class Job:
     """One training job and the state of its shards."""
@@ -100,7 +105,7 @@ class Job:
         return all(t.ident in self.outcomes or t.ident in self.errors for t in self.tasks)
 
 
-class Executor:
+class Executor(Runner):
     """Base executor; see the module doc. Subclasses implement ``_submit`` and ``_wait``."""
 
     backend = "local"
@@ -118,7 +123,7 @@ class Executor:
         self.threads = threads
         self.board = ShardBoard(log, interval)
         self.jobs: dict = {}
-        self.failures: list[dict] = []
+        self._failures: list[dict] = []
         self._next = 0
 
     # --- planning -------------------------------------------------------------------------
@@ -128,15 +133,17 @@ class Executor:
 
         return plan_shards(config, self.runs_per_shard), resolve_device(config.device).type
 
-    def shard_folders(self, config, objective=None, init=None) -> list[tuple[Path, Shard]]:
-        """Where each shard of the job checkpoints, ``[(folder, shard), …]``, as ``train`` would
-        plan them; starts and writes nothing (for the resume checks of :mod:`cogs.jobs.outdir`)."""
+    def checkpoint_places(self, config, objective=None, checkpoint_dir=None, init=None) -> list[tuple]:
+        """Where each shard of the job checkpoints, ``[(folder, shard config, objective), …]``, as
+        ``train`` would plan them (``checkpoint_dir`` plays no part: shards checkpoint in the work
+        folder); starts and writes nothing (for :func:`cogs.jobs.outdir.check_resume`)."""
         digest = _digest(init_arrays(init, config.group))
-        name = objective_name(objective)
-        return [(self.work_dir / shard_key(shard, name, digest), shard) for shard in self.plan(config)[0]]
+        name = shard_objective(objective)
+        return [(self.work_dir / shard_key(shard, name, digest), shard.config, objective)
+                for shard in self.plan(config)[0]]
 
     def _job(self, config, objective=None, init=None) -> Job:
-        name = objective_name(objective)
+        name = shard_objective(objective)
         arrays = init_arrays(init, config.group)
         digest = _digest(arrays)
         key = (config, name, digest)
@@ -169,8 +176,10 @@ class Executor:
         for job in jobs:
             self._job(*job)
 
-    def train(self, config, *, objective=None, init=None, progress=None, **_ignored):
-        """Train ``config`` as shards and return the merged ``TrainResult`` (see module doc)."""
+    def train(self, config, *, objective=None, init=None, checkpoint_dir=None, progress=None):
+        """Train ``config`` as shards and return the merged ``TrainResult`` (see module doc);
+        ``checkpoint_dir`` and ``progress`` play no part (the shards checkpoint in the work
+        folder and report on the executor's board)."""
         job = self._job(config, objective, init)
         if job.merged is None:
             self._wait(job)
@@ -187,6 +196,11 @@ class Executor:
             # the shard folders stay: a resumed job (or sweep) continues from them instead of training again
         return job.merged
 
+    @property
+    def failures(self) -> list[dict]:
+        """Shards that raised: shard, key, label, error."""
+        return self._failures
+
     def shard_records(self) -> list[dict]:
         """Per shard: label, state, attempts, host, pid, seconds, resumed_from, error."""
         return [dict(s, ident=i) for i, s in sorted(self.board.shards.items())]
@@ -198,13 +212,6 @@ class Executor:
         except OSError:
             pass
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
     # --- bookkeeping shared by the backends -------------------------------------------------
     def _finished(self, job: Job, outcome) -> None:
         job.outcomes[outcome.ident] = outcome
@@ -212,17 +219,19 @@ class Executor:
 
     def _failed(self, job: Job, task: ShardTask, message: str) -> None:
         job.errors[task.ident] = message
-        self.failures.append({"shard": task.ident, "key": task.key, "label": task.shard.label(), "error": message})
+        self._failures.append({"shard": task.ident, "key": task.key, "label": task.shard.label(), "error": message})
         self.board.event("failed", task.ident, error=message)
 
     def _wait_all(self) -> None:
         """Wait for every submitted shard (a parallel backend's outstanding work)."""
 
-    def _submit(self, job: Job) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abc.abstractmethod
+    def _submit(self, job: Job) -> None:
+        """Start the job's shards (or leave them to ``_wait``)."""
 
-    def _wait(self, job: Job) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abc.abstractmethod
+    def _wait(self, job: Job) -> None:
+        """Return once every shard of ``job`` has finished or failed."""
 
 
 def _short(e: BaseException) -> str:
@@ -230,10 +239,17 @@ def _short(e: BaseException) -> str:
     return f"{type(e).__name__}: {text[0] if text else ''}".rstrip(": ")
 
 
+@typing.final
 class LocalExecutor(Executor):
     """Shards one after the other in this process (the same shard plan and merge as Ray)."""
 
     backend = "local"
+
+    def check(self, config) -> None:
+        """The device must exist here (each shard is sized when it is planned)."""
+        from models.training import resolve_device
+
+        resolve_device(config.device)
 
     def _submit(self, job: Job) -> None:
         pass  # shards run when the job is asked for

@@ -2,9 +2,10 @@
 
 Every per-run array (weights, metrics, records, divergence epochs, split sizes) is placed at
 the run's index in the parent job, so the merged result is what one batch of the whole job
-returns and :func:`cogs.jobs.runs.write_runs` writes the same folders from it. When shards failed,
-the result holds the runs of the shards that finished, renumbered in parent order (their
-``RunSpec`` keeps seed, lr and wd), and ``missing`` lists the parent indices left out.
+returns and :meth:`cogs.jobs.runs.TrainedBatch.write` writes the same folders from it. When
+shards failed, the result holds the runs of the shards that finished, renumbered in parent
+order (their ``RunSpec`` keeps seed, lr and wd), and ``missing`` lists the parent indices left
+out.
 """
 
 from __future__ import annotations

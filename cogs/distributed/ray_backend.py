@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import os
+import typing
 import warnings
 
 from cogs.distributed.executor import Executor, Job, _short
@@ -62,6 +63,7 @@ def _gpu_memory_probe() -> int:
     return int(torch.cuda.get_device_properties(0).total_memory)
 
 
+@typing.final
 class _Sink:
     """Progress events from the workers, drained by the driver."""
 
@@ -76,6 +78,7 @@ class _Sink:
         return out
 
 
+@typing.final
 class RayExecutor(Executor):
     """Shards as Ray tasks (see the module doc). Connects to ``address`` (a running cluster:
     'auto', 'HOST:6379' or 'ray://HOST:10001'), or starts Ray on this machine when ``address``

@@ -1,4 +1,4 @@
-"""The main job: construct, train, analyse and compare (``cogs compare``).
+"""The main job: construct, train, analyse and compare (``cogs compare``, ``cogs.compare``).
 
 For a group G it
 
@@ -10,8 +10,19 @@ For a group G it
 3. analyses every trained network (orders per orbit by both activity rules, the exact
    pairing search, the paper's reading of each factorable orbit, CoGS's registry reading
    beside it) and computes the paper's Table 2 (mean ± standard error over seeds);
-4. writes DIR/report.json (every number), DIR/report.md (tables) and PNG figures, and
-   returns the report.
+4. returns a :class:`CompareReport` (report.json's dict, the constructed networks, the runs)
+   and, given a folder, writes DIR/report.json (every number), DIR/report.md (tables), PNG
+   figures, the constructed weights (DIR/constructed/) and the runs (DIR/train/).
+
+In memory (``out=None``) nothing is written: the constructed rows' ``"file"`` is None and
+``report["figures"]`` is {} (figures are files), until :meth:`CompareReport.write` saves the
+networks, the runs and the figures and fills both in, as ``cogs compare --out`` does.
+
+>>> report = compare("Z5", hidden=8, epochs=3, seeds=1, strategies=["f6", "f46"])
+>>> sorted(report.constructed), [r.seed for r in report.runs], report.to_dict()["figures"]
+(['f46', 'f6'], [1], {})
+>>> [(row["strategy"], row["order"], row["file"]) for row in report.to_dict()["constructed"]]
+[('f6', 12, None), ('f46', 10, None)]
 
 Reference: Y. Tian, NeurIPS 2025, arXiv 2410.01779; figures in docs/paper.md.
 """
@@ -20,14 +31,20 @@ from __future__ import annotations
 
 import typing
 
+import copy
+import os
 import time
 from pathlib import Path
 
 import attrs
 import numpy as np
 
+from cogs.jobs.outdir import Outputs
+from cogs.distributed.runner import KEEP_CHECKPOINTS
 from groups import parse_group
 from models.spectrum import DEFAULT_THRESHOLD
+
+STRATEGIES = ("f6", "f46", "auto", "memorize")
 
 
 @typing.final
@@ -45,24 +62,22 @@ class CompareConfig:
     dtype: str = "float32"
     seeding: str = "reference"
     train_frac: float = 0.9
-    strategies: tuple[str, ...] = ("f6", "f46", "auto", "memorize")
+    strategies: tuple[str, ...] = STRATEGIES
     threshold: float = DEFAULT_THRESHOLD
 
 
-def construct_all(G, strategies, *, seed: int, out: Path, log=print) -> tuple[list[dict], dict]:
-    """Build and certify each strategy; save weights to out/constructed/<strategy>.npz.
-    Returns the report rows and the weights (W_a, W_b, W_c) of each built strategy."""
+def construct_all(G, strategies, *, seed: int, log=None) -> tuple[list[dict], dict]:
+    """Build and certify each strategy. Returns the report rows (their ``"file"`` None until
+    the networks are written) and the networks, {strategy: :class:`models.network.Network`}."""
     from cogs.solver import MEMORIZE_MAX_D, construct
 
-    rows, weights = [], {}
+    rows, networks = [], {}
     for strategy in strategies:
         if strategy == "memorize" and G.order > MEMORIZE_MAX_D:
             rows.append({"strategy": strategy, "skipped": f"d = {G.order} > {MEMORIZE_MAX_D}: d² nodes not affordable"})
             continue
         t0 = time.perf_counter()
         c = construct(G, strategy, seed=seed)
-        path = out / "constructed" / f"{strategy}.npz"
-        c.save(path)
         cert = c.certificate.to_dict()
         W = c.weights
         norm = float(sum(np.sum(np.asarray(w) ** 2) for w in W))
@@ -76,14 +91,15 @@ def construct_all(G, strategies, *, seed: int, out: Path, log=print) -> tuple[li
                 "loss_method": cert.get("loss_method", "fast"),
                 "brute_force_loss": cert.get("brute_force_loss"),
                 "norm": norm,
-                "file": str(path.relative_to(out)),
+                "file": None,
                 "seconds": time.perf_counter() - t0,
                 "orbit_generators": sorted({o.get("name") or "+".join(o.get("generators", [])) for o in cert.get("orbits", [])} - {""}),
             }
         )
-        weights[strategy] = W
-        log(f"  constructed {strategy:<9} order {c.order:>6}  loss {rows[-1]['loss']:.2e}  ‖W‖² {norm:.1f}")
-    return rows, weights
+        networks[strategy] = c
+        if log is not None:
+            log(f"  constructed {strategy:<9} order {c.order:>6}  loss {rows[-1]['loss']:.2e}  ‖W‖² {norm:.1f}")
+    return rows, networks
 
 
 def run_rows(G, result, analyses) -> list[dict]:
@@ -101,82 +117,171 @@ def run_rows(G, result, analyses) -> list[dict]:
         }
         if an is not None:
             row["active_nodes"] = int(sum(o.order for o in an.orbits))
-            row["orbits"] = [
-                {"k": o.k, "kind": o.kind, "order": o.order, "order_rel": o.order_rel,
-                 "factorable": o.factorable, "error": o.error, "family": o.family,
-                 "factorable_exact": o.factorable_exact, "registry_family": o.registry_family}
-                for o in an.orbits
-            ]
+            row["orbits"] = [o.to_dict("run") for o in an.orbits]
             row["stats"] = {k: v for k, v in an.stats().items() if k != "order_histogram_by_rule"}
         rows.append(row)
     return rows
 
 
-# what `cogs compare` writes at the top of its --out (cogs.jobs.outdir): on a re-run into the same
-# folder these are refused, replaced (overwrite) or, on resume, replaced except the checkpoints
-def compare_outputs() -> tuple:
+CONSTRUCTED, TRAIN = "constructed", "train"
+
+
+def compare_outputs() -> Outputs:
     """Every entry `cogs compare` writes at the top of --out: its reports, the constructed
-    networks, the training, and each registered analysis's figure files."""
+    networks, the training, and each registered analysis's figure files; a resume keeps the
+    training's checkpoints."""
     from cogs.reports import outputs_of
 
-    return ("report.json", "report.md", "constructed", "train") + outputs_of()
+    return Outputs("compare", ("report.json", "report.md", CONSTRUCTED, TRAIN) + outputs_of(),
+                   keep=(f"{TRAIN}/checkpoints",))
 
 
-COMPARE_CHECKPOINTS = "train/checkpoints"
+@typing.final
+@attrs.frozen(repr=False, eq=False)
+class CompareReport:
+    """What a comparison found: its ``config`` (:class:`CompareConfig`), the ``constructed``
+    networks ({strategy: :class:`models.network.Network`}), the trained ``batch``
+    (:class:`~cogs.jobs.runs.TrainedBatch`; :attr:`runs`) and the ``folder`` it was written
+    to (as given; None in memory). :meth:`to_dict` is report.json."""
+
+    config: CompareConfig
+    constructed: dict
+    batch: typing.Any
+    _doc: dict
+    _readings: typing.Any
+    folder: str | None = None
+
+    @property
+    def runs(self) -> tuple:
+        """The trained runs (:class:`~cogs.jobs.runs.Run`), in seed order."""
+        return self.batch.runs
+
+    def to_dict(self) -> dict:
+        """report.json (a copy): the group, the config, the constructed and trained rows, every
+        registered analysis's keys, timings and figures."""
+        return copy.deepcopy(self._doc)
+
+    def summary(self) -> str:
+        """What ``cogs compare`` prints: per seed and orbit, Table 2 beside the paper's, and
+        constructed vs trained; then where the report went and how long it took."""
+        from cogs.reports.markdown import summary_text
+
+        doc, lines = self._doc, ["", summary_text(self._doc), ""]
+        if self.folder is not None:
+            figures = ", ".join(doc.get("figures", {}).values()) or "none (matplotlib missing)"
+            lines.append(f"report: {self.folder}/report.md, {self.folder}/report.json; figures: {figures}")
+        lines.append(f"total {doc['timings']['total_s']:.1f} s (train {doc['timings']['train_s']:.1f} s)")
+        return "\n".join(lines)
+
+    def write(self, folder, *, overwrite: bool = False) -> "CompareReport":
+        """Write the comparison into ``folder`` as ``cogs compare --out`` does (a folder holding
+        an earlier comparison is refused unless ``overwrite``); the report as written."""
+        from cogs.jobs.outdir import prepare_out
+
+        prepare_out(folder, compare_outputs(), overwrite=overwrite)
+        return self._written(folder)
+
+    def _written(self, folder) -> "CompareReport":
+        from cogs.reports import figures, figures_of
+        from cogs.reports.markdown import write_markdown
+        from models.atomic import write_json
+
+        t0 = time.perf_counter()
+        root = Path(folder)
+        doc = copy.deepcopy(self._doc)
+        constructed = {}
+        for row in doc["constructed"]:
+            network = self.constructed.get(row["strategy"])
+            if network is not None:
+                path = network.save(root / CONSTRUCTED / f"{row['strategy']}.npz")
+                constructed[row["strategy"]] = network.evolve(path=str(path))
+                row["file"] = str(path.relative_to(root))
+        batch = self.batch.write(root / TRAIN)
+        timings = doc["timings"]
+        total = timings.pop("total_s")
+        del doc["figures"]
+        t_figures = time.perf_counter()
+        drawn = figures_of(self._readings, doc, root, figures)
+        timings["figures_s"] = time.perf_counter() - t_figures
+        timings["total_s"] = total + time.perf_counter() - t0
+        doc["figures"] = drawn
+        write_json(root / "report.json", doc)
+        write_markdown(root / "report.md", doc)
+        return attrs.evolve(self, constructed=constructed, batch=batch, doc=doc, folder=os.fspath(folder))
+
+    def __repr__(self) -> str:
+        where = "in memory" if self.folder is None else f"-> {self.folder}"
+        return (f"CompareReport({self.config.group}: {len(self.constructed)} construction(s), {len(self.runs)} run(s), "
+                f"{where})")
 
 
-def run_compare(cfg: CompareConfig, out, *, progress=None, log=print, overwrite: bool = False, resume: bool = False,
-                keep_checkpoints: int | None = 2, checkpoint_every: float | None = None, train_log=None) -> dict:
-    """Run the whole comparison; see the module docstring. Returns the report dict.
+def compare(group, out=None, *, hidden: int = 512, wd: float = 5e-5, lr: float = 0.01, seeds=(1, 2, 3, 4, 5),
+            epochs: int = 10000, device: str = "auto", dtype: str = "float32", seeding: str = "reference",
+            train_frac: float = 0.9, strategies=STRATEGIES, threshold: float = DEFAULT_THRESHOLD,
+            resume: bool = False, overwrite: bool = False, keep_checkpoints: int | None = KEEP_CHECKPOINTS,
+            runner=None, progress=None, log=None, train_log=None) -> CompareReport:
+    """Construct, train, analyse and compare on ``group`` (see the module doc); the
+    :class:`CompareReport`.
 
-    Training checkpoints go to out/train/checkpoints (the newest ``keep_checkpoints``; None:
-    all); ``resume`` continues from there. A folder holding an earlier comparison is refused
-    unless ``overwrite`` or ``resume`` (:mod:`cogs.jobs.outdir`), and a resume whose checkpoint is
-    missing or belongs to another training is refused before anything is deleted.
-    ``train_log``: the trainer's ``log`` (told where a resume starts)."""
-    from cogs.reports import Readings, figures_of, report_of
-    from cogs.reports import figures
-    from cogs.reports.markdown import write_markdown
-    from cogs.sp.dynamics import sp_recorder
-    from cogs.jobs.runs import write_runs
-    from models.atomic import write_json
-    from models.training import TrainConfig, resolve_device, train
-    from models.training.config import check_size
+    ``out=None``: in memory (nothing written, no checkpoint kept). With a folder: what
+    ``cogs compare --out`` writes; the training checkpoints into DIR/train/checkpoints, and a
+    folder holding an earlier comparison is refused unless ``overwrite`` or ``resume``
+    (continue the training from its newest checkpoint, checked before anything is deleted).
+    ``strategies``: constructions (:data:`cogs.solver.STRATEGIES`; a list or 'f6,f46' text);
+    ``seeds``: one, a list or text ('1-5'). ``runner`` trains the seeds
+    (:mod:`cogs.distributed.runner`); None: one batch here, keeping ``keep_checkpoints``
+    checkpoints (None: all) and telling ``train_log`` where a resume starts. ``progress``:
+    callable ``(epochs_done, epochs_total)``; ``log``: the phase lines."""
+    from cogs.jobs.outdir import prepare_out
+    from cogs.distributed.runner import job_runner
+    from cogs.jobs.runs import TrainedBatch
+    from cogs.jobs.train import seed_list
+    from cogs.reports import Readings, report_of
+    from cogs.solver import STRATEGIES as REGISTERED
+    from models.training import TrainConfig, resolve_device
 
     t_start = time.perf_counter()
-    G = parse_group(cfg.group)
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"--out {out}: exists and is not a folder")
+    G = parse_group(group)
+    if isinstance(strategies, str):
+        strategies = [s.strip() for s in strategies.split(",") if s.strip()]
+    bad = [s for s in strategies if s not in REGISTERED]
+    if bad:
+        raise ValueError(f"unknown strategy {bad[0]!r}; choose from {', '.join(REGISTERED)}")
+    cfg = CompareConfig(group=G.spec, hidden=hidden, wd=wd, lr=lr, seeds=seed_list(seeds), epochs=epochs, device=device,
+                        dtype=dtype, seeding=seeding, train_frac=train_frac, strategies=tuple(strategies),
+                        threshold=threshold)
     tcfg = TrainConfig(
-        group=G.spec, q=cfg.hidden, epochs=cfg.epochs, lrs=(cfg.lr,), wds=(cfg.wd,), seeds=tuple(cfg.seeds),
+        group=G.spec, q=cfg.hidden, epochs=cfg.epochs, lrs=(cfg.lr,), wds=(cfg.wd,), seeds=cfg.seeds,
         train_frac=cfg.train_frac, seeding=cfg.seeding, device=cfg.device, dtype=cfg.dtype, record_sp=True,
     )  # validates everything before any work
+    runner = job_runner(runner, resume=resume, keep_checkpoints=keep_checkpoints, log=train_log)
     device = resolve_device(tcfg.device)
-    check_size(tcfg, device)  # over the limits: refused before the output folder is touched
-    from cogs.jobs.outdir import check_out, check_resume, prepare_out
-
-    check_out(out, compare_outputs(), command="compare", overwrite=overwrite, resume=resume)
-    if resume:  # before anything is deleted: the checkpoint kept must be this comparison's training
-        check_resume(out, compare_outputs(), [(out / COMPARE_CHECKPOINTS, tcfg, None)], command="compare")
-    prepare_out(out, compare_outputs(), command="compare", overwrite=overwrite, resume=resume, keep=(COMPARE_CHECKPOINTS,))
+    runner.check(tcfg)  # e.g. over the limits: refused before the output folder is touched
+    checkpoint_dir = None
+    if out is None:
+        if resume or overwrite:
+            raise ValueError("resume and overwrite are about an output folder: pass out=… (or leave them False)")
+    else:
+        checkpoint_dir = Path(out) / TRAIN / "checkpoints"
+        prepare_out(out, compare_outputs(), overwrite=overwrite, resume=resume,
+                    parts=[(None, runner.checkpoint_places(tcfg, None, checkpoint_dir))])
+    say = log or (lambda line: None)
     timings = {}
 
-    log(f"cogs compare {G.spec}: d = {G.order}, {len(G.complex_orbits())} complex orbits, {len(G.real_orbits())} real characters")
+    say(f"cogs compare {G.spec}: d = {G.order}, {len(G.complex_orbits())} complex orbits, {len(G.real_orbits())} real characters")
     t0 = time.perf_counter()
-    constructed, constructed_weights = construct_all(G, cfg.strategies, seed=min(cfg.seeds), out=out, log=log)
+    constructed, networks = construct_all(G, cfg.strategies, seed=min(cfg.seeds), log=log)
     timings["construct_s"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    log(f"  training {len(cfg.seeds)} seed(s), q = {cfg.hidden}, wd = {cfg.wd:g}, {cfg.epochs} epochs on {device} (one batch)")
-    result = train(tcfg, sp_recorder=sp_recorder, progress=progress, checkpoint_dir=out / COMPARE_CHECKPOINTS,
-                   resume=resume, keep_checkpoints=keep_checkpoints, checkpoint_every=checkpoint_every, log=train_log)
+    say(f"  training {len(cfg.seeds)} seed(s), q = {cfg.hidden}, wd = {cfg.wd:g}, {cfg.epochs} epochs on {device} (one batch)")
+    result = runner.train(tcfg, checkpoint_dir=checkpoint_dir, progress=progress)
     timings["train_s"] = time.perf_counter() - t0
-    write_runs(out / "train", G, tcfg, result)
+    batch = TrainedBatch.of(G, tcfg, result)
 
     t0 = time.perf_counter()
-    readings = Readings.from_result(G, result, threshold=cfg.threshold, constructed=constructed_weights,
-                                    config=attrs.asdict(cfg))  # every run's weights converted once
+    readings = Readings.from_result(G, result, threshold=cfg.threshold, config=attrs.asdict(cfg),
+                                    constructed={s: n.weights for s, n in networks.items()})  # each run read once
     report = {
         "group": G.spec,
         "d": G.order,
@@ -188,12 +293,8 @@ def run_compare(cfg: CompareConfig, out, *, progress=None, log=print, overwrite:
     }
     report.update(report_of(readings))  # every registered analysis (cogs.reports)
     timings["analyse_s"] = time.perf_counter() - t0
-    report["timings"] = timings
-
-    t0 = time.perf_counter()
-    report["figures"] = figures_of(readings, report, out, figures)
-    timings["figures_s"] = time.perf_counter() - t0
     timings["total_s"] = time.perf_counter() - t_start
-    write_json(out / "report.json", report)
-    write_markdown(out / "report.md", report)
-    return report
+    report["timings"] = timings
+    report["figures"] = {}
+    compared = CompareReport(cfg, networks, batch, report, readings)
+    return compared if out is None else compared._written(out)

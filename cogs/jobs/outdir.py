@@ -1,11 +1,11 @@
 """What a command owns in its output folder, and what it does with a folder used before.
 
 ``cogs train``, ``compare`` and ``sweep`` each declare the entries they write at the top of
---out (files, folders, or patterns for families of them). A folder that already holds one of
-them is the output of an earlier run, and the command
+--out (files, folders, or patterns for families of them) as :class:`Outputs`. A folder that
+already holds one of them is the output of an earlier run, and :func:`prepare_out`
 
 - refuses it, with one line saying so, unless asked otherwise (no silent data loss);
-- with ``overwrite``: deletes what it owns there and starts afresh;
+- with ``overwrite``: deletes what the command owns there and starts afresh;
 - with ``resume``: deletes what it owns except the checkpoints it resumes from, so that no
   stale run, report or figure of the earlier run survives next to the new ones — but only
   once :func:`check_resume` has found a checkpoint of the same job to continue from (a
@@ -14,6 +14,16 @@ them is the output of an earlier run, and the command
 
 Entries it does not own (a user's notes, another tool's files) are never touched, and
 symbolic links are removed, never followed.
+
+>>> import tempfile, pathlib
+>>> outputs = Outputs("train", ("summary.json",))
+>>> with tempfile.TemporaryDirectory() as folder:
+...     _ = (pathlib.Path(folder) / "summary.json").write_text("{}")
+...     try:
+...         prepare_out(folder, outputs)
+...     except FolderInUse as e:
+...         print(str(e).split("(", 1)[1])
+summary.json); pass --overwrite to replace it or --resume to continue it
 """
 
 from __future__ import annotations
@@ -23,6 +33,10 @@ import typing
 import fnmatch
 import re
 from pathlib import Path
+
+import attrs
+
+from cogs.jobs.runs import BATCH_OUTPUTS
 
 
 @typing.final
@@ -45,6 +59,27 @@ def _matches(name: str, owned) -> bool:
     return False
 
 
+@typing.final
+@attrs.frozen
+class Outputs:
+    """What ``cogs <command>`` writes at the top of its --out: ``owned``, names and compiled
+    patterns (a name also covers its atomic-write temporaries ``.name.…``); ``keep``,
+    ``fnmatch`` patterns of paths relative to --out that a resume keeps (the checkpoints it
+    continues from)."""
+
+    command: str
+    owned: tuple = attrs.field(converter=tuple)
+    keep: tuple = attrs.field(converter=tuple, default=())
+
+    def owns(self, name: str) -> bool:
+        """Whether an entry called ``name`` at the top of --out is the command's."""
+        return _matches(name, self.owned)
+
+    def keeps(self, rel: str) -> bool:
+        """Whether a resume keeps the path ``rel`` (relative to --out)."""
+        return any(fnmatch.fnmatchcase(rel, k) for k in self.keep)
+
+
 def owned_entries(out, owned) -> list[Path]:
     """The entries at the top of ``out`` that match ``owned`` (names or compiled patterns)."""
     out = Path(out)
@@ -53,12 +88,12 @@ def owned_entries(out, owned) -> list[Path]:
     return sorted(p for p in out.iterdir() if _matches(p.name, owned))
 
 
-def _remove(path: Path, rel: str, keep) -> None:
-    if any(fnmatch.fnmatchcase(rel, k) for k in keep):
+def _remove(path: Path, rel: str, keeps) -> None:
+    if keeps(rel):
         return
     if path.is_dir() and not path.is_symlink():
         for child in list(path.iterdir()):
-            _remove(child, f"{rel}/{child.name}", keep)
+            _remove(child, f"{rel}/{child.name}", keeps)
         try:
             path.rmdir()
         except OSError:  # something kept inside
@@ -67,20 +102,20 @@ def _remove(path: Path, rel: str, keep) -> None:
         path.unlink(missing_ok=True)
 
 
-def check_out(out, owned, *, command: str, overwrite: bool = False, resume: bool = False) -> list[Path]:
-    """The refusals of :func:`prepare_out`, without touching anything: ``out`` is not a folder,
-    ``overwrite`` and ``resume`` together, or a folder in use without either. Returns the
-    owned entries found (cheap: meant to run before a backend starts)."""
+def check_out(out, outputs: Outputs, *, overwrite: bool = False, resume: bool = False) -> list[Path]:
+    """The first refusals of :func:`prepare_out`, without touching anything: ``out`` is not a
+    folder, ``overwrite`` and ``resume`` together, or a folder in use without either. Returns
+    the owned entries found (cheap: a command may run it before it starts a backend)."""
     out = Path(out)
     if overwrite and resume:
         raise ValueError("--resume and --overwrite exclude each other: --resume continues the earlier "
                          "job, --overwrite deletes it")
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {out}: exists and is not a folder")
-    found = owned_entries(out, owned)
+    found = owned_entries(out, outputs.owned)
     if found and not (overwrite or resume):
         names = _names(found)
-        raise FolderInUse(f"--out {out} already holds the output of an earlier `cogs {command}` ({names}); "
+        raise FolderInUse(f"--out {out} already holds the output of an earlier `cogs {outputs.command}` ({names}); "
                           "pass --overwrite to replace it or --resume to continue it")
     return found
 
@@ -89,87 +124,82 @@ def _names(found) -> str:
     return ", ".join(p.name + ("/" if p.is_dir() else "") for p in found[:4]) + (", …" if len(found) > 4 else "")
 
 
-def prepare_out(out, owned, *, command: str, overwrite: bool = False, resume: bool = False, keep=()) -> list[Path]:
+def prepare_out(out, outputs: Outputs, *, overwrite: bool = False, resume: bool = False, parts=()) -> list[Path]:
     """Make ``out`` ready for ``cogs <command>`` (see the module doc); returns what was removed.
 
-    ``keep``: patterns of paths relative to ``out`` (``fnmatch``, e.g. ``"train/checkpoints"``
-    or ``"*/checkpoints"``) that survive a resume. With ``resume``, call :func:`check_resume`
-    first: this function deletes without asking whether the checkpoints kept fit the job."""
+    The one place a job deletes, after every refusal: :func:`check_out`, then with ``resume``
+    :func:`check_resume` on ``parts`` (where the job's checkpoints may be); only then are the
+    owned entries removed — with ``resume``, all but the paths ``outputs.keep`` names."""
     out = Path(out)
-    found = check_out(out, owned, command=command, overwrite=overwrite, resume=resume)
+    found = check_out(out, outputs, overwrite=overwrite, resume=resume)
+    if resume:
+        check_resume(out, outputs, parts)
     for p in found:
-        _remove(p, p.name, keep if resume else ())
+        _remove(p, p.name, outputs.keeps if resume else (lambda rel: False))
     out.mkdir(parents=True, exist_ok=True)
     return found
 
 
 # --------------------------------------------------------------------------- resume checks
-def _tag(objective) -> str:
-    """The trainer's name of an objective (None: 'mse'); a string is taken as the name."""
-    from models.training.trainer import _objective_tag
+def _usable(places) -> list[Path]:
+    """``places``: ``(folder, config, objective)`` triples; the folders holding a checkpoint to
+    continue from. Raises :class:`CannotResume` (saying nothing was deleted) for one that
+    :func:`models.training.trainer.resume_point` — the trainer's own check — refuses."""
+    from models.training.checkpoint import CheckpointError
+    from models.training.trainer import resume_point
 
-    return objective if isinstance(objective, str) else _objective_tag(objective)
-
-
-def checkpoint_epoch(directory, config, objective=None) -> int | None:
-    """The epoch ``models.training.train(config, objective=…, checkpoint_dir=directory,
-    resume=True)`` would continue from: that of the newest readable checkpoint there (None:
-    there is none). Raises :class:`CannotResume` where the trainer would refuse it — no
-    checkpoint loads, the newest that does belongs to a different job (compared with the
-    trainer's own job key), or it is past ``config.epochs``. Reads, never writes."""
-    from groups import parse_group
-    from models.training import checkpoint as ckpt
-    from models.training.trainer import _diff, _resume_key
-
-    try:
-        latest, state, _ = ckpt.load_latest_valid(directory)
-    except ckpt.CheckpointError as e:
-        raise CannotResume(f"--resume: {e}") from None
-    if latest is None:
-        return None
-    key = _resume_key(config, parse_group(config.group), _tag(objective))
-    old = state.get("key")
-    if isinstance(old, dict) and "optimizer" not in old:  # as the trainer reads checkpoints from before the option
-        old = dict(old, optimizer="adam")
-    if old != key:
-        raise CannotResume(f"--resume: {latest}: checkpoint belongs to a different job ({_diff(old, key)})")
-    epoch = int(state.get("epoch", 0))
-    if epoch > config.epochs:
-        raise CannotResume(f"--resume: {latest}: checkpoint is at epoch {epoch}, beyond --epochs {config.epochs}")
-    return epoch
-
-
-def usable_checkpoints(checkpoints) -> list[Path]:
-    """``checkpoints``: ``(directory, config, objective)`` triples; the directories holding a
-    checkpoint to continue from. Raises :class:`CannotResume` (saying nothing was deleted)
-    for one the trainer would refuse (:func:`checkpoint_epoch`)."""
     usable = []
-    for directory, config, objective in checkpoints:
+    for folder, config, objective in places:
         try:
-            epoch = checkpoint_epoch(directory, config, objective)
-        except CannotResume as e:
-            raise CannotResume(f"{e}; nothing was deleted (rerun with the earlier job's options, or --overwrite "
-                               "to replace it)") from None
-        if epoch is not None:
-            usable.append(Path(directory))
+            point = resume_point(config, folder, objective=objective)
+        except CheckpointError as e:
+            raise CannotResume(f"--resume: {e}; nothing was deleted (rerun with the earlier job's options, or "
+                               "--overwrite to replace it)") from None
+        if point is not None:
+            usable.append(Path(folder))
     return usable
 
 
-def nothing_to_resume(out, found, command: str) -> CannotResume:
-    """The refusal of a --resume into ``out``, holding ``found``, without a checkpoint of the job."""
+def _nothing_to_resume(out, found, command: str) -> CannotResume:
     return CannotResume(f"--resume: --out {out} holds the output of an earlier `cogs {command}` ({_names(found)}) "
                         "but no checkpoint of this job to continue from; nothing was deleted (pass --overwrite "
                         "to replace it)")
 
 
-def check_resume(out, owned, checkpoints, *, command: str) -> list[Path]:
-    """Before ``prepare_out(..., resume=True)`` deletes anything: ``checkpoints`` lists
-    ``(directory, config, objective)`` — every place a checkpoint of this job may be (a batch's
-    folder, each shard's). Each checkpoint found must belong to the job (:func:`checkpoint_epoch`),
-    and when ``out`` holds an earlier run's output at least one must exist: else
-    :class:`CannotResume`, with nothing touched. Returns the directories holding checkpoints."""
-    usable = usable_checkpoints(checkpoints)
-    found = owned_entries(out, owned)
+def check_resume(out, outputs: Outputs, parts) -> list[Path]:
+    """Whether a job can continue what ``out`` holds, before anything is deleted; the folders
+    holding the checkpoints it continues from. Raises :class:`CannotResume`, touching nothing.
+
+    ``parts``: ``[(grid, places), …]``, one per batch the job trains. ``grid`` is the folder
+    of ``out`` its runs go to when a job trains several batches into folders of their own (a
+    sweep's grids), None otherwise; ``places`` is every ``(folder, config, objective)`` where
+    a checkpoint of that batch may be (:meth:`cogs.distributed.Runner.checkpoint_places`:
+    the batch's checkpoint folder, or each shard's). The rules:
+
+    - every checkpoint found must be one the trainer continues
+      (:func:`models.training.trainer.resume_point`: same job, not past its epochs);
+    - with grids, a folder ``out`` holds among the owned ones must be one of them (or kept:
+      the shards), and a grid holding runs must have a checkpoint to continue from;
+    - when ``out`` holds any output of an earlier run, some checkpoint must be there.
+    """
+    out = Path(out)
+    parts = list(parts)
+    found = owned_entries(out, outputs.owned)
+    grids = {grid for grid, _ in parts if grid is not None}
+    if found and grids:
+        stray = [p.name for p in found if p.is_dir() and p.name not in grids and not outputs.keeps(p.name)]
+        if stray:
+            raise CannotResume(f"--resume: --out {out} holds {stray[0]}/, a grid of an earlier {outputs.command} that "
+                               "this one does not train (another --preset or --scale?); nothing was deleted (pass "
+                               "--overwrite to replace it)")
+    usable: list[Path] = []
+    for grid, places in parts:
+        here = _usable(places)
+        if grid is not None and not here:
+            runs = owned_entries(out / grid, BATCH_OUTPUTS)
+            if runs:
+                raise _nothing_to_resume(out / grid, runs, outputs.command)
+        usable += here
     if found and not usable:
-        raise nothing_to_resume(out, found, command)
+        raise _nothing_to_resume(out, found, outputs.command)
     return usable

@@ -1,71 +1,131 @@
-"""Presets reproducing the paper's experiments (docs/paper.md) — ``cogs sweep``.
+"""Sweeps: the paper's experiments and any registered preset (``cogs sweep``, ``cogs.sweep``).
 
-Every preset trains its grid as few batched programs as possible (one per (d, q): all weight
-decays × seeds together), analyses every run (docs/reading.md) and writes DIR/report.json,
-DIR/report.md and figures.
+:data:`PRESETS` maps each name to its :class:`~cogs.jobs.preset.Preset`, in registration
+order: the paper's table2, fig4, width, fig3 and rstar (:mod:`cogs.jobs.paper_presets`), then
+any added with :func:`register_preset`. :func:`sweep` trains a preset's grids, one batch each
+(or through a ``runner``, :mod:`cogs.distributed.runner`), reads every run and returns a
+:class:`SweepReport`: report.json's dict, report.md's text and the runs — in memory
+(``out=None``) or written to ``out`` as ``cogs sweep --out`` writes them (each grid's runs
+with their checkpoints in DIR/<grid>/, DIR/report.json, DIR/report.md, figures).
 
-- ``table2``: family shares at q = 512, wd = 5e-5, seeds 1–5 for d ∈ {23, 71, 127}.
-- ``fig4``:   order histograms per weight decay (1e-5 … 5e-4): larger wd ⇒ lower order.
-- ``width``:  q ∈ {256, 512, 1024, 2048} at wd = 5e-5: width does not change the order.
-- ``fig3``:   SP dynamics (Σ Re r_kkk, off-diagonal mass, per-orbit |Σ ā a c|) over training.
-- ``rstar``:  d = 7, q = 20, trained on the SP-form loss with and without the R_* terms:
-              orbits end with 6 nodes, and with 3 (z_syn-like) without R_*.
-
-``--scale cpu`` keeps d = 23 only (``rstar`` is always d = 7); ``--scale full`` is the whole
-grid, for a GPU.
+>>> from models.training import TrainConfig
+>>> from cogs.jobs.preset import Grid, Preset
+>>> class Tiny(Preset):
+...     name, summary, outputs = "tiny", "Z5 at q = 8, two weight decays", ("Z5",)
+...     def grids(self, *, scale, epochs, seeds, device, dtype):
+...         return [Grid("Z5", TrainConfig(group="Z5", q=8, epochs=epochs, wds=(0.0, 1e-4), seeds=seeds, device=device))]
+...     def rows(self, trained):
+...         return [{"wd": r.wd, "test_acc": r.final["test_acc"]} for t in trained for r in t.batch.runs]
+...     def markdown(self, trained, rows, figures):
+...         return [f"{len(rows)} runs"]
+>>> _ = register_preset(Tiny())
+>>> report = sweep("tiny", epochs=3, seeds=(1,), device="cpu")
+>>> [row["wd"] for row in report.to_dict()["rows"]], report.markdown().splitlines()[0]
+([0.0, 0.0001], '# cogs sweep tiny (cpu scale)')
+>>> unregister_preset("tiny")
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
-import re
+import copy
+import os
 import time
+import typing
+from collections.abc import Mapping
 from pathlib import Path
 
-import numpy as np
+import attrs
 
-from cogs.reports.tables import md_table
-from groups import parse_group
+from cogs.jobs.outdir import Outputs
+from cogs.jobs.paper_presets import FIG3, FIG4, RSTAR, TABLE2, WIDTH
+from cogs.jobs.preset import Grid, Preset, TrainedGrid
+from cogs.distributed.runner import KEEP_CHECKPOINTS
 
-PRESETS = ("table2", "fig4", "width", "fig3", "rstar")
-WDS = (1e-5, 5e-5, 1e-4, 2e-4, 5e-4)
-WIDTHS = (256, 512, 1024, 2048)
 SEEDS = (1, 2, 3, 4, 5)
 
 
-def _ds(scale: str) -> tuple[int, ...]:
-    if scale not in ("cpu", "full"):
-        raise ValueError(f"scale must be 'cpu' or 'full', got {scale!r}")
-    return (23,) if scale == "cpu" else (23, 71, 127)
+@typing.final
+class Presets(Mapping):
+    """The registered sweep presets by name, in registration order: the paper's table2, fig4,
+    width, fig3 and rstar, then those added with :func:`register_preset` (a read-only view).
+
+    >>> list(PRESETS), PRESETS["fig4"].summary.split(":")[0]
+    (['table2', 'fig4', 'width', 'fig3', 'rstar'], 'order histograms per weight decay (1e-5 … 5e-4)')
+    """
+
+    def __init__(self, registered: dict):
+        self._registered = registered
+
+    def __getitem__(self, name: str) -> Preset:
+        return self._registered[name]
+
+    def __iter__(self):
+        return iter(self._registered)
+
+    def __len__(self) -> int:
+        return len(self._registered)
+
+    def __repr__(self) -> str:
+        return f"Presets({', '.join(self._registered)})"
 
 
-# the executor of cogs.distributed that trains the grids (None: one batch in this process)
-_EXECUTOR = contextvars.ContextVar("cogs_sweep_executor", default=None)
+_REGISTERED: dict[str, Preset] = {p.name: p for p in (TABLE2, FIG4, WIDTH, FIG3, RSTAR)}  # the command's order
+#: the registered presets (:class:`Presets`; :func:`register_preset` adds)
+PRESETS = Presets(_REGISTERED)
 
 
-@contextlib.contextmanager
-def executing(executor):
-    """Within the block, ``train_grid`` trains through ``executor`` (Ray shards, …)."""
-    token = _EXECUTOR.set(executor)
-    try:
-        yield executor
-    finally:
-        _EXECUTOR.reset(token)
+def register_preset(preset: Preset) -> Preset:
+    """Add ``preset`` (a :class:`~cogs.jobs.preset.Preset` instance with a new name) to
+    :data:`PRESETS`; ``cogs sweep --preset`` and :func:`sweep` take it from then on."""
+    if not isinstance(preset, Preset):
+        raise TypeError(f"register_preset takes a Preset instance, got {type(preset).__name__}")
+    name = getattr(preset, "name", None)
+    if not isinstance(name, str) or name.split() != [name]:
+        raise ValueError(f"{type(preset).__name__}: a preset's name is one word (what --preset takes), got {name!r}")
+    if preset.name in _REGISTERED:
+        raise ValueError(f"a preset named {preset.name!r} is already registered")
+    _REGISTERED[preset.name] = preset
+    return preset
 
 
-def grid_config(G, *, q, wds, seeds, epochs, device, dtype, lr=0.01, record_sp=False, eval_epochs=None):
-    """The TrainConfig of one grid: wds × seeds at (G, q), reference seeding."""
-    from models.training import TrainConfig
-
-    return TrainConfig(group=G.spec, q=q, epochs=epochs, lrs=(lr,), wds=tuple(wds), seeds=tuple(seeds),
-                       seeding="reference", device=device, dtype=dtype, record_sp=record_sp, eval_epochs=eval_epochs)
+def unregister_preset(name: str) -> None:
+    """Remove the preset called ``name``."""
+    _REGISTERED.pop(name, None)
 
 
-def fig3_eval_epochs(epochs: int) -> list[int]:
-    """fig3's evaluated epochs: 40 log-spaced ones below ``epochs``."""
-    ev = sorted({0, epochs} | {int(round(x)) for x in np.geomspace(1, max(1, epochs), 40)})
-    return [e for e in ev if e < epochs] or [0]
+def get_preset(preset) -> Preset:
+    """The registered preset called ``preset`` (a Preset instance is taken as it is)."""
+    if isinstance(preset, Preset):
+        return preset
+    if preset not in _REGISTERED:
+        raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
+    return _REGISTERED[preset]
+
+
+def sweep_outputs(preset: Preset | None = None) -> Outputs:
+    """What `cogs sweep` writes at the top of --out, any preset: the reports, the grid folders
+    (each with its checkpoints) and figures of every registered preset and of ``preset``, and
+    the shards' checkpoints of a sharded sweep; a resume keeps the checkpoints."""
+    presets = list(PRESETS.values()) + ([] if preset is None else [preset])
+    owned = ("report.json", "report.md", "shards") + tuple(o for p in presets for o in p.outputs)
+    return Outputs("sweep", tuple(dict.fromkeys(owned)), keep=("*/checkpoints", "shards"))
+
+
+def sweep_grids(preset, *, scale: str = "cpu", epochs: int = 10000, seeds=SEEDS, device="auto",
+                dtype="float32") -> list[Grid]:
+    """``[(folder, TrainConfig, objective name), …]``: the grids :func:`sweep` trains, in order,
+    with the folder of --out each one's runs go to."""
+    return list(get_preset(preset).grids(scale=scale, epochs=epochs, seeds=tuple(seeds), device=device, dtype=dtype))
+
+
+def preset_jobs(preset, *, scale: str = "cpu", epochs: int = 10000, seeds=None, device="auto",
+                dtype="float32") -> list[tuple]:
+    """``[(TrainConfig, objective name), …]`` in the order the preset trains them (its
+    :func:`sweep_grids` without the folders): what :func:`sweep` announces to its runner up front
+    (``runner.prefetch``), so that a parallel runner can start every shard of the sweep at once."""
+    grids = sweep_grids(preset, scale=scale, epochs=epochs, seeds=SEEDS if seeds is None else seeds, device=device,
+                        dtype=dtype)
+    return [(g.config, g.objective) for g in grids]
 
 
 def _values(name: str, values) -> str:
@@ -80,6 +140,8 @@ def _unique(xs) -> list:
 
 def _setup_line(grids) -> str:
     """The set-up the preset trains, read off its grids and stated at the top of its report."""
+    from groups import parse_group
+
     cfgs = [cfg for _, cfg, _ in grids]
     ds = _unique(parse_group(c.group).order for c in cfgs)
     parts = [_values("d", ds), _values("q", _unique(c.q for c in cfgs)),
@@ -91,266 +153,136 @@ def _setup_line(grids) -> str:
             f"{', '.join(_unique(c.dtype for c in cfgs))}, the paper's seeding and 90/10 split.")
 
 
-def train_grid(cfg, objective: str = "mse", *, out: Path | None = None, progress=None):
-    """Train one grid (a :class:`models.training.TrainConfig` of wds × seeds, the objective by
-    name) in one batch, or through the sweep's executor; returns (result, readings): every run
-    read once (:class:`cogs.reports.Readings`)."""
+@typing.final
+@attrs.frozen(repr=False, eq=False)
+class SweepReport:
+    """What a sweep found: ``preset``, ``scale``, the ``trained`` grids
+    (:class:`~cogs.jobs.preset.TrainedGrid`), the ``figures`` drawn (file names; none in
+    memory) and the ``folder`` it was written to (as given; None in memory).
+    :meth:`to_dict` is report.json, :meth:`markdown` report.md."""
+
+    preset: Preset
+    scale: str
+    trained: tuple[TrainedGrid, ...]
+    _doc: dict
+    figures: tuple[str, ...] = ()
+    folder: str | None = None
+
+    @property
+    def runs(self) -> dict:
+        """{grid folder: the grid's runs (:class:`~cogs.jobs.runs.Run`)}."""
+        return {t.grid.folder: t.batch.runs for t in self.trained}
+
+    def to_dict(self) -> dict:
+        """report.json: preset, scale, epochs, seeds, the preset's rows, the figures (when
+        drawn) and the seconds it took."""
+        doc = copy.deepcopy(self._doc)
+        seconds = doc.pop("seconds")
+        if self.figures:
+            doc["figures"] = list(self.figures)
+        doc["seconds"] = seconds
+        return doc
+
+    def markdown(self) -> str:
+        """report.md: the title, the set-up and the preset's body."""
+        grids = [t.grid for t in self.trained]
+        lines = [f"# cogs sweep {self.preset.name} ({self.scale} scale)", "", _setup_line(grids), ""]
+        lines += self.preset.markdown(self.trained, self._doc["rows"], self.figures)
+        return "\n".join(lines) + "\n"
+
+    def summary(self) -> str:
+        """What ``cogs sweep`` prints: report.md and the time it took (and where it went)."""
+        where = "" if self.folder is None else f" -> {self.folder}"
+        return f"{self.markdown()}\n{self.preset.name}: {self._doc['seconds']:.1f} s{where}"
+
+    def write(self, folder, *, overwrite: bool = False) -> "SweepReport":
+        """Write every grid's runs, the figures, report.json and report.md into ``folder`` (a
+        folder holding an earlier sweep is refused unless ``overwrite``); the report as written."""
+        from cogs.jobs.outdir import prepare_out
+
+        prepare_out(folder, sweep_outputs(self.preset), overwrite=overwrite)
+        trained = tuple(attrs.evolve(t, batch=t.batch.write(Path(folder) / t.grid.folder)) for t in self.trained)
+        return attrs.evolve(self, trained=trained)._report_written(folder)
+
+    def _report_written(self, folder) -> "SweepReport":
+        from models.atomic import write_json, write_text
+
+        t0 = time.perf_counter()
+        drawn = self.preset.figures(self.trained, self._doc["rows"], Path(folder))
+        doc = dict(self._doc, seconds=self._doc["seconds"] + time.perf_counter() - t0)
+        written = attrs.evolve(self, doc=doc, figures=tuple(p.name for p in drawn), folder=os.fspath(folder))
+        write_json(Path(folder) / "report.json", written.to_dict())
+        write_text(Path(folder) / "report.md", written.markdown())
+        return written
+
+    def __repr__(self) -> str:
+        runs = sum(len(t.batch.runs) for t in self.trained)
+        where = "in memory" if self.folder is None else f"-> {self.folder}"
+        return f"SweepReport({self.preset.name}, {self.scale} scale: {len(self.trained)} grid(s), {runs} run(s), {where})"
+
+
+def sweep(preset, out=None, *, scale: str = "cpu", epochs: int = 10000, seeds=SEEDS, device: str = "auto",
+          dtype: str = "float32", resume: bool = False, overwrite: bool = False,
+          keep_checkpoints: int | None = KEEP_CHECKPOINTS, runner=None, progress=None, log=None,
+          train_log=None) -> SweepReport:
+    """Run ``preset`` (a name of :data:`PRESETS`, or a Preset); the :class:`SweepReport`.
+
+    ``out=None``: in memory — nothing written, no checkpoint kept, no figure drawn
+    (:meth:`SweepReport.write` writes them later). With a folder: what ``cogs sweep --out``
+    writes; each grid checkpoints into DIR/<grid>/checkpoints (or wherever ``runner`` puts
+    them) and its runs are written as soon as it has trained. A folder holding an earlier sweep
+    is refused unless ``overwrite`` or ``resume`` (continue every grid from its newest
+    checkpoint; grids that finished are not trained again; refused before anything is deleted
+    when the checkpoints do not fit: :func:`cogs.jobs.outdir.prepare_out`).
+
+    ``runner``: what trains each grid (:mod:`cogs.distributed.runner`; its ``prefetch`` hears
+    of every grid up front); None: one batch per grid here, keeping ``keep_checkpoints``
+    checkpoints (None: all) and telling ``train_log`` where a resume starts. ``progress``:
+    callable ``(epochs_done, epochs_total)`` per grid; ``log``: the lines a preset says before
+    each grid."""
+    from cogs.jobs.outdir import prepare_out
+    from cogs.distributed.runner import job_runner
+    from cogs.jobs.runs import TrainedBatch
     from cogs.reports import Readings
-    from cogs.sp.dynamics import sp_recorder
     from cogs.sp.objectives import make_objective
-    from cogs.jobs.runs import write_runs
-    from models.training import train
+    from groups import parse_group
 
-    G = parse_group(cfg.group)
-    fn = make_objective(objective, G)
-    executor = _EXECUTOR.get()
-    if executor is None:
-        ckpt = _CHECKPOINTING.get()  # set by run_sweep: checkpoints in out/checkpoints
-        kw = dict(ckpt, checkpoint_dir=out / "checkpoints") if ckpt is not None and out is not None else {}
-        result = train(cfg, objective=fn, sp_recorder=sp_recorder, progress=progress, **kw)
-    else:
-        result = executor.train(cfg, objective=fn)
-    if out is not None:
-        write_runs(out, G, cfg, result)
-    return result, Readings.from_result(G, result)  # the default activity threshold
-
-
-def _mean(histogram: dict) -> float | None:
-    """The mean order of a histogram {order: number of orbits} (None when empty)."""
-    n = sum(histogram.values())
-    return float(sum(int(k) * v for k, v in histogram.items()) / n) if n else None
-
-
-def _all_kinds(by_kind: dict) -> dict:
-    """{order: number of orbits} over every kind of orbit, sorted by order."""
-    h: dict = {}
-    for counts in by_kind.values():
-        for k, v in counts.items():
-            h[int(k)] = h.get(int(k), 0) + v
-    return dict(sorted(h.items()))
-
-
-# the trainer's checkpoint options within run_sweep (resume, keep_checkpoints, checkpoint_every, log)
-_CHECKPOINTING = contextvars.ContextVar("cogs_sweep_checkpointing", default=None)
-# what `cogs sweep` writes at the top of its --out (cogs.jobs.outdir), any preset: reports, figures,
-# the grids' run folders (Z23, Z23_q256, sp, …), each with its checkpoints, and the shards'
-# checkpoints of a sharded sweep (--shard-runs, --backend ray)
-SWEEP_OUTPUTS = ("report.json", "report.md", "order_histogram.png", "sp_dynamics.png",
-                 re.compile(r"Z[0-9]+(_q[0-9]+)?"), "sp", "sp-no-rstar", "shards")
-SWEEP_CHECKPOINTS = "*/checkpoints"
-# what a resume keeps of an earlier sweep (cogs.jobs.outdir.prepare_out's ``keep``)
-SWEEP_KEEP = (SWEEP_CHECKPOINTS, "shards")
-
-
-def preset_jobs(preset: str, *, scale: str = "cpu", epochs: int = 10000, seeds=None, device="auto",
-                dtype="float32") -> list[tuple]:
-    """``[(TrainConfig, objective name), …]`` in the order the preset trains them: the training
-    jobs of a preset listed up front, so that a parallel backend can start every shard of the
-    sweep at once (``executor.prefetch(preset_jobs(...))``; also :mod:`cogs.jobs.sweep`).
-    It mirrors :func:`run_sweep`'s grids; a job it misses is still trained when the sweep asks
-    for it, only later (the test suite checks that none is missed)."""
-    if preset not in PRESETS:
-        raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
-    seeds = tuple(SEEDS if seeds is None else seeds)
-    ds = _ds(scale)
-    kw = dict(seeds=seeds, epochs=epochs, device=device, dtype=dtype)
-    jobs = []
-    if preset == "table2":
-        jobs = [(grid_config(parse_group(f"Z{d}"), q=512, wds=(5e-5,), **kw), "mse") for d in ds]
-    elif preset == "fig4":
-        jobs = [(grid_config(parse_group(f"Z{d}"), q=512, wds=WDS, **kw), "mse") for d in ds]
-    elif preset == "width":
-        jobs = [(grid_config(parse_group(f"Z{d}"), q=q, wds=(5e-5,), **kw), "mse") for d in ds for q in WIDTHS]
-    elif preset == "fig3":
-        jobs = [(grid_config(parse_group(f"Z{ds[0]}"), q=512, wds=(5e-5,), record_sp=True,
-                             eval_epochs=fig3_eval_epochs(epochs), **kw), "mse")]
-    elif preset == "rstar":
-        kw["dtype"] = "float64"
-        jobs = [(grid_config(parse_group("Z7"), q=20, wds=(5e-5,), **kw), name) for name in ("sp", "sp-no-rstar")]
-    return jobs
-
-
-def sweep_grids(preset: str, *, scale: str = "cpu", epochs: int = 10000, seeds=SEEDS, device="auto",
-                dtype="float32") -> list[tuple[str, object, str]]:
-    """``[(folder, TrainConfig, objective name), …]``: the grids ``run_sweep`` trains, in order,
-    with the folder of --out each one's runs go to."""
-    out = []
-    for cfg, name in preset_jobs(preset, scale=scale, epochs=epochs, seeds=seeds, device=device, dtype=dtype):
-        folder = name if preset == "rstar" else f"{cfg.group}_q{cfg.q}" if preset == "width" else cfg.group
-        out.append((folder, cfg, name))
-    return out
-
-
-def check_resume(out, grids, executor=None) -> None:
-    """For ``run_sweep(resume=True)``, before anything is deleted: every checkpoint of the
-    sweep's grids (out/<grid>/checkpoints, or each shard's folder when ``executor`` trains them)
-    must belong to its grid, no grid folder may be one this sweep does not train, and a grid
-    with runs, or an --out with any output of an earlier sweep, needs a checkpoint to continue
-    from. Raises :class:`cogs.jobs.outdir.CannotResume` (nothing touched)."""
-    from cogs.jobs.outdir import CannotResume, nothing_to_resume, owned_entries, usable_checkpoints
-    from cogs.jobs.runs import TRAIN_OUTPUTS
-
-    out = Path(out)
-    found = owned_entries(out, SWEEP_OUTPUTS)
-    if not found:
-        return
-    ours = {folder for folder, _, _ in grids}
-    stray = [p.name for p in found if p.is_dir() and p.name != "shards" and p.name not in ours]
-    if stray:
-        raise CannotResume(f"--resume: --out {out} holds {stray[0]}/, a grid of an earlier sweep that this one does not "
-                           "train (another --preset or --scale?); nothing was deleted (pass --overwrite to replace it)")
-    shard_folders = getattr(executor, "shard_folders", None)
-    any_usable = False
-    for folder, cfg, name in grids:
-        if executor is None:
-            places = [(out / folder / "checkpoints", cfg, name)]
-        elif shard_folders is not None:
-            places = [(f, shard.config, name) for f, shard in shard_folders(cfg, name)]
-        else:  # an executor that cannot say where it checkpoints: nothing to continue from
-            places = []
-        usable = usable_checkpoints(places)
-        runs = owned_entries(out / folder, TRAIN_OUTPUTS)
-        if runs and not usable:
-            raise nothing_to_resume(out / folder, runs, "sweep")
-        any_usable = any_usable or bool(usable)
-    if not any_usable:
-        raise nothing_to_resume(out, found, "sweep")
-
-
-def run_sweep(preset: str, out, *, scale: str = "cpu", epochs: int = 10000, seeds=SEEDS, device="auto",
-              dtype="float32", progress=None, log=print, overwrite: bool = False, resume: bool = False,
-              keep_checkpoints: int | None = 2, checkpoint_every: float | None = None, train_log=None,
-              executor=None) -> dict:
-    """Run one preset; returns the report dict (also written to out/report.json).
-
-    Each grid checkpoints into its run folder (out/Z23/checkpoints, …; the newest
-    ``keep_checkpoints``, None: all) and ``resume`` continues from there. A folder holding an
-    earlier sweep is refused unless ``overwrite`` or ``resume`` (:mod:`cogs.jobs.outdir`); a resume
-    whose checkpoints do not fit the sweep is refused before anything is deleted
-    (:func:`check_resume`).
-
-    ``executor``: a :mod:`cogs.distributed` executor (started, nothing submitted) that trains
-    every grid as shards checkpointing in its work folder (the CLI's: out/shards); all the
-    grids' shards are submitted at once, after --out is checked and prepared. Without it, the
-    executor of an enclosing :func:`executing` block, else one batch per grid here."""
-    token = _CHECKPOINTING.set(dict(resume=resume, keep_checkpoints=keep_checkpoints,
-                                    checkpoint_every=checkpoint_every, log=train_log))
-    ex_token = _EXECUTOR.set(executor) if executor is not None else None
-    try:
-        return _run_sweep(preset, out, scale=scale, epochs=epochs, seeds=seeds, device=device, dtype=dtype,
-                          progress=progress, log=log, overwrite=overwrite, resume=resume)
-    finally:
-        if ex_token is not None:
-            _EXECUTOR.reset(ex_token)
-        _CHECKPOINTING.reset(token)
-
-
-def _run_sweep(preset: str, out, *, scale, epochs, seeds, device, dtype, progress, log, overwrite, resume) -> dict:
-    from cogs.reports import report_of
-    from cogs.reports import figures
-    from cogs.reports import table2 as table2_text
-    from models.atomic import write_json, write_text
-
-    if preset not in PRESETS:
-        raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
-    out = Path(out)
-    from cogs.jobs.outdir import check_out, prepare_out
-
+    preset = get_preset(preset)
+    seeds = tuple(seeds)
     grids = sweep_grids(preset, scale=scale, epochs=epochs, seeds=seeds, device=device, dtype=dtype)
-    executor = _EXECUTOR.get()
-    if executor is None:  # one batch per grid: over the limits, refused before the folder is touched
-        from models.training.config import check_size
-
-        for _, cfg, _ in grids:
-            check_size(cfg)
-    check_out(out, SWEEP_OUTPUTS, command="sweep", overwrite=overwrite, resume=resume)
-    if resume:
-        check_resume(out, grids, executor)
-    # the only place a sweep deletes: after the checks, before any grid trains
-    prepare_out(out, SWEEP_OUTPUTS, command="sweep", overwrite=overwrite, resume=resume, keep=SWEEP_KEEP)
-    if executor is not None and hasattr(executor, "prefetch"):
-        executor.prefetch([(cfg, name) for _, cfg, name in grids])  # every grid's shards at once
+    runner = job_runner(runner, resume=resume, keep_checkpoints=keep_checkpoints, log=train_log)
+    for grid in grids:  # e.g. one batch over the limits: refused before the folder is touched
+        runner.check(grid.config)
+    if out is None:
+        if resume or overwrite:
+            raise ValueError("resume and overwrite are about an output folder: pass out=… (or leave them False)")
+    else:
+        outputs = sweep_outputs(preset)
+        undeclared = [g.folder for g in grids if not outputs.owns(g.folder)]
+        if undeclared:
+            raise ValueError(f"preset {preset.name!r} trains into {undeclared[0]}/, which its outputs do not name: add "
+                             f"the folder (or a pattern of it) to {type(preset).__name__}.outputs")
+        # the only place a sweep deletes: after every check, before any grid trains
+        places = [runner.checkpoint_places(g.config, g.objective, Path(out) / g.folder / "checkpoints") for g in grids]
+        prepare_out(out, outputs, overwrite=overwrite, resume=resume,
+                    parts=[(g.folder, p) for g, p in zip(grids, places)])
+    runner.prefetch([(g.config, g.objective) for g in grids])  # a parallel runner starts every grid at once
     t0 = time.perf_counter()
-    report: dict = {"preset": preset, "scale": scale, "epochs": epochs, "seeds": list(seeds), "rows": []}
-    md = [f"# cogs sweep {preset} ({scale} scale)", "", _setup_line(grids), ""]
-
-    if preset == "table2":
-        t2rows = []
-        for folder, cfg, name in grids:
-            d = parse_group(cfg.group).order
-            log(f"table2: d = {d}")
-            _, readings = train_grid(cfg, name, out=out / folder, progress=progress)
-            part = report_of(readings, ["table2", "family_shares"])
-            row = {"d": d, "table2": part["table2"], "table2_per_network": part["table2_per_network"],
-                   "family_shares": part["family_shares"], "match_rate": part["match_rate"],
-                   "paper_percent": part["table2_paper_percent"]}
-            report["rows"].append(row)
-            t2rows += table2_text.text_rows(row["table2"], f"CoGS, d = {d} ({len(row['table2_per_network'])} seeds)", d)
-        md += [md_table(table2_text.text_header("networks"), t2rows), ""] + table2_text.text_legend()
-
-    elif preset in ("fig4", "width"):
-        series = {}
-        hist_rows = []
-        for folder, cfg, name in grids:
-            d = parse_group(cfg.group).order
-            if preset == "fig4":
-                log(f"fig4: d = {d}, {len(cfg.wds)} weight decays × {len(cfg.seeds)} seeds in one batch")
-                result, readings = train_grid(cfg, name, out=out / folder, progress=progress)
-                groups_ = {f"wd={wd:g}": readings.subset(i for i, s in enumerate(result.runs) if s.wd == wd)
-                           for wd in cfg.wds}
-            else:
-                log(f"width: d = {d}, q = {cfg.q}")
-                _, readings = train_grid(cfg, name, out=out / folder, progress=progress)
-                groups_ = {f"q={cfg.q}": readings}
-            for label, part in groups_.items():
-                by_kind = report_of(part, ["order_histogram"])["order_histogram"]  # orbits per order, per kind
-                h = _all_kinds(by_kind)
-                mo = _mean(by_kind.get("complex") or {})
-                report["rows"].append({"d": d, "setting": label, "mean_order": mo, "histogram": h})
-                hist_rows.append((d, label, mo, h))
-                series[f"d={d} {label}"] = h
-        orders = sorted({o for *_, h in hist_rows for o in h})
-        md += [md_table(["d", "setting", "mean order (complex orbits)"] + [f"order {o}" for o in orders],
-                         [[d, label, "—" if mo is None else f"{mo:.2f}"] + [h.get(o, 0) for o in orders] for d, label, mo, h in hist_rows]),
-               "", "Cells 'order n': number of orbits (all seeds) with n active nodes (|A_kj| ≥ 0.05)."]
-        p = figures.order_histogram(out / "order_histogram.png", series, f"orders of trained orbits ({preset})")
-        if p:
-            report["figures"] = [p.name]
-            md += ["", f"![orders]({p.name})"]
-
-    elif preset == "fig3":
-        (folder, cfg, name), = grids
-        G = parse_group(cfg.group)
-        result, readings = train_grid(cfg, name, out=out / folder, progress=progress)
-        rec = result.records
-        report["rows"] = report_of(readings, ["dynamics"])["dynamics"]  # epochs, seeds and each SP record
-        labels = {"sum_re_rkkk": "Σ_k Re r_kkk", "off_diag": "off-diagonal Σ|r|²", "rn_aac": f"per-orbit |Σ ā a c| (seed {seeds[0]})"}
-        ser = {}
-        for k, lab in labels.items():
-            v = np.asarray(rec[k])
-            ser[lab] = v[0] if k == "rn_aac" else v.T  # seeds as thin lines
-        p = figures.sp_dynamics(out / "sp_dynamics.png", np.asarray(result.epochs), ser, f"{G.spec}: SP dynamics")
-        if p:
-            report["figures"] = [p.name]
-            md += [f"![dynamics]({p.name})"]
-
-    elif preset == "rstar":
-        rstar_rows = []
-        for folder, cfg, name in grids:
-            log(f"rstar: d = {parse_group(cfg.group).order}, q = {cfg.q}, objective {name}")
-            result, readings = train_grid(cfg, name, out=out / folder, progress=progress)
-            an = readings.analyses
-            orders = [[o.order for o in a.orbits] if a is not None else None for a in an]
-            hist = _all_kinds(report_of(readings, ["order_histogram"])["order_histogram"])
-            report["rows"].append({"objective": name, "orders": orders, "histogram": hist})
-            for sd, o in zip([r.seed for r in result.runs], orders):  # the runs trained (a failed shard leaves gaps)
-                rstar_rows.append([name, sd] + (["diverged"] if o is None else [" ".join(map(str, o))]))
-
-    if preset == "rstar":
-        md += [md_table(["objective", "seed", "order of each orbit (k = 1, 2, 3)"], rstar_rows), "",
-               "sp: the loss in SP form; sp-no-rstar: the same without the R_* terms. The paper: every orbit ends with 6 "
-               "nodes, and with 3 (z_syn-like) without R_*."]
-    report["seconds"] = time.perf_counter() - t0
-    write_json(out / "report.json", report)
-    write_text(out / "report.md", "\n".join(md) + "\n")
-    return report
+    trained = []
+    for grid in grids:
+        line = preset.announce(grid)
+        if line is not None and log is not None:
+            log(line)
+        G = parse_group(grid.config.group)
+        checkpoint_dir = None if out is None else Path(out) / grid.folder / "checkpoints"
+        result = runner.train(grid.config, objective=make_objective(grid.objective, G), checkpoint_dir=checkpoint_dir,
+                              progress=progress)
+        batch = TrainedBatch.of(G, grid.config, result)
+        if out is not None:
+            batch = batch.write(Path(out) / grid.folder)
+        trained.append(TrainedGrid(grid, batch, Readings.from_result(G, result)))  # the default activity threshold
+    trained = tuple(trained)
+    doc = {"preset": preset.name, "scale": scale, "epochs": epochs, "seeds": list(seeds), "rows": preset.rows(trained)}
+    doc["seconds"] = time.perf_counter() - t0
+    report = SweepReport(preset, scale, trained, doc)
+    return report if out is None else report._report_written(out)

@@ -4,7 +4,8 @@ orbits, naming the factors against the generator registry, statistics over seeds
 Modules: :mod:`~cogs.reading.orders` (orders by the absolute and the scale-free rule, read
 from a :class:`models.spectrum.Spectrum`), :mod:`~cogs.reading.factorize` (pairing search),
 :mod:`~cogs.reading.classify` (matcher protocol, built-in matchers, naming),
-:mod:`~cogs.reading.matcher_registry` (registry → matchers), :mod:`~cogs.reading.stats`
+:mod:`~cogs.reading.matcher_registry` (registry → matchers), :mod:`~cogs.reading.orbit`
+(:class:`OrbitAnalysis` and its projections :data:`ORBIT_VIEWS`), :mod:`~cogs.reading.stats`
 (:func:`analyze_network`, :func:`aggregate`).
 
 Reference: Y. Tian, "Composing Global Solutions to Reasoning Tasks via Algebraic Objects in
@@ -42,7 +43,8 @@ from cogs.reading.factorize import (
 from cogs.reading.orders import Orders, orbit_orders
 from models.spectrum import Spectrum
 from cogs.reading.matcher_registry import matcher_for, register_matcher, resolve_matchers
-from cogs.reading.stats import NetworkAnalysis, OrbitAnalysis, aggregate, analyze_network, analyze_spectrum
+from cogs.reading.orbit import ORBIT_VIEWS, OrbitAnalysis
+from cogs.reading.stats import NetworkAnalysis, aggregate, analyze_network, analyze_spectrum
 
 __all__ = [
     "BlockName",
@@ -52,6 +54,7 @@ __all__ = [
     "GenericMatcher",
     "Matcher",
     "NetworkAnalysis",
+    "ORBIT_VIEWS",
     "OrbitAnalysis",
     "Orders",
     "Spectrum",

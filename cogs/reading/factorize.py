@@ -128,10 +128,10 @@ class Pairing:
     first: tuple
     second: tuple
     signs: tuple
-    error: float
-    ratio: np.ndarray
-    x: np.ndarray
-    y: np.ndarray
+    error: float = attrs.field(repr="{:.3g}".format)
+    ratio: np.ndarray = attrs.field(repr=False)
+    x: np.ndarray = attrs.field(repr=False)
+    y: np.ndarray = attrs.field(repr=False)
 
     def to_dict(self) -> dict:
         return {
@@ -189,11 +189,11 @@ class Factorization:
     the naming step to choose the most specific one."""
 
     n: int
-    best: Pairing | None
-    error: float
-    threshold: float
+    best: Pairing | None = attrs.field(repr=False)
+    error: float = attrs.field(repr="{:.3g}".format)
+    threshold: float = attrs.field(repr="{:.3g}".format)
     factorable: bool
-    candidates: tuple
+    candidates: tuple = attrs.field(repr=len)
 
     def to_dict(self) -> dict:
         return {

@@ -40,9 +40,14 @@ from models.spectrum import DEFAULT_TAU, DEFAULT_THRESHOLD, Spectrum
 
 
 @typing.final
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Orders:
-    """Orders per orbit by both activity rules (index 0 = the trivial orbit k = 0)."""
+    """Orders per orbit by both activity rules (index 0 = the trivial orbit k = 0).
+
+    >>> from cogs.solver import construct
+    >>> orbit_orders(construct("Z7", "f46").spectrum())  # z_F4/6: all 2d = 14 nodes active
+    Orders(orbits=4, active_abs=14, active_rel=14, threshold=0.05, tau=0.1)
+    """
 
     orbits: tuple
     abs: np.ndarray
@@ -58,6 +63,10 @@ class Orders:
             "abs": [int(x) for x in self.abs],
             "rel": [int(x) for x in self.rel],
         }
+
+    def __repr__(self) -> str:
+        return (f"Orders(orbits={len(self.orbits)}, active_abs={int(self.abs.sum())}, active_rel={int(self.rel.sum())}, "
+                f"threshold={self.threshold:g}, tau={self.tau:g})")
 
 
 def orbit_orders(dec: Spectrum, threshold: float = DEFAULT_THRESHOLD, tau: float = DEFAULT_TAU) -> Orders:

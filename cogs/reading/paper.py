@@ -199,11 +199,11 @@ class PaperPairing:
     first: tuple
     second: tuple
     flipped: tuple
-    error: float
-    threshold: float
+    error: float = attrs.field(repr="{:.3g}".format)
+    threshold: float = attrs.field(repr="{:.3g}".format)
     factorable: bool
-    x: np.ndarray
-    y: np.ndarray
+    x: np.ndarray = attrs.field(repr=False)
+    y: np.ndarray = attrs.field(repr=False)
 
 
 def paper_pairing(F, tol: float = PAPER_TOLERANCE, estimate: str = "first") -> PaperPairing:

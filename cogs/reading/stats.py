@@ -54,88 +54,13 @@ import attrs
 import numpy as np
 
 from cogs.reading.classify import BlockName, name_product, name_single
+from cogs.reading.orbit import OrbitAnalysis
 from models.jsonable import jsonable
 from cogs.reading.factorize import FACTOR_TOLERANCE, factorize_batch
 from models.spectrum import DEFAULT_TAU, DEFAULT_THRESHOLD, Spectrum
-from cogs.reading.paper import PaperReading, read_block
+from cogs.reading.paper import read_block
 
 FACTOR_ORDERS = (4, 6)
-
-
-@typing.final
-@attrs.frozen(eq=False)
-class OrbitAnalysis:
-    """One orbit {k, neg}: ``kind``, orders by both rules, the analysed ``nodes`` (active
-    under the analysis rule), ``block`` F (3×n, paper units), the pairing search
-    ``factorization`` (None unless n ∈ factor orders) and the ``name`` (a BlockName)."""
-
-    k: int
-    neg: int
-    kind: str
-    order_abs: int
-    order_rel: int
-    order: int
-    nodes: tuple
-    block: np.ndarray
-    factorization: object
-    name: BlockName
-    paper: PaperReading | None = None
-
-    @property
-    def is_factor_orbit(self) -> bool:
-        return self.factorization is not None
-
-    @property
-    def factorable(self) -> bool | None:
-        """The paper's reading: is the order-4/6 orbit factorable (None for other orders)."""
-        return None if self.paper is None else bool(self.paper.factorable)
-
-    @property
-    def error(self) -> float | None:
-        """The paper's pairing error (None for orbits not of order 4/6)."""
-        return None if self.paper is None or not np.isfinite(self.paper.error) else float(self.paper.error)
-
-    @property
-    def factorable_exact(self) -> bool | None:
-        """CoGS's exact pairing search (every split, matching and sign pattern)."""
-        return None if self.factorization is None else bool(self.factorization.factorable)
-
-    @property
-    def family(self) -> str | None:
-        """The headline name: the paper's reading (:mod:`cogs.reading.paper`) of a factorable
-        order-4/6 orbit; None otherwise."""
-        return None if self.paper is None else self.paper.family
-
-    @property
-    def registry_family(self) -> str | None:
-        """CoGS's own reading: the registry matchers' name (:mod:`cogs.reading.classify`)."""
-        return self.name.family
-
-    @property
-    def matched(self) -> bool:
-        """Order 4/6, factorable and named by the paper's rules (counts towards ``match_rate``)."""
-        return bool(self.factorable) and self.family is not None
-
-    def to_dict(self) -> dict:
-        return {
-            "k": self.k,
-            "neg": self.neg,
-            "kind": self.kind,
-            "order": self.order,
-            "order_abs": self.order_abs,
-            "order_rel": self.order_rel,
-            "nodes": list(self.nodes),
-            "factorable": self.factorable,
-            "error": self.error,
-            "threshold": None if self.paper is None else float(self.paper.threshold),
-            "family": self.family,
-            "factorable_exact": self.factorable_exact,
-            "error_exact": (None if self.factorization is None or not np.isfinite(self.factorization.error) else float(self.factorization.error)),
-            "paper_factors": [] if self.paper is None else [f.to_dict() for f in self.paper.factors],
-            "registry_family": self.registry_family,
-            "conjugated": self.name.conjugated,
-            "factors": [f.to_dict() for f in self.name.factors],
-        }
 
 
 def _stats(orbits, rule: str) -> dict:
@@ -178,11 +103,16 @@ def _stats(orbits, rule: str) -> dict:
 
 
 @typing.final
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class NetworkAnalysis:
     """Analysis of one network (see module doc). ``orbits``: one :class:`OrbitAnalysis`
     per non-trivial orbit; ``zero_abs``/``zero_rel``: active nodes whose dominant input
-    frequency is k = 0; ``inactive_abs``/``inactive_rel``: inactive nodes."""
+    frequency is k = 0; ``inactive_abs``/``inactive_rel``: inactive nodes.
+
+    >>> from cogs.solver import construct
+    >>> analyze_network(construct("Z7", "f46"))
+    NetworkAnalysis(group=Z7, q=14, orbits=3, factor_orbits=3, factorable=3, named=3)
+    """
 
     group: str
     q: int
@@ -222,6 +152,12 @@ class NetworkAnalysis:
                 "meta": self.meta,
             }
         )
+
+    def __repr__(self) -> str:
+        factor = [o for o in self.orbits if o.is_factor_orbit]
+        return (f"NetworkAnalysis(group={self.group}, q={self.q}, orbits={len(self.orbits)}, "
+                f"factor_orbits={len(factor)}, factorable={sum(1 for o in factor if o.factorable)}, "
+                f"named={sum(1 for o in self.orbits if o.matched)})")
 
 
 def analyze_network(group, W_a=None, W_b=None, W_c=None, *, registry=None, threshold: float = DEFAULT_THRESHOLD,

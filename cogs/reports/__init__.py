@@ -6,12 +6,14 @@ text tables, PNG figures); :mod:`~cogs.reports.base` (:class:`Readings`, :class:
 one module per analysis (:mod:`~cogs.reports.table2`, :mod:`~cogs.reports.family_shares`,
 :mod:`~cogs.reports.orbit_table`, :mod:`~cogs.reports.order_histogram`,
 :mod:`~cogs.reports.frequency_maps`, :mod:`~cogs.reports.sp_dynamics`);
-:mod:`~cogs.reports.registry` (:data:`ANALYSES`, :func:`register`, …);
-:mod:`~cogs.reports.markdown` (report.md and the terminal summary).
+:mod:`~cogs.reports.analyses` (:data:`ANALYSES`, :func:`register`, …);
+:mod:`~cogs.reports.markdown` (report.md and the terminal summary);
+:mod:`~cogs.reports.analyze` (:func:`~cogs.reports.analyze.analyze`: networks and files read into
+an :class:`~cogs.reports.analyze.AnalysisReport`, what ``cogs analyze`` prints).
 """
 
 from cogs.reports.base import Analysis, Readings
-from cogs.reports.registry import (
+from cogs.reports.analyses import (
     ANALYSES,
     captions_of,
     figures_of,

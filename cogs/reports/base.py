@@ -16,6 +16,8 @@ registered in :data:`cogs.reports.ANALYSES`; ``cogs compare``, ``cogs sweep`` an
 >>> r = Readings.from_spectra("Z7", [Spectrum.from_weights("Z7", *W), None], [{"seed": 1}, {"seed": 2}])
 >>> [a is None for a in r.analyses], len(r.ok)  # the second network could not be read
 ([False, True], 1)
+>>> r
+Readings(group=Z7, networks=2, read=1, threshold=0.05)
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ __all__ = ["Analysis", "Readings"]
 
 
 @typing.final
-@attrs.define(eq=False)
+@attrs.define(eq=False, repr=False)
 class Readings:
     """Networks read once (module doc). ``spectra``/``analyses``/``metas`` run in parallel, one
     entry per network, None for a network that could not be read (diverged, non-finite).
@@ -92,6 +94,10 @@ class Readings:
         return Readings(self.group, pick(self.spectra), pick(self.analyses), pick(self.metas), self.threshold,
                         None if self.records is None else {k: [v[i] for i in idx] for k, v in self.records.items()},
                         self.epochs, pick(self.seeds) if self.seeds else (), dict(self.constructed), dict(self.config))
+
+    def __repr__(self) -> str:
+        return (f"Readings(group={self.group.spec}, networks={len(self.analyses)}, read={len(self.ok)}, "
+                f"threshold={self.threshold:g})")
 
     @property
     def ok(self) -> list:

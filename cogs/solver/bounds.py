@@ -30,32 +30,45 @@ would need opposite signs), so Z2 needs 2 = the order of z_F6.
 Paper orders: z_F6 6c + 2r; z_F4/6 2d (only when c > 0).
 
 CoGS construction: every strategy of :data:`cogs.solver.STRATEGIES` except ``memorize``
-(d² nodes) is built with :func:`cogs.solver.construct` and certified; the lowest order whose
-certificate passed wins (ties: the first strategy in registry order, ``auto`` last). ``auto``
-is included because it is a construction of its own (order 2d − r with the built-ins, below
-z_F4/6 when there are real characters). A strategy that refuses the group (ValueError) is
-listed with its reason. Above d = ``build_max_d`` (256) nothing is built: the order is that of
-:func:`cogs.solver.plan_layout` (or :func:`cogs.solver.reference_orders` for strategies it
-does not plan) and the entry says ``built: False``.
+(d² nodes) is planned once (:func:`cogs.solver.make_plan`), built and certified; the lowest
+order whose certificate passed wins (ties: the first strategy in registry order, ``auto``
+last). ``auto`` is included because it is a construction of its own (order 2d − r with the
+built-ins, below z_F4/6 when there are real characters). A strategy that refuses the group
+is listed with its reason. Above d = ``build_max_d`` (256) nothing is built: the order is the
+one the strategy's plan predicts and the entry says ``built: False``.
 
 Discovered: ``results`` is a discovery output (see :func:`read_results`); the lowest order
 with a converged run and its loss.
 
 >>> b = bounds("Z7")
->>> b["lower_bound"], b["paper"], b["gap"] == b["best_known"]["order"] - 9
-(9, {'f6': 18, 'f46': 14}, True)
+>>> b
+Bounds(group=Z7, lower_bound=9, best_known=12)
+>>> b.lower_bound, dict(b.paper), b.cogs_construction.strategy, b.gap
+(9, {'f6': 18, 'f46': 14}, 'chain', 3)
+>>> print(bounds_table([b]))
+group  d  c  r  q bound  paper f6  paper f46  CoGS best (strategy)  discovered (loss)  gap
+Z7     7  3  0        9        18         14            12 (chain)                  —    3
 """
 
 from __future__ import annotations
 
 import math
+import typing
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import attrs
+
+from cogs.solver.certificate import frozen_mapping
+from cogs.solver.order_formulas import paper_orders
+from cogs.solver.strategies import STRATEGIES, make_plan
+from cogs.solver.strategy import Refusal
 from groups import parse_group
 
-__all__ = ["BUILD_MAX_D", "CONVERGED_LOSS", "bounds", "cogs_construction", "lower_bound", "read_results", "results_groups"]
+__all__ = ["Attempt", "BUILD_MAX_D", "BestConstruction", "Bounds", "CONVERGED_LOSS", "Discovered", "bounds", "bounds_table",
+           "cogs_construction", "lower_bound", "read_results", "results_groups"]
 
 BUILD_MAX_D = 256
 #: a discovery row without a ``converged`` flag counts as converged below this loss
@@ -82,38 +95,130 @@ def _notes(G) -> list[str]:
     return notes
 
 
-def cogs_construction(group, *, build_max_d: int = BUILD_MAX_D, seed: int = 0) -> dict:
-    """Lowest order over the CoGS strategies (see the module docstring)."""
-    from cogs.solver import STRATEGIES, construct, plan_layout, reference_orders
+@typing.final
+@attrs.frozen
+class Attempt:
+    """One strategy in :class:`BestConstruction`: built (order, loss, passed), planned above
+    ``build_max_d`` (order only), or refused (``error``, one line)."""
 
+    order: int | None = None
+    loss: float | None = None
+    passed: bool | None = None
+    built: bool = False
+    error: str | None = None
+
+    def to_dict(self) -> dict:
+        if self.error is not None:
+            return {"error": self.error}
+        return {"order": self.order, "loss": self.loss, "passed": self.passed, "built": self.built}
+
+
+@typing.final
+@attrs.frozen
+class BestConstruction:
+    """The lowest order over the strategies tried (module doc): ``order`` and ``strategy``
+    (None when none passed), whether it was ``built``, its ``loss``, and every :class:`Attempt`."""
+
+    order: int | None
+    strategy: str | None
+    built: bool
+    loss: float | None
+    tried: Mapping = attrs.field(converter=frozen_mapping)
+
+    def to_dict(self) -> dict:
+        return {"order": self.order, "strategy": self.strategy, "built": self.built, "loss": self.loss,
+                "tried": {name: a.to_dict() for name, a in self.tried.items()}}
+
+
+@typing.final
+@attrs.frozen
+class Discovered:
+    """What a discovery output shows: the lowest converged ``order`` (None if none converged),
+    its ``loss`` and ``source``, and every order tried."""
+
+    order: int | None
+    loss: float | None
+    source: str | None
+    orders_tried: tuple[int, ...] = attrs.field(converter=tuple)
+
+    def to_dict(self) -> dict:
+        return {"order": self.order, "loss": self.loss, "source": self.source, "orders_tried": list(self.orders_tried)}
+
+
+@typing.final
+@attrs.frozen(repr=False)
+class Bounds:
+    """One group's row (module doc): d, c, r, the ``lower_bound`` 3c + r, the ``paper``
+    orders, the ``cogs_construction``, what was ``discovered`` (None without results), the
+    best known order and its source, the ``gap`` to the lower bound, and ``notes``.
+    ``to_dict()`` is the row ``cogs bounds --json`` prints."""
+
+    group: str
+    d: int
+    c: int
+    r: int
+    lower_bound: int
+    paper: Mapping = attrs.field(converter=frozen_mapping)
+    cogs_construction: BestConstruction
+    discovered: Discovered | None
+    best_order: int | None
+    best_source: str | None
+    notes: tuple[str, ...] = attrs.field(converter=tuple)
+
+    @property
+    def gap(self) -> int | None:
+        """Best known order − lower bound."""
+        return None if self.best_order is None else self.best_order - self.lower_bound
+
+    def to_dict(self) -> dict:
+        return {
+            "group": self.group,
+            "d": self.d,
+            "c": self.c,
+            "r": self.r,
+            "lower_bound": self.lower_bound,
+            "paper": dict(self.paper),
+            "cogs_construction": self.cogs_construction.to_dict(),
+            "discovered": None if self.discovered is None else self.discovered.to_dict(),
+            "best_known": None if self.best_order is None else {"order": self.best_order, "source": self.best_source},
+            "gap": self.gap,
+            "notes": list(self.notes),
+        }
+
+    def __repr__(self) -> str:
+        return f"Bounds(group={self.group}, lower_bound={self.lower_bound}, best_known={self.best_order})"
+
+
+def _first_line(e: Exception) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
+def cogs_construction(group, *, build_max_d: int = BUILD_MAX_D, seed: int = 0) -> BestConstruction:
+    """Lowest order over the CoGS strategies (see the module docstring)."""
     G = parse_group(group)
     names = [s for s in STRATEGIES if s not in ("memorize", "auto")] + (["auto"] if "auto" in STRATEGIES else [])
     build = G.order <= build_max_d
     tried, best = {}, None
     for s in names:
         try:
+            plan = make_plan(G, s)
+            if isinstance(plan, Refusal):
+                tried[s] = Attempt(error=plan.reason)
+                continue
             if build:
-                c = construct(G, s, seed=seed)
-                entry = {"order": c.order, "loss": c.certificate.loss, "passed": c.certificate.passed, "built": True}
+                net = plan.build(seed)
+                tried[s] = Attempt(order=net.order, loss=net.certificate.loss, passed=net.certificate.passed, built=True)
             else:
-                try:
-                    order = reference_orders(G)["chain"] if s == "chain" else plan_layout(G, s).order(G)
-                    if s == "auto" and "chain" in reference_orders(G):
-                        order = min(order, reference_orders(G)["chain"])  # auto picks the chain when lower
-                except (ValueError, KeyError) as e:
-                    if s not in reference_orders(G):
-                        raise ValueError(f"not built above d = {build_max_d}, and neither planned nor a reference order for {G.spec} ({e})") from None
-                    order = reference_orders(G)[s]
-                entry = {"order": int(order), "loss": None, "passed": None, "built": False}
+                tried[s] = Attempt(order=plan.order)
         except (ValueError, NotImplementedError, TypeError) as e:
-            tried[s] = {"error": str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}
+            tried[s] = Attempt(error=_first_line(e))
             continue
-        tried[s] = entry
-        if entry["passed"] is not False and (best is None or entry["order"] < tried[best]["order"]):
+        if tried[s].passed is not False and (best is None or tried[s].order < tried[best].order):
             best = s
     if best is None:
-        return {"order": None, "strategy": None, "built": build, "loss": None, "tried": tried}
-    return {"order": tried[best]["order"], "strategy": best, "built": build, "loss": tried[best]["loss"], "tried": tried}
+        return BestConstruction(None, None, build, None, tried)
+    return BestConstruction(tried[best].order, best, build, tried[best].loss, tried)
 
 
 def _rows_from_json(data, source: str):
@@ -215,49 +320,58 @@ def read_results(path, group=None) -> list[dict]:
     return rows
 
 
-def _discovered(rows: list[dict]) -> dict:
+def _discovered(rows: list[dict]) -> Discovered:
     conv = [r for r in rows if r["converged"]]
     tried = sorted({r["q"] for r in rows})
     if not conv:
-        return {"order": None, "loss": None, "source": None, "orders_tried": tried}
+        return Discovered(None, None, None, tried)
     q = min(r["q"] for r in conv)
     best = min((r for r in conv if r["q"] == q), key=lambda r: r["loss"])
-    return {"order": q, "loss": best["loss"], "source": best["source"], "orders_tried": tried}
+    return Discovered(q, best["loss"], best["source"], tried)
 
 
-def bounds(group, *, results=None, build_max_d: int = BUILD_MAX_D, seed: int = 0) -> dict:
-    """Per group: d, c, r, ``lower_bound`` (3c + r), ``paper`` orders, ``cogs_construction``,
-    ``discovered`` (None without ``results``), ``best_known`` and ``gap`` = best known order
-    − lower bound, and ``notes`` (see the module docstring)."""
+def bounds(group, *, results=None, build_max_d: int = BUILD_MAX_D, seed: int = 0) -> Bounds:
+    """How many hidden nodes ``group`` needs (module doc): a :class:`Bounds` with d, c, r, the
+    ``lower_bound`` 3c + r, the ``paper`` orders, the ``cogs_construction`` (built up to
+    d = ``build_max_d``, planned above), what the discovery output ``results`` shows
+    (:func:`read_results`; None without), the best known order, the ``gap`` and ``notes``."""
     G = parse_group(group)
-    d, c, r = G.order, len(G.complex_orbits()), len(G.real_orbits())
-    lb = 3 * c + r
-    paper = {"f6": 6 * c + 2 * r}
-    if c > 0:
-        paper["f46"] = 2 * d
+    s = G.summary()
+    lb = lower_bound(G)
     cons = cogs_construction(G, build_max_d=build_max_d, seed=seed)
     disc = _discovered(read_results(results, G)) if results is not None else None
-    if disc is not None and disc["order"] is not None and disc["order"] < lb:
+    if disc is not None and disc.order is not None and disc.order < lb:
         raise ValueError(
-            f"results claim a converged order {disc['order']} for {G.spec}, below the proved lower bound {lb} "
-            f"(loss {disc['loss']:.3g} from {disc['source']}): a corrupted file, or a loss that only tends to 0"
+            f"results claim a converged order {disc.order} for {G.spec}, below the proved lower bound {lb} "
+            f"(loss {disc.loss:.3g} from {disc.source}): a corrupted file, or a loss that only tends to 0"
         )
     cands = []
-    if cons["order"] is not None:
-        cands.append((cons["order"], f"cogs {cons['strategy']}"))
-    if disc is not None and disc["order"] is not None:
-        cands.append((disc["order"], "discovered"))
-    best = min(cands, key=lambda t: t[0]) if cands else None
-    return {
-        "group": G.spec,
-        "d": d,
-        "c": c,
-        "r": r,
-        "lower_bound": lb,
-        "paper": paper,
-        "cogs_construction": cons,
-        "discovered": disc,
-        "best_known": None if best is None else {"order": best[0], "source": best[1]},
-        "gap": None if best is None else best[0] - lb,
-        "notes": _notes(G),
-    }
+    if cons.order is not None:
+        cands.append((cons.order, f"cogs {cons.strategy}"))
+    if disc is not None and disc.order is not None:
+        cands.append((disc.order, "discovered"))
+    best = min(cands, key=lambda t: t[0]) if cands else (None, None)
+    return Bounds(G.spec, s["order"], s["complex_orbits"], s["real_characters"], lb, paper_orders(G), cons, disc, *best, _notes(G))
+
+
+TABLE_HEAD = ("group", "d", "c", "r", "q bound", "paper f6", "paper f46", "CoGS best (strategy)", "discovered (loss)", "gap")
+
+
+def _fmt(x) -> str:
+    return "—" if x is None else str(x)
+
+
+def _cells(b: Bounds) -> tuple[str, ...]:
+    cons, disc = b.cogs_construction, b.discovered
+    best = "—" if cons.order is None else f"{cons.order} ({cons.strategy}{'' if cons.built else ', planned'})"
+    found = "—" if disc is None else ("none converged" if disc.order is None else f"{disc.order} ({disc.loss:.1e})")
+    return (b.group, str(b.d), str(b.c), str(b.r), str(b.lower_bound), _fmt(b.paper.get("f6")), _fmt(b.paper.get("f46")), best, found, _fmt(b.gap))
+
+
+def bounds_table(rows: Sequence[Bounds]) -> str:
+    """The text ``cogs bounds`` prints: one line per group, then the notes particular to a group."""
+    table = [TABLE_HEAD] + [_cells(b) for b in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(TABLE_HEAD))]
+    lines = ["  ".join(v.rjust(w) if i else v.ljust(w) for i, (v, w) in enumerate(zip(r, widths))).rstrip() for r in table]
+    notes = [n for b in rows for n in b.notes[2:]]
+    return "\n".join(lines + [f"note: {n}" for n in dict.fromkeys(notes)])

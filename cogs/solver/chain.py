@@ -23,9 +23,16 @@ output reaches k, and the chain's nodes reach only odd-order orbits while the co
 blocks (zero-mean inputs) reach only their own orbits and the helper's partial ones; so each
 part's exactness carries over. Brute force checks the whole.
 
+The chain is planned once per group (:func:`chain_layout`: the cycles, the generator on each,
+the registry layout for the rest and the order, or a ValueError with the reason it cannot be
+built); :func:`chain_blocks` and :func:`chain_weights` build from that plan.
+
+>>> layout = chain_layout("Z9")
+>>> layout.order, [len(c) for c in layout.cycles], layout.tri3_cycles
+(15, [3, 1], (False, True))
 >>> from cogs.solver import construct
 >>> c = construct("Z3xZ3", "chain")
->>> c.order, c.certificate.passed, c.certificate.data["certificate_form"]
+>>> c.order, c.certificate.passed, c.certificate.certificate_form
 (12, True, 'kappa (general form, DC inputs) + brute force')
 
 See ``docs/beyond.md`` for the derivation.
@@ -33,17 +40,21 @@ See ``docs/beyond.md`` for the derivation.
 
 from __future__ import annotations
 
+import typing
+
+import attrs
 import numpy as np
 
 from cogs.generators.builtin_linked import DEFAULT_PHI, valid_phi
 from cogs.generators.registry import Registry
 from cogs.generators.scope import current_registry
+from cogs.solver.certificate import OrbitCertificate
 from cogs.solver.layout import Layout, compose_orbits, plan_layout
 from cogs.solver.linked_assembly import assemble_linked
 from cogs.solver.search import CoverageError
 from groups import doubling_cycles, parse_group
 
-__all__ = ["chain_blocks", "chain_order", "chain_refusal", "chain_weights"]
+__all__ = ["CHAIN_MAX_D", "ChainLayout", "chain_blocks", "chain_layout", "chain_order", "chain_weights"]
 
 #: above this order the chain is refused (weights d × 2(d − 1) floats, certificate O(q²d))
 CHAIN_MAX_D = 4096
@@ -108,92 +119,101 @@ def _rest_layout(G, registry) -> tuple[Layout | None, int]:
     return best
 
 
-def chain_refusal(group, registry: Registry | None = None, *, tri3: bool = True) -> str | None:
-    """Why ``chain`` cannot build a solution for ``group`` (one line), or None if it can."""
-    G = parse_group(group)
-    registry = current_registry() if registry is None else registry
-    if G.order > CHAIN_MAX_D:
-        q = 2 * (G.order - 1)
-        return f"chain builds about {q} nodes for {G.spec} (weights ≈ {3 * q * G.order * 8 / 1e9:.1f} GB); refusing |G| = {G.order} > {CHAIN_MAX_D} (CHAIN_MAX_D)"
-    cycles = doubling_cycles(G)
-    if any(not _uses_tri3(G, c, registry, tri3) for c in cycles) and pick(registry, "link") is None:
-        return "the registry has no linked generator that links and exports Γ-pairs on complex orbits (like chain_link), which chain needs"
-    even_cx, real = _even_parts(G)
-    if not cycles:
-        if even_cx or not real:
-            return (
-                f"{G.spec} has no character of odd order besides 0, so chain has no doubling cycle to build on "
-                "and nothing to add to the registry's compositions — use f46 or auto"
-            )
-        if not _sign_mode(G, registry):
-            return f"{G.spec} has only real characters, and the registry lacks a linked generator for them (sign_node) or the shared unit node (unit)"
-    try:
-        _rest_layout(G, registry)
-    except ValueError as e:
-        return str(e)
-    return None
-
-
 def _uses_tri3(G, cycle, registry, tri3: bool) -> bool:
     gen = pick(registry, "order3")
     return tri3 and gen is not None and len(cycle) == 1 and cycle.closing_sign < 0 and gen.signatures["complex"].applies(G, cycle.ks[0])
 
 
-def chain_order(group, *, registry: Registry | None = None, tri3: bool = True) -> int:
-    """The order ``chain`` builds (ValueError with :func:`chain_refusal`'s reason if it can't)."""
+@typing.final
+@attrs.frozen(repr=False)
+class ChainLayout:
+    """What ``chain`` builds on a group (:func:`chain_layout`): the doubling ``cycles``, which
+    of them take the three-node block (``tri3_cycles``), the angle ``phi``, whether the real
+    characters get sign nodes and a unit node (``sign_mode``, Z_2^n), the registry ``rest``
+    layout for the other even-order orbits, and the ``order`` all this builds."""
+
+    group: typing.Any
+    registry: Registry
+    phi: float
+    tri3: bool
+    cycles: tuple
+    tri3_cycles: tuple[bool, ...]
+    sign_mode: bool
+    rest: Layout | None
+    order: int
+
+    def __repr__(self) -> str:
+        return f"ChainLayout(group={self.group.spec}, cycles={len(self.cycles)}, order={self.order})"
+
+
+def chain_layout(group, registry: Registry | None = None, *, phi: float = DEFAULT_PHI, tri3: bool = True) -> ChainLayout:
+    """Plan the chain on ``group`` (module doc): ValueError with the one-line reason when it
+    cannot be built (too large, no odd-order character to build on, a registry without the
+    linked generators it needs) or when ``phi`` is not a valid angle."""
     G = parse_group(group)
     registry = current_registry() if registry is None else registry
-    why = chain_refusal(G, registry, tri3=tri3)
-    if why:
-        raise ValueError(why)
-    total = _rest_layout(G, registry)[1]
-    for cyc in doubling_cycles(G):
-        if _uses_tri3(G, cyc, registry, tri3):
-            total += pick(registry, "order3").order
-        else:
-            total += len(cyc) * pick(registry, "link").order
-    return total
-
-
-def _row(G, gen, params, b, cycle, coords) -> dict:
-    if b.k == 0:
-        return {"k": 0, "neg": 0, "kind": "dc", "coords": [0] * len(G.moduli), "role": gen.name, "name": gen.name,
-                "generators": [gen.name], "leaves": [{"generator": gen.name, "params": {}}], "order": int(b.order), "dc_inputs": True}
-    o = G.orbit_of(b.k)
-    row = {
-        "k": o.k,
-        "neg": o.neg,
-        "kind": o.kind,
-        "coords": [int(x) for x in coords[b.k]],
-        "character": int(b.k),
-        "role": "chain" if b.link is not None and b.link.kind == "gamma" else gen.name,
-        "name": gen.name,
-        "generators": [gen.name],
-        "leaves": [{"generator": gen.name, "params": {**params, **{p: v for p, v in b.params.items() if p in ("S",)}}}],
-        "order": int(b.order),
-        "cycle": cycle,
-        "dc_inputs": bool(b.has_dc),
-    }
-    if b.link is not None and b.link.kind == "gamma":
-        row.update(type=b.params["type"], links_to=int(G.orbit_of(b.link.k).k), link_character=int(b.link.k), S=b.params["S"], s=[b.params["s1"], b.params["s2"]])
-    elif b.link is not None:
-        row.update(links_to=0, type="unit")
-    return row
-
-
-def chain_blocks(group, *, registry: Registry | None = None, phi: float = DEFAULT_PHI, tri3: bool = True):
-    """The linked blocks of the chain construction (odd-order orbits; on Z_2^n × odd also the
-    sign nodes and the unit node) and one certificate row per block."""
-    G = parse_group(group)
-    registry = current_registry() if registry is None else registry
-    why = chain_refusal(G, registry, tri3=tri3)
-    if why:
-        raise ValueError(why)
     phi = valid_phi(phi)
-    coords = G.elements()
+    if G.order > CHAIN_MAX_D:
+        q = 2 * (G.order - 1)
+        raise ValueError(f"chain builds about {q} nodes for {G.spec} (weights ≈ {3 * q * G.order * 8 / 1e9:.1f} GB); refusing |G| = {G.order} > {CHAIN_MAX_D} (CHAIN_MAX_D)")
+    cycles = tuple(doubling_cycles(G))
+    uses = tuple(_uses_tri3(G, c, registry, tri3) for c in cycles)
+    link = pick(registry, "link")
+    if not all(uses) and link is None:
+        raise ValueError("the registry has no linked generator that links and exports Γ-pairs on complex orbits (like chain_link), which chain needs")
+    even_cx, real = _even_parts(G)
+    sign_mode = _sign_mode(G, registry)
+    if not cycles:
+        if even_cx or not real:
+            raise ValueError(
+                f"{G.spec} has no character of odd order besides 0, so chain has no doubling cycle to build on "
+                "and nothing to add to the registry's compositions — use f46 or auto"
+            )
+        if not sign_mode:
+            raise ValueError(f"{G.spec} has only real characters, and the registry lacks a linked generator for them (sign_node) or the shared unit node (unit)")
+    rest, order = _rest_layout(G, registry)
+    for cyc, tri in zip(cycles, uses):
+        order += pick(registry, "order3").order if tri else len(cyc) * link.order
+    return ChainLayout(G, registry, phi, tri3, cycles, uses, sign_mode, rest, order)
+
+
+def chain_order(group, *, registry: Registry | None = None, tri3: bool = True) -> int:
+    """The order ``chain`` builds (ValueError with the reason if it can't)."""
+    return chain_layout(group, registry, tri3=tri3).order
+
+
+def _row(G, gen, params, b, cycle) -> OrbitCertificate:
+    if b.k == 0:
+        return OrbitCertificate({"k": 0, "neg": 0, "kind": "dc", "coords": [0] * len(G.moduli), "role": gen.name, "name": gen.name,
+                                 "generators": [gen.name], "leaves": [{"generator": gen.name, "params": {}}], "order": int(b.order), "dc_inputs": True})
+    gamma_link = b.link is not None and b.link.kind == "gamma"
+    link = {}
+    if gamma_link:
+        link = dict(type=b.params["type"], links_to=int(G.orbit_of(b.link.k).k), link_character=int(b.link.k), S=b.params["S"], s=[b.params["s1"], b.params["s2"]])
+    elif b.link is not None:
+        link = dict(links_to=0, type="unit")
+    return OrbitCertificate.of(
+        G,
+        G.orbit_of(b.k),
+        character=b.k,
+        role="chain" if gamma_link else gen.name,
+        name=gen.name,
+        generators=[gen.name],
+        leaves=[{"generator": gen.name, "params": {**params, **{p: v for p, v in b.params.items() if p in ("S",)}}}],
+        order=int(b.order),
+        cycle=cycle,
+        dc_inputs=bool(b.has_dc),
+        **link,
+    )
+
+
+def chain_blocks(layout: ChainLayout):
+    """The linked blocks of the chain construction (odd-order orbits; on Z_2^n also the sign
+    nodes and the unit node) and one certificate row per block, sorted by orbit."""
+    G, registry, phi = layout.group, layout.registry, layout.phi
     blocks, rows = [], []
-    for ci, cyc in enumerate(doubling_cycles(G)):
-        if _uses_tri3(G, cyc, registry, tri3):
+    for ci, (cyc, tri) in enumerate(zip(layout.cycles, layout.tri3_cycles)):
+        if tri:
             gen = pick(registry, "order3")
             gens = [(gen, _phi_params(gen, phi))]
             built = [gen.build_linked(G, cyc.ks[0], gens[0][1])]
@@ -207,31 +227,29 @@ def chain_blocks(group, *, registry: Registry | None = None, phi: float = DEFAUL
             gens = [(gen, params)] * len(built)
         for (gen, params), b in zip(gens, built):
             blocks.append(b)
-            rows.append(_row(G, gen, params, b, ci, coords))
-    if _sign_mode(G, registry):
+            rows.append(_row(G, gen, params, b, ci))
+    if layout.sign_mode:
         sign, unit = pick(registry, "real"), pick(registry, "unit")
         for o in _even_parts(G)[1]:
             blocks.append(sign.build_linked(G, o.k))
-            rows.append(_row(G, sign, {}, blocks[-1], None, coords))
+            rows.append(_row(G, sign, {}, blocks[-1], None))
         blocks.append(unit.build_linked(G, 0))
-        rows.append(_row(G, unit, {}, blocks[-1], None, coords))
-    order = np.argsort([r["k"] for r in rows], kind="stable")
+        rows.append(_row(G, unit, {}, blocks[-1], None))
+    order = np.argsort([r.k for r in rows], kind="stable")
     return [blocks[i] for i in order], [rows[i] for i in order]
 
 
-def chain_weights(group, *, registry: Registry | None = None, phi: float = DEFAULT_PHI, tri3: bool = True, seed: int = 0):
+def chain_weights(layout: ChainLayout, *, seed: int = 0):
     """(W_a, W_b, W_c, rows) of the chain construction (float64, exact up to rounding); on an
     even group the orbits the chain does not cover get the registry's compositions (random
     parameter values from ``seed``), placed after the chain's nodes."""
-    G = parse_group(group)
-    registry = current_registry() if registry is None else registry
-    blocks, rows = chain_blocks(G, registry=registry, phi=phi, tri3=tri3)
+    G = layout.group
+    blocks, rows = chain_blocks(layout)
     W_a, W_b, W_c, _ = assemble_linked(G, blocks)
-    layout, _ = _rest_layout(G, registry)
-    if layout is not None:
+    if layout.rest is not None:
         even_cx, real = _even_parts(G)
-        helper_k = even_cx[0].k if (layout.cancel and even_cx) else None
-        A, B, C, more = compose_orbits(G, layout, even_cx + real, helper_k, registry, np.random.default_rng(seed))
+        helper_k = even_cx[0].k if (layout.rest.cancel and even_cx) else None
+        A, B, C, more = compose_orbits(G, layout.rest, even_cx + real, helper_k, layout.registry, np.random.default_rng(seed))
         W_a, W_b, W_c = np.vstack([W_a, A]), np.vstack([W_b, B]), np.hstack([W_c, C])
-        rows = sorted(rows + more, key=lambda r: r["k"])
+        rows = sorted(rows + more, key=lambda r: r.k)
     return W_a, W_b, W_c, rows

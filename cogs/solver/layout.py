@@ -17,6 +17,7 @@ import numpy as np
 from cogs.generators.registry import Registry
 from cogs.generators.scope import current_registry
 from cogs.solver.assemble import block_rn_residuals, cancel_rn_weights, normalize_blocks, weights_from_blocks
+from cogs.solver.certificate import OrbitCertificate
 from cogs.solver.search import CoverageError, OrbitPlan, requirement, search, sp_vector
 from groups import Orbit, parse_group
 
@@ -139,16 +140,13 @@ def plan_layout(group, strategy: str = "auto", *, registry: Registry | None = No
     return cancel_layout
 
 
-
-
 def compose_orbits(G, layout: Layout, orbits, helper_k: int | None, registry: Registry, rng: np.random.Generator):
     """Instantiate ``layout`` on ``orbits`` (fresh parameter values from ``rng``), normalise the
     blocks, place them in weight space and — when the layout cancels — give the helper's nodes
     the output components γ_k = −ρ_k/N on every 'partial' orbit among ``orbits``.
-    Returns (W_a, W_b, W_c, rows), one certificate row per orbit."""
+    Returns (W_a, W_b, W_c, rows), one :class:`~cogs.solver.certificate.OrbitCertificate` per orbit."""
     orbits = list(orbits)
-    raw, kinds, rows = [], [], []
-    coords = G.elements()
+    raw, built = [], []
     for o in orbits:
         role, plan = layout.assignment(G, o, helper_k)
         try:
@@ -156,36 +154,26 @@ def compose_orbits(G, layout: Layout, orbits, helper_k: int | None, registry: Re
         except CoverageError as e:
             raise _orbit_error(G, o, e) from None
         raw.append(block.v)
-        kinds.append(o.kind)
-        rows.append(
-            {
-                "k": o.k,
-                "neg": o.neg,
-                "kind": o.kind,
-                "coords": [int(x) for x in coords[o.k]],
-                "role": role,
-                "name": plan.name,
-                "generators": list(plan.factors),
-                "leaves": rec,
-                "order": int(block.order),
-            }
-        )
+        built.append((role, plan, rec, int(block.order)))
+    kinds = [o.kind for o in orbits]
     blocks = normalize_blocks(raw, kinds)
-    for row, v, kind in zip(rows, blocks, kinds):
-        row["block_sps"] = sp_vector(v, kind)
     ks = np.array([o.k for o in orbits], dtype=np.int64)
     negs = np.array([o.neg for o in orbits], dtype=np.int64)
     W_a, W_b, W_c, col_orbit = weights_from_blocks(G, ks, negs, blocks)
-    gamma_of = {}
+    cancel = {}
     if layout.cancel and helper_k is not None:
         rho = block_rn_residuals(blocks, ks == negs)
         i0 = int(np.flatnonzero(ks == helper_k)[0])
-        targets = np.array([i for i, r in enumerate(rows) if r["role"] == "partial"], dtype=np.int64)
+        targets = np.array([i for i, (role, *_) in enumerate(built) if role == "partial"], dtype=np.int64)
         hcols = np.flatnonzero(col_orbit == i0)
+        gamma_of = {}
         if len(targets):
             gamma = cancel_rn_weights(G, W_c, hcols, blocks[i0], ks[targets], negs[targets], rho[targets])
             gamma_of = {int(i): g for i, g in zip(targets, gamma)}
-        for i, row in enumerate(rows):
-            row["rn_residual"] = complex(rho[i])
-            row["gamma"] = complex(gamma_of[i]) if i in gamma_of else None
+        cancel = {i: {"rn_residual": complex(rho[i]), "gamma": complex(gamma_of[i]) if i in gamma_of else None} for i in range(len(orbits))}
+    rows = [
+        OrbitCertificate.of(G, o, role=role, name=plan.name, generators=list(plan.factors), leaves=rec, order=order,
+                            block_sps=sp_vector(v, o.kind), **cancel.get(i, {}))
+        for i, (o, (role, plan, rec, order), v) in enumerate(zip(orbits, built, blocks))
+    ]
     return W_a, W_b, W_c, rows

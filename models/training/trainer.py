@@ -14,10 +14,12 @@ unaffected.
 from __future__ import annotations
 
 import time
+import typing
 import warnings
 
 from pathlib import Path
 
+import attrs
 import numpy as np
 import torch
 
@@ -41,6 +43,16 @@ from models.training.seeding import initial_weights, split
 _RESUME_KEYS = ("group", "q", "lrs", "wds", "seeds", "train_frac", "seeding", "dtype", "betas", "eps", "record_sp", "optimizer")
 
 
+def train_masks(config: TrainConfig) -> np.ndarray:
+    """The (R, d²) bool train masks of ``config``'s runs (each from its seed's split)."""
+    d, R = parse_group(config.group).order, config.n_runs
+    masks = np.zeros((R, d * d), dtype=bool)
+    splits = {s: split(d, s, config.train_frac, config.seeding) for s in config.seeds}
+    for run in config.runs:
+        masks[run.index, splits[run.seed][0]] = True
+    return masks
+
+
 def initial_state(config: TrainConfig, init=None):
     """(W_a, W_b, W_c) CPU tensors of shape (R, ...) and the (R, d²) bool train masks.
 
@@ -48,14 +60,11 @@ def initial_state(config: TrainConfig, init=None):
     or a tuple (W_a, W_b, W_c) of one network (q×d, q×d, d×q: every run starts there) or of R
     networks ((R,q,d), (R,q,d), (R,d,q))."""
     G = parse_group(config.group)
-    d, q, R = G.order, config.q, config.n_runs
+    q, R = config.q, config.n_runs
     runs = config.runs
-    masks = np.zeros((R, d * d), dtype=bool)
-    splits = {s: split(d, s, config.train_frac, config.seeding) for s in config.seeds}
-    for run in runs:
-        masks[run.index, splits[run.seed][0]] = True
+    masks = train_masks(config)
     if init is None:
-        by_seed = {s: initial_weights(d, q, s, config.seeding) for s in config.seeds}
+        by_seed = {s: initial_weights(G.order, q, s, config.seeding) for s in config.seeds}
         ws = [torch.stack([by_seed[run.seed][i].to(torch.float64) for run in runs]) for i in range(3)]
     else:
         ws = _init_tensors(init, G, q, R)
@@ -108,10 +117,66 @@ def _objective_grads(objective, W_a, W_b, W_c):
     return val.detach(), tuple(g.detach() for g in grads)
 
 
-def _objective_tag(objective) -> str:
+def objective_name(objective) -> str:
+    """The name a job records for its objective: 'mse' for None (the built-in loss), a string
+    as it is, else the callable's ``name`` or ``__name__`` ('custom' without either)."""
     if objective is None:
         return "mse"
+    if isinstance(objective, str):
+        return objective
     return str(getattr(objective, "name", None) or getattr(objective, "__name__", None) or "custom")
+
+
+@typing.final
+@attrs.frozen
+class ResumePoint:
+    """Where a resumed job continues: the checkpoint ``path``, its ``epoch`` and its ``state``
+    (what :func:`models.training.checkpoint.load_checkpoint` read); ``skipped`` lists the newer
+    checkpoints that could not be read."""
+
+    path: Path
+    epoch: int
+    state: dict = attrs.field(repr=False, eq=False)
+    skipped: tuple[str, ...] = ()
+
+
+def resume_point(config: TrainConfig, checkpoint_dir, *, objective=None) -> ResumePoint | None:
+    """Where ``train(config, objective=objective, checkpoint_dir=checkpoint_dir, resume=True)``
+    would continue: the newest readable checkpoint in ``checkpoint_dir``, or None when there is
+    none (a fresh start). Raises :class:`~models.training.checkpoint.CheckpointError` exactly
+    where ``train`` refuses to resume: no checkpoint there loads, or the newest that does
+    belongs to a different job (another group, width, seeds, learning rates, weight decays,
+    split, dtype, optimizer, SP recording or objective), holds another train/test split, or is
+    past ``config.epochs``. ``objective``: what ``train`` is given (None for the MSE) or its
+    name (:func:`objective_name`). Reads, never writes.
+
+    >>> import tempfile
+    >>> from models.training import CheckpointError, TrainConfig, train
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = train(TrainConfig(group="Z5", q=4, epochs=3, device="cpu"), checkpoint_dir=folder)
+    ...     print(resume_point(TrainConfig(group="Z5", q=4, epochs=8, device="cpu"), folder).epoch)
+    ...     try:
+    ...         resume_point(TrainConfig(group="Z5", q=4, epochs=8, seeds=(2,), device="cpu"), folder)
+    ...     except CheckpointError as e:
+    ...         print(str(e).split(": ", 1)[1])
+    3
+    checkpoint belongs to a different job (differs in seeds)
+    """
+    latest, state, skipped = ckpt.load_latest_valid(checkpoint_dir)
+    if latest is None:
+        return None
+    key = _resume_key(config, objective_name(objective))
+    old_key = state.get("key")
+    if isinstance(old_key, dict) and "optimizer" not in old_key:
+        old_key = dict(old_key, optimizer="adam")  # written before the optimizer option
+    if old_key != key:
+        raise ckpt.CheckpointError(f"{latest}: checkpoint belongs to a different job ({_diff(old_key, key)})")
+    if not torch.equal(state["masks"], torch.as_tensor(train_masks(config))):
+        raise ckpt.CheckpointError(f"{latest}: checkpoint train/test split differs from this job's")
+    epoch = int(state["epoch"])
+    if epoch > config.epochs:
+        raise ckpt.CheckpointError(f"{latest}: checkpoint is at epoch {epoch}, beyond --epochs {config.epochs}")
+    return ResumePoint(latest, epoch, state, tuple(skipped))
 
 
 def train(
@@ -169,7 +234,7 @@ def train(
         if sp_recorder is None:
             raise ValueError("config.record_sp needs the SP recorder: train(config, sp_recorder=cogs.sp.dynamics.sp_recorder)")
         recorders.append(sp_recorder(G))
-    tag = _objective_tag(objective)
+    tag = objective_name(objective)
 
     (W_a, W_b, W_c), masks = initial_state(config, init)
     W_a, W_b, W_c = (w.to(device=device, dtype=dtype).contiguous() for w in (W_a, W_b, W_c))
@@ -186,25 +251,16 @@ def train(
     diverged = torch.full((R,), -1, dtype=torch.long, device=device)
     history: list[dict] = []
     start = 0
-    key = _resume_key(config, G, tag)
+    key = _resume_key(config, tag)
 
     if checkpoint_dir is not None:
         checkpoint_dir = Path(checkpoint_dir)
         ckpt.remove_temporaries(checkpoint_dir)  # left by a process killed mid-write
-        latest, state, skipped = ckpt.load_latest_valid(checkpoint_dir) if resume else (None, None, [])
-        for problem in skipped:  # a damaged newest checkpoint costs epochs, not the job
-            warnings.warn(f"skipping unreadable checkpoint: {problem}", RuntimeWarning, stacklevel=2)
-        if latest is not None:
-            old_key = state.get("key")
-            if isinstance(old_key, dict) and "optimizer" not in old_key:
-                old_key = dict(old_key, optimizer="adam")  # written before the optimizer option
-            if old_key != key:
-                raise ckpt.CheckpointError(f"{latest}: checkpoint belongs to a different job ({_diff(old_key, key)})")
-            if not torch.equal(state["masks"], torch.as_tensor(masks)):
-                raise ckpt.CheckpointError(f"{latest}: checkpoint train/test split differs from this job's")
-            start = int(state["epoch"])
-            if start > E:
-                raise ckpt.CheckpointError(f"{latest}: checkpoint is at epoch {start}, beyond --epochs {E}")
+        point = resume_point(config, checkpoint_dir, objective=tag) if resume else None
+        if point is not None:
+            for problem in point.skipped:  # a damaged newest checkpoint costs epochs, not the job
+                warnings.warn(f"skipping unreadable checkpoint: {problem}", RuntimeWarning, stacklevel=2)
+            state, start = point.state, point.epoch
             for dst, name in ((W_a, "W_a"), (W_b, "W_b"), (W_c, "W_c")):
                 dst.copy_(state[name].to(device=device, dtype=dtype))
             opt.load_state_dict(state["optimizer"] if "optimizer" in state else state["adam"])
@@ -212,8 +268,8 @@ def train(
             diverged.copy_(state["diverged_epoch"].to(device))
             history = [h for h in state["history"] if int(h["epoch"]) < start]
             if log is not None:
-                log(f"resuming from epoch {start} of {E} ({latest})")
-        elif not resume or latest is None:
+                log(f"resuming from epoch {start} of {E} ({point.path})")
+        else:
             if resume and log is not None:
                 log(f"no checkpoint in {checkpoint_dir}: starting from epoch 0 of {E}")
             ckpt.clear_checkpoints(checkpoint_dir)
@@ -332,10 +388,10 @@ def _result(config, history, diverged, weights, grid, device, tag) -> TrainResul
     )
 
 
-def _resume_key(config: TrainConfig, G, tag: str) -> dict:
+def _resume_key(config: TrainConfig, tag: str) -> dict:
     d = config.to_dict()
     key = {k: d[k] for k in _RESUME_KEYS}
-    key["group"] = G.spec
+    key["group"] = parse_group(config.group).spec
     key["objective"] = tag
     return key
 

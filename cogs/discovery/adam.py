@@ -1,7 +1,7 @@
 """Batched Adam on the exact all-pairs loss: the first phase of discovery.
 
 Each row of θ (R, 3qd) is one restart; the gradient ∇ℓ = 2Jᵀρ is formed in closed form
-(:func:`cogs.discover.lm.loss_and_grad`, O(qd³) a restart, no autograd), and Adam is applied
+(:func:`cogs.discovery.lm.loss_and_grad`, O(qd³) a restart, no autograd), and Adam is applied
 elementwise, so the rows are independent and a batch of R restarts computes exactly what R
 separate runs would:
 
@@ -18,7 +18,7 @@ import typing
 import attrs
 import torch
 
-from cogs.discover.lm import loss_and_grad
+from cogs.discovery.lm import loss_and_grad
 
 __all__ = ["AdamState", "adam_epochs"]
 

@@ -3,9 +3,9 @@
 All R restarts live in one float64 tensor θ (R, 3qd). Each round
 
 1. advances every restart not yet polished (the *pool*) by ``adam_epochs`` Adam steps on
-   the exact loss (:mod:`cogs.discover.adam`);
+   the exact loss (:mod:`cogs.discovery.adam`);
 2. takes the ``lm_top`` pool restarts of lowest loss and polishes them with up to
-   ``lm_iters`` batched Levenberg–Marquardt steps (:mod:`cogs.discover.lm`), in chunks of
+   ``lm_iters`` batched Levenberg–Marquardt steps (:mod:`cogs.discovery.lm`), in chunks of
    restarts that fit the memory budget; a restart stops at ℓ ≤ tol;
 3. removes the polished restarts from the pool.
 
@@ -33,9 +33,9 @@ import attrs
 import numpy as np
 import torch
 
-from cogs.discover.adam import AdamState, adam_epochs
-from cogs.discover.init import construction_weights, initial_thetas, strategies
-from cogs.discover.lm import LMState, lm_step
+from cogs.discovery.adam import AdamState, adam_epochs
+from cogs.discovery.init import construction_weights, initial_thetas, strategies
+from cogs.discovery.lm import LMState, lm_step
 from groups import parse_group
 from models.devices import torch_threads
 from models.residuals import unpack
@@ -168,7 +168,7 @@ def discover(
     >>> r.converged, r.loss <= 1e-24, r.W_a.shape
     (True, True, (3, 3))
     """
-    from cogs.discover.result import DiscoveryResult
+    from cogs.discovery.result import DiscoveryResult
 
     config = config or EngineConfig()
     if not isinstance(config, EngineConfig):

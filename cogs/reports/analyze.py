@@ -1,0 +1,153 @@
+"""Read networks the way the paper does, the library behind ``cogs analyze``: orders per orbit,
+factorisation of the order-4 and order-6 orbits, the family of each factorable orbit, Table 2
+(mean ± standard error over the networks) and every other registered analysis
+(:data:`cogs.reports.ANALYSES`; docs/reading.md defines every quantity).
+
+:func:`analyze` takes networks in any mix of three forms — :class:`models.network.Network`
+values, trained runs (anything with a ``.network``) and weights files (.npz or torch files,
+:func:`models.network.load`) — and returns an :class:`AnalysisReport`: ``to_dict()`` is the
+document ``cogs analyze --json`` prints, ``text()`` what it prints without ``--json``.
+
+>>> from cogs.solver import construct
+>>> report = analyze([construct("Z7", "f46"), construct("Z7", "f6")])
+>>> report
+AnalysisReport(group=Z7, networks=2, orbits=6, named=6, threshold=0.05)
+>>> doc = report.to_dict()
+>>> [n["file"] for n in doc["networks"]], doc["table2"]["n_order_4"]["mean"]
+(['network 1', 'network 2'], 1.0)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import types
+import typing
+
+import attrs
+
+from cogs.reports import table2
+from cogs.reports.base import Readings
+from cogs.reports.family_shares import HEADER, LEGEND, share_rows
+from cogs.reports.analyses import report_of
+from cogs.reports.tables import plain_table
+from groups import parse_group
+from models.jsonable import jsonable
+from models.network import Network, load
+from models.spectrum import DEFAULT_THRESHOLD
+
+__all__ = ["AnalysisReport", "analyze"]
+
+#: the legend line of the per-orbit tables of :meth:`AnalysisReport.text`
+ORBIT_LEGEND = ("- order: active nodes whose dominant input frequency is the orbit (|A_kj| ≥ the threshold); "
+                "error: the pairing search's Frobenius deviation, factorable when ≤ 0.1·√(3·order); "
+                "—: not of order 4/6 or not named.")
+ORBIT_HEADER = ["k", "order", "order (scale-free)", "factorable", "error", "family", "registry"]
+
+
+@typing.final
+@attrs.frozen(eq=False, repr=False)
+class AnalysisReport:
+    """The reading of several networks (module doc): ``networks`` (Networks), their ``labels``
+    (the file each was read from; "network i" for one that has none), their per-orbit
+    ``analyses`` (:class:`cogs.reading.NetworkAnalysis`), the activity ``threshold``, and
+    ``pooled``: the keys every registered analysis reported when :func:`analyze` ran.
+
+    >>> from cogs.solver import construct
+    >>> report = analyze([construct("Z5", "f46")], threshold=0.05)
+    >>> print(report.text().splitlines()[0])
+    network 1: Z5, q = 10, match_rate 100.0 %
+    >>> [o["family"] for o in report.to_dict()["networks"][0]["orbits"]]
+    ['z_nu*z_syn', 'z_nu_i*z_xi']
+    """
+
+    networks: tuple
+    labels: tuple
+    analyses: tuple
+    threshold: float
+    pooled: typing.Mapping = attrs.field(converter=types.MappingProxyType)
+
+    def to_dict(self) -> dict:
+        """Exactly the document ``cogs analyze --json`` prints (plain JSON): ``threshold``,
+        ``networks`` (per network its file, group, q, orbit rows, Table 2 row and match rate),
+        ``table2`` and the other registered analyses' keys (empty ones left out)."""
+        networks = [{"file": label, "group": a.group, "q": a.q, "orbits": [o.to_dict("analyze") for o in a.orbits],
+                     "table2": table2.network_row(a), "match_rate": a.stats()["match_rate"]}
+                    for label, a in zip(self.labels, self.analyses)]
+        pooled = {k: v for k, v in self.pooled.items() if v != {} or k == "table2"}
+        return jsonable({"threshold": self.threshold, "networks": networks, **pooled})
+
+    def text(self) -> str:
+        """What ``cogs analyze`` prints: one orbit table per network, Table 2 over them (with the
+        paper's row for a cyclic group it has one for), the family shares in three readings,
+        and the legends defining every column."""
+        doc = self.to_dict()
+        lines = []
+        for net in doc["networks"]:
+            lines.append(f"{net['file']}: {net['group']}, q = {net['q']}, match_rate {100 * net['match_rate']:.1f} %")
+            rows = [[o["k"], o["order"], o["order_scale_free"],
+                     "—" if o["factorable"] is None else ("yes" if o["factorable"] else "no"),
+                     "—" if o["error"] is None else f"{o['error']:.3f}",
+                     o["family"] or "—", o["registry_family"] or "—"] for o in net["orbits"]]
+            lines += [plain_table(ORBIT_HEADER, rows), ""]
+        n = len(doc["networks"])
+        lines.append(f"Table 2 over {n} network(s)")
+        lines.append(plain_table(table2.text_header(), table2.text_rows(doc["table2"], f"{n} network(s)", self._cyclic_d())))
+        lines += table2.text_legend() + [ORBIT_LEGEND]
+        if doc.get("family_shares") is not None:
+            lines += ["", f"Family shares over {n} network(s), three readings", plain_table(HEADER, share_rows(doc)), *LEGEND]
+        return "\n".join(lines)
+
+    def _cyclic_d(self) -> int | None:
+        """d when every network is on the same cyclic group (the paper's Table 2 has rows for some)."""
+        groups = {net.group for net in self.networks}
+        if len(groups) != 1:
+            return None
+        g = groups.pop().summary()
+        return g["order"] if len(g["moduli"]) == 1 else None
+
+    def __repr__(self) -> str:
+        groups = ",".join(sorted({a.group for a in self.analyses}))
+        return (f"AnalysisReport(group={groups}, networks={len(self.analyses)}, "
+                f"orbits={sum(len(a.orbits) for a in self.analyses)}, "
+                f"named={sum(1 for a in self.analyses for o in a.orbits if o.matched)}, threshold={self.threshold:g})")
+
+
+def _labelled(item, index: int, group, keys):
+    """(label, reader) of one input — a Network, a trained run (``.network``) or a file —
+    the reader giving its Network (a file is only read when it is called)."""
+    if isinstance(item, (str, os.PathLike)):
+        return str(item), lambda: load(item, group=group, keys=keys)
+    net = item if isinstance(item, Network) else getattr(item, "network", None)
+    if not isinstance(net, Network):
+        raise TypeError(f"analyze reads Networks, trained runs (with .network) or weights files; item {index} is "
+                        f"of type {type(item).__name__}")
+    label = net.path or f"network {index}"
+    if group is not None and net.group != group:
+        raise ValueError(f"{label}: network is for group {net.group.spec}, not {group.spec}")
+    if keys is not None:
+        raise ValueError(f"{label}: keys name the tensors of a torch file; this is a network, not a file")
+    return label, lambda: net
+
+
+def analyze(networks, *, group=None, keys=None, threshold: float = DEFAULT_THRESHOLD) -> AnalysisReport:
+    """Read ``networks`` (module doc): Networks, trained runs and weights files, in any mix.
+    Every file is read — and refused, with a ValueError naming it — before any analysis.
+
+    ``group``: the group of torch files, which carry none (a spec or a group; a weights file or
+    network of another group is refused); ``keys``: (A, B, C), the names of W_a, W_b, W_c in a
+    torch state dict (:func:`models.network.load`); ``threshold``: the activity threshold on
+    |A_kj| (docs/reading.md#orders)."""
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not (math.isfinite(threshold) and threshold > 0):
+        raise ValueError(f"threshold must be a finite number > 0, got {threshold!r}")
+    if isinstance(networks, (str, os.PathLike)) or not hasattr(networks, "__iter__"):
+        networks = [networks]
+    G = parse_group(group) if group is not None else None
+    labelled = [_labelled(item, i, G, keys) for i, item in enumerate(networks, start=1)]
+    if not labelled:
+        raise ValueError("analyze needs at least one network")
+    labels = tuple(label for label, _ in labelled)
+    loaded = tuple(read() for _, read in labelled)  # every file judged before any analysis
+    readings = Readings.from_spectra(loaded[0].group, [net.spectrum() for net in loaded],
+                                     [{"file": label} for label in labels], threshold=threshold)
+    return AnalysisReport(loaded, labels, readings.analyses, float(threshold), report_of(readings))
