@@ -153,7 +153,9 @@ class QuadraticNet(_NetBase):
         self.W_c = nn.Parameter(_uniform((d, q), q, dtype, device, generator))
 
     @classmethod
-    def from_weights(cls, group, W_a, W_b, W_c, *, dtype=torch.float64, device=None) -> "QuadraticNet":
+    def from_weights(cls, group, W_a=None, W_b=None, W_c=None, *, dtype=torch.float64, device=None) -> "QuadraticNet":
+        """A module holding a network (or ``group``'s weights) as trainable parameters."""
+        group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
         return _from_weights(cls, group, (W_a, W_b, W_c), dtype, device, ndim=2)
 
 
@@ -174,7 +176,9 @@ class BatchedQuadraticNet(_NetBase):
         self.W_c = nn.Parameter(_uniform((runs, d, q), q, dtype, device, generator))
 
     @classmethod
-    def from_weights(cls, group, W_a, W_b, W_c, *, dtype=torch.float64, device=None) -> "BatchedQuadraticNet":
+    def from_weights(cls, group, W_a=None, W_b=None, W_c=None, *, dtype=torch.float64, device=None) -> "BatchedQuadraticNet":
+        """A module holding R networks' weights, (R, q, d), (R, q, d), (R, d, q)."""
+        group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
         return _from_weights(cls, group, (W_a, W_b, W_c), dtype, device, ndim=3)
 
     @property

@@ -27,7 +27,7 @@ import numpy as np
 
 from groups import GroupSpecError, parse_group
 from models.atomic import atomic_open
-from models.weights import as_arrays
+from models.weights import as_arrays, weights_of
 
 
 @typing.final
@@ -35,10 +35,11 @@ class WeightsFileError(ValueError):
     """A weights file that is missing, not an npz, incomplete, malformed or inconsistent."""
 
 
-def save_weights(path, group, W_a, W_b, W_c, **meta) -> Path:
-    """Write the weights file atomically. ``meta`` values must be JSON-serialisable; they are
-    stored as one JSON string entry ``meta``."""
-    group = parse_group(group)
+def save_weights(path, group, W_a=None, W_b=None, W_c=None, **meta) -> Path:
+    """Write the weights file of a network, or of ``group``'s W_a, W_b, W_c, atomically.
+    ``meta`` values must be JSON-serialisable; they are stored as one JSON string entry
+    ``meta`` (:meth:`models.network.Network.save` stores the network's own)."""
+    group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
     W_a, W_b, W_c = as_arrays(W_a, W_b, W_c, group=group, error=WeightsFileError)
     path = Path(path)
     if path.suffix != ".npz":

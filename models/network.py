@@ -230,7 +230,15 @@ def _convolve(X: np.ndarray, Y: np.ndarray, G) -> np.ndarray:
 @typing.final
 class Networks(Semiring):
     """The semi-ring of real networks on a group, in weight space (module doc). Cached per
-    group: ``Networks(G) is Networks(G)``."""
+    group: ``Networks(G) is Networks(G)``.
+
+    >>> S = Networks("Z4")                  # d = 4, λ = (2d)^(1/3) = 2
+    >>> S.one().W_a.tolist(), S.zero().order  # one: the node (d/λ)·δ_0; zero: no node
+    ([[2.0, 0.0, 0.0, 0.0]], 0)
+    >>> x = S.random(2, rng=np.random.default_rng(0))
+    >>> S.isclose(S.mul(x, S.one()), x), S.isclose(S.add(x, S.zero()), x)
+    (True, True)
+    """
 
     _instances: typing.ClassVar[dict] = {}
 

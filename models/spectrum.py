@@ -49,10 +49,11 @@ def paper_scale(d: int) -> float:
     return (2.0 * d) ** (1.0 / 3.0)
 
 
-def fourier_coefficients(group, W_a, W_b, W_c):
-    """(A, B, C), each of shape (..., d, q) (k on axis −2, node on axis −1), from W_a, W_b of
-    shape (..., q, d) and W_c of shape (..., d, q); numpy arrays or torch tensors (the result
-    is of the same library, on the same device)."""
+def fourier_coefficients(group, W_a=None, W_b=None, W_c=None):
+    """(A, B, C), each of shape (..., d, q) (k on axis −2, node on axis −1), of a network, or
+    from ``group``'s W_a, W_b of shape (..., q, d) and W_c of shape (..., d, q); numpy arrays
+    or torch tensors (the result is of the same library, on the same device)."""
+    group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
     A = group.dft(W_a, axis=-1, sign=-1).swapaxes(-1, -2)
     B = group.dft(W_b, axis=-1, sign=-1).swapaxes(-1, -2)
     C = group.dft(W_c, axis=-2, sign=+1)

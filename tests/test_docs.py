@@ -139,3 +139,28 @@ def test_the_readme_opens_with_python():
     assert readme.index("```python") < readme.index("make compare")
     for step in ("cogs.construct(", "cogs.train(", "cogs.analyze(", " * ", " + "):
         assert step in first, step
+
+
+def _section_blocks(page: Path, heading: str) -> list[str]:
+    text = page.read_text(encoding="utf-8")
+    body = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^```python\n(.*?)^```", body, flags=re.S | re.M)
+
+
+def test_the_preset_example_runs(tmp_path, monkeypatch, capsys):
+    """docs/extending.md's "Adding a sweep preset" block registers a preset that sweeps."""
+    import cogs
+    from cogs.jobs.sweep import unregister_preset
+
+    monkeypatch.chdir(tmp_path)
+    (code,) = _section_blocks(DOCS / "extending.md", "Adding a sweep preset")
+    namespace: dict = {}
+    try:
+        exec(compile(code, "docs/extending.md", "exec"), namespace)  # noqa: S102
+        rows = namespace["report"].to_dict()["rows"]
+        assert [r["group"] for r in rows] == ["Z5", "Z7", "Z11"] and all(len(r["orders"]) == 2 for r in rows)
+        assert [len(o) for o in rows[2]["orders"]] == [5, 5]  # Z11: five orbits {k, −k}, per seed
+        assert "- Z7: orders per seed" in capsys.readouterr().out
+        assert "odd_cyclic" in cogs.PRESETS and not any(tmp_path.iterdir())
+    finally:
+        unregister_preset("odd_cyclic")

@@ -353,7 +353,7 @@ def test_every_front_door_name_resolves():
 
     for name in cogs.__all__:
         assert getattr(cogs, name) is not None, name
-        assert (getattr(cogs, name).__doc__ or "").strip(), f"cogs.{name} has no docstring"
+        assert ">>> " in (getattr(cogs, name).__doc__ or ""), f"cogs.{name}'s docstring has no runnable example"
     with pytest.raises(AttributeError, match="no attribute"):
         cogs.no_such_name
 

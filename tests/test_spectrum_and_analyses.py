@@ -93,7 +93,7 @@ def _report(readings):
     return base | report_of(readings)
 
 
-@pytest.mark.parametrize("analysis", ANALYSES, ids=lambda a: a.name)
+@pytest.mark.parametrize("analysis", list(ANALYSES.values()), ids=lambda a: a.name)
 def test_every_registered_analysis_reports_json_and_markdown_from_the_report_alone(readings, analysis):
     part = analysis.report(readings)
     assert isinstance(part, dict)
@@ -107,9 +107,9 @@ def test_every_registered_analysis_reports_json_and_markdown_from_the_report_alo
 
 
 def test_names_are_unique_and_keys_are_reported_once(readings):
-    names = [a.name for a in ANALYSES]
+    names = list(ANALYSES)
     assert len(names) == len(set(names))
-    keys = [k for a in ANALYSES for k in a.report(readings)]
+    keys = [k for a in ANALYSES.values() for k in a.report(readings)]
     assert len(keys) == len(set(keys))
 
 

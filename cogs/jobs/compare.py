@@ -231,7 +231,14 @@ def compare(group, out=None, *, hidden: int = 512, wd: float = 5e-5, lr: float =
     ``seeds``: one, a list or text ('1-5'). ``runner`` trains the seeds
     (:mod:`cogs.distributed.runner`); None: one batch here, keeping ``keep_checkpoints``
     checkpoints (None: all) and telling ``train_log`` where a resume starts. ``progress``:
-    callable ``(epochs_done, epochs_total)``; ``log``: the phase lines."""
+    callable ``(epochs_done, epochs_total)``; ``log``: the phase lines.
+
+    >>> import cogs
+    >>> report = cogs.compare("Z5", hidden=16, epochs=20, seeds=[1, 2], strategies=["f46", "auto"])
+    >>> [(c["strategy"], c["order"]) for c in report.to_dict()["constructed"]], len(report.runs)   # auto: the chain, 2(d − 1)
+    ([('f46', 10), ('auto', 8)], 2)
+    >>> report.write  # doctest: +ELLIPSIS
+    <bound method CompareReport.write of CompareReport(Z5: 2 construction(s), 2 run(s), in memory)>"""
     from cogs.jobs.outdir import prepare_out
     from cogs.distributed.runner import job_runner
     from cogs.jobs.runs import TrainedBatch

@@ -76,7 +76,17 @@ PRESETS = Presets(_REGISTERED)
 
 def register_preset(preset: Preset) -> Preset:
     """Add ``preset`` (a :class:`~cogs.jobs.preset.Preset` instance with a new name) to
-    :data:`PRESETS`; ``cogs sweep --preset`` and :func:`sweep` take it from then on."""
+    :data:`PRESETS`; ``cogs sweep --preset`` and :func:`sweep` take it from then on. Returns it
+    (docs/extending.md, "Adding a sweep preset", writes one; here the paper's ``rstar``
+    registered again under another name).
+
+    >>> import copy
+    >>> mine = copy.copy(PRESETS["rstar"])
+    >>> mine.name = "rstar_again"
+    >>> _ = register_preset(mine)
+    >>> list(PRESETS)[-1], sweep("rstar_again", epochs=2, seeds=[1]).to_dict()["preset"]
+    ('rstar_again', 'rstar_again')
+    >>> _ = unregister_preset("rstar_again")"""
     if not isinstance(preset, Preset):
         raise TypeError(f"register_preset takes a Preset instance, got {type(preset).__name__}")
     name = getattr(preset, "name", None)
@@ -239,7 +249,12 @@ def sweep(preset, out=None, *, scale: str = "cpu", epochs: int = 10000, seeds=SE
     of every grid up front); None: one batch per grid here, keeping ``keep_checkpoints``
     checkpoints (None: all) and telling ``train_log`` where a resume starts. ``progress``:
     callable ``(epochs_done, epochs_total)`` per grid; ``log``: the lines a preset says before
-    each grid."""
+    each grid.
+
+    >>> import cogs
+    >>> report = cogs.sweep("rstar", epochs=5, seeds=[1])   # Z7, q = 20, the SP loss with and without R_*
+    >>> [row["objective"] for row in report.to_dict()["rows"]]
+    ['sp', 'sp-no-rstar']"""
     from cogs.jobs.outdir import prepare_out
     from cogs.distributed.runner import job_runner
     from cogs.jobs.runs import TrainedBatch

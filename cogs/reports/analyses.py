@@ -1,5 +1,5 @@
-"""The report-level analyses, registered in one list that ``cogs compare``, ``cogs sweep`` and
-``cogs analyze`` iterate.
+"""The report-level analyses, registered in one registry (:data:`ANALYSES`) that
+``cogs compare``, ``cogs sweep`` and ``cogs analyze`` iterate.
 
 Each analysis is a small :class:`Analysis` class in its own module: :meth:`~Analysis.report`
 adds keys to report.json from :class:`Readings` (networks read once: one
@@ -21,6 +21,8 @@ True
 
 from __future__ import annotations
 
+import typing
+from collections.abc import Mapping
 from pathlib import Path
 
 from cogs.reports.base import Analysis, Readings
@@ -34,8 +36,38 @@ from cogs.reports.table2 import Table2
 __all__ = ["ANALYSES", "Analysis", "Readings", "captions_of", "figures_of", "markdown_of", "outputs_of", "register",
            "registered", "report_of", "unregister"]
 
+@typing.final
+class Analyses(Mapping):
+    """The registered analyses by name, in report order: a read-only mapping (:func:`register`
+    adds at the end, :func:`unregister` removes). Iterating it gives the names.
+
+    >>> from cogs.reports import ANALYSES
+    >>> list(ANALYSES)
+    ['table2', 'family_shares', 'orbit_table', 'order_histogram', 'frequency_maps', 'dynamics']
+    >>> ANALYSES["order_histogram"].outputs
+    ('order_histogram.png',)
+    """
+
+    def __init__(self, by_name: dict[str, Analysis]):
+        self._by_name = by_name
+
+    def __getitem__(self, name: str) -> Analysis:
+        return self._by_name[name]
+
+    def __iter__(self):
+        return iter(self._by_name)
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    def __repr__(self) -> str:
+        return f"Analyses({', '.join(self._by_name)})"
+
+
+_REGISTERED: dict[str, Analysis] = {a.name: a for a in (Table2(), FamilyShares(), OrbitTable(), OrderHistogram(),
+                                                        FrequencyMaps(), Dynamics())}
 #: the registered analyses, in report order
-ANALYSES: list[Analysis] = [Table2(), FamilyShares(), OrbitTable(), OrderHistogram(), FrequencyMaps(), Dynamics()]
+ANALYSES = Analyses(_REGISTERED)
 
 
 def outputs_of(names=None) -> tuple[str, ...]:
@@ -49,29 +81,42 @@ def captions_of(names=None) -> dict:
 
 
 def register(analysis: Analysis) -> Analysis:
-    """Add ``analysis`` at the end of the registry (its ``name`` must be new)."""
+    """Add ``analysis`` at the end of the registry (its ``name`` must be new); ``cogs compare``,
+    ``cogs sweep`` and ``cogs analyze`` report it from then on. Returns it.
+
+    >>> from cogs.reports import Analysis, register, unregister
+    >>> class HiddenNodes(Analysis):
+    ...     name = "hidden_nodes"
+    ...     def report(self, readings):
+    ...         return {"hidden_nodes": [s.q for s in readings.spectra if s is not None]}
+    >>> _ = register(HiddenNodes())
+    >>> import cogs
+    >>> cogs.analyze([cogs.construct("Z5", strategy="f46")]).to_dict()["hidden_nodes"]
+    [10]
+    >>> unregister("hidden_nodes")
+    """
     if not isinstance(analysis, Analysis):
         raise TypeError(f"register takes an Analysis instance, got {type(analysis).__name__}")
-    if any(a.name == analysis.name for a in ANALYSES):
-        raise ValueError(f"an analysis named {analysis.name!r} is already registered")
-    ANALYSES.append(analysis)
+    if analysis.name in _REGISTERED:
+        raise ValueError(f"an analysis named {analysis.name!r} is already registered; unregister({analysis.name!r}) "
+                         "first, or choose another name")
+    _REGISTERED[analysis.name] = analysis
     return analysis
 
 
 def unregister(name: str) -> None:
-    """Remove the analysis called ``name``."""
-    ANALYSES[:] = [a for a in ANALYSES if a.name != name]
+    """Remove the analysis called ``name`` (nothing happens if there is none)."""
+    _REGISTERED.pop(name, None)
 
 
 def registered(names=None) -> list[Analysis]:
     """The registered analyses (in order), or those named in ``names``; an unknown name is an error."""
     if names is None:
-        return list(ANALYSES)
-    known = {a.name: a for a in ANALYSES}
-    unknown = [n for n in names if n not in known]
+        return list(_REGISTERED.values())
+    unknown = [n for n in names if n not in _REGISTERED]
     if unknown:
-        raise ValueError(f"unknown analysis {', '.join(unknown)}; registered: {', '.join(known)}")
-    return [a for a in ANALYSES if a.name in set(names)]
+        raise ValueError(f"unknown analysis {', '.join(unknown)}; registered: {', '.join(_REGISTERED)}")
+    return [a for a in _REGISTERED.values() if a.name in set(names)]
 
 
 def report_of(readings: Readings, names=None) -> dict:

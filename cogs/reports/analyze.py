@@ -137,7 +137,15 @@ def analyze(networks, *, group=None, keys=None, threshold: float = DEFAULT_THRES
     ``group``: the group of torch files, which carry none (a spec or a group; a weights file or
     network of another group is refused); ``keys``: (A, B, C), the names of W_a, W_b, W_c in a
     torch state dict (:func:`models.network.load`); ``threshold``: the activity threshold on
-    |A_kj| (docs/reading.md#orders)."""
+    |A_kj| (docs/reading.md#orders).
+
+    >>> import cogs
+    >>> report = cogs.analyze([cogs.construct("Z7", strategy="f46"), cogs.construct("Z7", strategy="f6")])
+    >>> [[o["order"] for o in n["orbits"]] for n in report.to_dict()["networks"]]   # z_F4/6, then z_F6
+    [[6, 4, 4], [6, 6, 6]]
+    >>> report.to_dict()["networks"][1]["file"], report.to_dict()["table2"]["n_order_6"]
+    ('network 2', {'mean': 2.0, 'sem': 1.0})
+    """
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not (math.isfinite(threshold) and threshold > 0):
         raise ValueError(f"threshold must be a finite number > 0, got {threshold!r}")
     if isinstance(networks, (str, os.PathLike)) or not hasattr(networks, "__iter__"):

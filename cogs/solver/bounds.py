@@ -334,7 +334,13 @@ def bounds(group, *, results=None, build_max_d: int = BUILD_MAX_D, seed: int = 0
     """How many hidden nodes ``group`` needs (module doc): a :class:`Bounds` with d, c, r, the
     ``lower_bound`` 3c + r, the ``paper`` orders, the ``cogs_construction`` (built up to
     d = ``build_max_d``, planned above), what the discovery output ``results`` shows
-    (:func:`read_results`; None without), the best known order, the ``gap`` and ``notes``."""
+    (:func:`read_results`; None without), the best known order, the ``gap`` and ``notes``.
+
+    >>> import cogs
+    >>> b = cogs.bounds("Z2xZ4")   # c = 2 complex orbits, r = 3 real characters
+    >>> b.lower_bound, b.paper["f6"], b.cogs_construction.order, b.to_dict()["gap"]
+    (9, 18, 13, 4)
+    """
     G = parse_group(group)
     s = G.summary()
     lb = lower_bound(G)

@@ -42,6 +42,7 @@ import attrs
 import numpy as np
 
 from models.jsonable import jsonable
+from models.weights import weights_of
 
 __all__ = ["Certificate", "Evidence", "OrbitCertificate", "StrategyDetails", "certify", "frozen_mapping"]
 
@@ -343,8 +344,8 @@ class Certificate:
         return "\n".join(lines)
 
 
-def certify(group, W_a, W_b, W_c, *, orbits=(), brute_force_max_d: int = 128, tol: float = LOSS_TOL) -> Evidence:
-    """The global evidence for weights (numpy float64), and the per-orbit rows ``orbits``
+def certify(group, W_a=None, W_b=None, W_c=None, *, orbits=(), brute_force_max_d: int = 128, tol: float = LOSS_TOL) -> Evidence:
+    """The global evidence for a network — or ``group``'s weights (numpy float64) — and the per-orbit rows ``orbits``
     (:class:`OrbitCertificate`) extended with it: the exact loss, the brute-force loss when
     d ≤ ``brute_force_max_d``, the full-group constraint report per orbit, and the κ form when
     the inputs carry DC components.
@@ -362,6 +363,7 @@ def certify(group, W_a, W_b, W_c, *, orbits=(), brute_force_max_d: int = 128, to
     from models.exact_loss import exact_loss, exact_loss_method
     from models.residuals import residual_loss
 
+    group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
     d = group.order
     Wt = [torch.tensor(np.asarray(w), dtype=torch.float64) for w in (W_a, W_b, W_c)]  # a copy: read-only arrays welcome
     with torch.no_grad():
