@@ -62,7 +62,7 @@ import attrs
 import numpy as np
 
 from models.jsonable import jsonable
-from groups import FiniteAbelianGroup, Orbit, parse_group
+from groups import FiniteAbelianGroup, Orbit
 from models.spectrum import fourier_coefficients
 from models.weights import as_arrays, weights_of
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import torch
 
-from groups import parse_group
 from models.weights import as_tensors, weights_of
 
 __all__ = ["jacobian", "n_params", "pack", "residual_loss", "residuals", "unpack"]

@@ -460,12 +460,13 @@ def test_auto_picks_a_registered_strategy_when_it_is_strictly_lower():
 
 
 def test_register_strategy_refuses_what_it_cannot_list():
-    with pytest.raises(TypeError, match="Strategy subclass"):
+    with pytest.raises(TypeError, match="instance of cogs.solver.strategy.Strategy"):
         register_strategy("f6")
     bad = ChainFromDefaults()
-    bad.name = "two words"
-    with pytest.raises(ValueError, match="one word"):
-        register_strategy(bad)
+    for name in ("two words", "../up", "a/b", ""):  # names become options and file names
+        bad.name = name
+        with pytest.raises(ValueError, match="one word"):
+            register_strategy(bad)
     bad.name, bad.summary = "fine", "two\nlines"
     with pytest.raises(ValueError, match="one-line summary"):
         register_strategy(bad)

@@ -22,7 +22,7 @@ with their checkpoints in DIR/<grid>/, DIR/report.json, DIR/report.md, figures).
 >>> report = sweep("tiny", epochs=3, seeds=(1,), device="cpu")
 >>> [row["wd"] for row in report.to_dict()["rows"]], report.markdown().splitlines()[0]
 ([0.0, 0.0001], '# cogs sweep tiny (cpu scale)')
->>> unregister_preset("tiny")
+>>> _ = unregister_preset("tiny")
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ import copy
 import os
 import time
 import typing
-from collections.abc import Mapping
 from pathlib import Path
 
 import attrs
@@ -39,39 +38,22 @@ import attrs
 from cogs.jobs.outdir import Outputs
 from cogs.jobs.paper_presets import FIG3, FIG4, RSTAR, TABLE2, WIDTH
 from cogs.jobs.preset import Grid, Preset, TrainedGrid
+from models.named_registry import NamedRegistry
 from cogs.distributed.runner import KEEP_CHECKPOINTS
 
 SEEDS = (1, 2, 3, 4, 5)
 
 
-@typing.final
-class Presets(Mapping):
-    """The registered sweep presets by name, in registration order: the paper's table2, fig4,
-    width, fig3 and rstar, then those added with :func:`register_preset` (a read-only view).
+PRESETS = NamedRegistry("preset", Preset, (TABLE2, FIG4, WIDTH, FIG3, RSTAR), doc="""The registered sweep presets
+by name, in registration order: the paper's table2, fig4, width, fig3 and rstar (the order
+``cogs sweep --help`` lists), then those added with :func:`register_preset` (a read-only
+mapping; iterating it gives the names).
 
-    >>> list(PRESETS), PRESETS["fig4"].summary.split(":")[0]
-    (['table2', 'fig4', 'width', 'fig3', 'rstar'], 'order histograms per weight decay (1e-5 … 5e-4)')
-    """
-
-    def __init__(self, registered: dict):
-        self._registered = registered
-
-    def __getitem__(self, name: str) -> Preset:
-        return self._registered[name]
-
-    def __iter__(self):
-        return iter(self._registered)
-
-    def __len__(self) -> int:
-        return len(self._registered)
-
-    def __repr__(self) -> str:
-        return f"Presets({', '.join(self._registered)})"
-
-
-_REGISTERED: dict[str, Preset] = {p.name: p for p in (TABLE2, FIG4, WIDTH, FIG3, RSTAR)}  # the command's order
-#: the registered presets (:class:`Presets`; :func:`register_preset` adds)
-PRESETS = Presets(_REGISTERED)
+>>> import cogs
+>>> list(cogs.PRESETS), cogs.PRESETS["fig4"].summary.split(":")[0]
+(['table2', 'fig4', 'width', 'fig3', 'rstar'], 'order histograms per weight decay (1e-5 … 5e-4)')
+""")
+__test__ = {"PRESETS": PRESETS.__doc__}
 
 
 def register_preset(preset: Preset) -> Preset:
@@ -86,30 +68,19 @@ def register_preset(preset: Preset) -> Preset:
     >>> _ = register_preset(mine)
     >>> list(PRESETS)[-1], sweep("rstar_again", epochs=2, seeds=[1]).to_dict()["preset"]
     ('rstar_again', 'rstar_again')
-    >>> _ = unregister_preset("rstar_again")"""
-    if not isinstance(preset, Preset):
-        raise TypeError(f"register_preset takes a Preset instance, got {type(preset).__name__}")
-    name = getattr(preset, "name", None)
-    if not isinstance(name, str) or name.split() != [name]:
-        raise ValueError(f"{type(preset).__name__}: a preset's name is one word (what --preset takes), got {name!r}")
-    if preset.name in _REGISTERED:
-        raise ValueError(f"a preset named {preset.name!r} is already registered")
-    _REGISTERED[preset.name] = preset
-    return preset
+    >>> _ = unregister_preset("rstar_again")
+    """
+    return PRESETS.register(preset)
 
 
-def unregister_preset(name: str) -> None:
-    """Remove the preset called ``name``."""
-    _REGISTERED.pop(name, None)
+def unregister_preset(name: str) -> Preset:
+    """Remove the preset called ``name``; returns it."""
+    return PRESETS.unregister(name)
 
 
 def get_preset(preset) -> Preset:
     """The registered preset called ``preset`` (a Preset instance is taken as it is)."""
-    if isinstance(preset, Preset):
-        return preset
-    if preset not in _REGISTERED:
-        raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
-    return _REGISTERED[preset]
+    return preset if isinstance(preset, Preset) else PRESETS.lookup(preset)
 
 
 def sweep_outputs(preset: Preset | None = None) -> Outputs:

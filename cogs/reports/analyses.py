@@ -16,13 +16,11 @@ call (docs/extending.md, "Adding an analysis"):
 >>> _ = register(NodeCount())
 >>> "node_count" in [a.name for a in registered()]
 True
->>> unregister("node_count")
+>>> _ = unregister("node_count")
 """
 
 from __future__ import annotations
 
-import typing
-from collections.abc import Mapping
 from pathlib import Path
 
 from cogs.reports.base import Analysis, Readings
@@ -32,42 +30,23 @@ from cogs.reports.frequency_maps import FrequencyMaps
 from cogs.reports.order_histogram import OrderHistogram
 from cogs.reports.orbit_table import OrbitTable
 from cogs.reports.table2 import Table2
+from models.named_registry import NamedRegistry
 
 __all__ = ["ANALYSES", "Analysis", "Readings", "captions_of", "figures_of", "markdown_of", "outputs_of", "register",
            "registered", "report_of", "unregister"]
 
-@typing.final
-class Analyses(Mapping):
-    """The registered analyses by name, in report order: a read-only mapping (:func:`register`
-    adds at the end, :func:`unregister` removes). Iterating it gives the names.
+ANALYSES = NamedRegistry("analysis", Analysis, (Table2(), FamilyShares(), OrbitTable(), OrderHistogram(),
+                                                FrequencyMaps(), Dynamics()), doc="""The registered analyses by
+name, in report order: the built-ins, then those added with :func:`register` (a read-only
+mapping; iterating it gives the names).
 
-    >>> from cogs.reports import ANALYSES
-    >>> list(ANALYSES)
-    ['table2', 'family_shares', 'orbit_table', 'order_histogram', 'frequency_maps', 'dynamics']
-    >>> ANALYSES["order_histogram"].outputs
-    ('order_histogram.png',)
-    """
-
-    def __init__(self, by_name: dict[str, Analysis]):
-        self._by_name = by_name
-
-    def __getitem__(self, name: str) -> Analysis:
-        return self._by_name[name]
-
-    def __iter__(self):
-        return iter(self._by_name)
-
-    def __len__(self) -> int:
-        return len(self._by_name)
-
-    def __repr__(self) -> str:
-        return f"Analyses({', '.join(self._by_name)})"
-
-
-_REGISTERED: dict[str, Analysis] = {a.name: a for a in (Table2(), FamilyShares(), OrbitTable(), OrderHistogram(),
-                                                        FrequencyMaps(), Dynamics())}
-#: the registered analyses, in report order
-ANALYSES = Analyses(_REGISTERED)
+>>> import cogs
+>>> list(cogs.ANALYSES)
+['table2', 'family_shares', 'orbit_table', 'order_histogram', 'frequency_maps', 'dynamics']
+>>> cogs.ANALYSES["order_histogram"].outputs
+('order_histogram.png',)
+""")
+__test__ = {"ANALYSES": ANALYSES.__doc__}
 
 
 def outputs_of(names=None) -> tuple[str, ...]:
@@ -93,30 +72,24 @@ def register(analysis: Analysis) -> Analysis:
     >>> import cogs
     >>> cogs.analyze([cogs.construct("Z5", strategy="f46")]).to_dict()["hidden_nodes"]
     [10]
-    >>> unregister("hidden_nodes")
+    >>> _ = unregister("hidden_nodes")
     """
-    if not isinstance(analysis, Analysis):
-        raise TypeError(f"register takes an Analysis instance, got {type(analysis).__name__}")
-    if analysis.name in _REGISTERED:
-        raise ValueError(f"an analysis named {analysis.name!r} is already registered; unregister({analysis.name!r}) "
-                         "first, or choose another name")
-    _REGISTERED[analysis.name] = analysis
-    return analysis
+    return ANALYSES.register(analysis)
 
 
-def unregister(name: str) -> None:
-    """Remove the analysis called ``name`` (nothing happens if there is none)."""
-    _REGISTERED.pop(name, None)
+def unregister(name: str) -> Analysis:
+    """Remove the analysis called ``name``; returns it."""
+    return ANALYSES.unregister(name)
 
 
 def registered(names=None) -> list[Analysis]:
     """The registered analyses (in order), or those named in ``names``; an unknown name is an error."""
     if names is None:
-        return list(_REGISTERED.values())
-    unknown = [n for n in names if n not in _REGISTERED]
+        return list(ANALYSES.values())
+    unknown = [n for n in names if n not in ANALYSES]
     if unknown:
-        raise ValueError(f"unknown analysis {', '.join(unknown)}; registered: {', '.join(_REGISTERED)}")
-    return [a for a in _REGISTERED.values() if a.name in set(names)]
+        raise ValueError(f"unknown analysis {', '.join(unknown)}; registered: {', '.join(ANALYSES)}")
+    return [a for a in ANALYSES.values() if a.name in set(names)]
 
 
 def report_of(readings: Readings, names=None) -> dict:

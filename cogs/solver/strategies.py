@@ -27,7 +27,6 @@ Reference: Tian, NeurIPS 2025, arXiv:2410.01779 (docs/solutions.md#global-soluti
 from __future__ import annotations
 
 import typing
-from collections.abc import Mapping
 
 import attrs
 
@@ -37,40 +36,22 @@ from cogs.solver.builtin_strategies import CHAIN, F6, F46, LAYOUT_OPTIONS, MEMOR
 from cogs.solver.order_formulas import reference_orders
 from cogs.solver.strategy import Plan, Refusal, Strategy, check_seed
 from groups import parse_group
+from models.named_registry import NamedRegistry
 from models.network import Network
 
-__all__ = ["MEMORIZE_MAX_D", "STRATEGIES", "Strategies", "construct", "get_strategy", "make_plan", "reference_orders", "register_strategy",
+__all__ = ["MEMORIZE_MAX_D", "STRATEGIES", "construct", "get_strategy", "make_plan", "reference_orders", "register_strategy",
            "unregister_strategy"]
 
 
-@typing.final
-class Strategies(Mapping):
-    """The registered strategies by name, in registration order: a read-only mapping
-    (:func:`register_strategy` adds, :func:`unregister_strategy` removes). Iterating it gives
-    the names.
+STRATEGIES = NamedRegistry("strategy", Strategy, doc="""The registered construction strategies by name, in
+registration order: the built-ins f6, f46, chain, memorize and auto, then those added with
+:func:`register_strategy` (a read-only mapping; iterating it gives the names).
 
-    >>> ", ".join(STRATEGIES), "chain" in STRATEGIES, STRATEGIES["f46"].summary
-    ('f6, f46, chain, memorize, auto', True, 'z_F4/6: R_n cancelled through one helper orbit, order 2d (f6 on Z_2^n)')
-    """
-
-    def __init__(self, by_name: dict[str, Strategy]):
-        self._by_name = by_name
-
-    def __getitem__(self, name: str) -> Strategy:
-        return self._by_name[name]
-
-    def __iter__(self):
-        return iter(self._by_name)
-
-    def __len__(self) -> int:
-        return len(self._by_name)
-
-    def __repr__(self) -> str:
-        return f"Strategies({', '.join(self._by_name)})"
-
-
-_REGISTERED: dict[str, Strategy] = {}
-STRATEGIES = Strategies(_REGISTERED)
+>>> import cogs
+>>> ", ".join(cogs.STRATEGIES), cogs.STRATEGIES["f46"].summary
+('f6, f46, chain, memorize, auto', 'z_F4/6: R_n cancelled through one helper orbit, order 2d (f6 on Z_2^n)')
+""")
+__test__ = {"STRATEGIES": STRATEGIES.__doc__}
 
 
 @typing.final
@@ -119,31 +100,20 @@ def register_strategy(strategy: Strategy) -> Strategy:
     ('Z8 has even order', 'f6, f46, chain, memorize, auto, odd_f46')
     >>> _ = unregister_strategy("odd_f46")
     """
-    if not isinstance(strategy, Strategy):
-        raise TypeError(f"register_strategy takes an instance of a cogs.solver.Strategy subclass, got {type(strategy).__name__}")
-    name, summary = getattr(strategy, "name", None), getattr(strategy, "summary", None)
-    if not isinstance(name, str) or not name or any(ch.isspace() or ch == "," for ch in name):
-        raise ValueError(f"a strategy's name is one word without commas (it is what --strategy takes), got {name!r}")
-    if not isinstance(summary, str) or not summary.strip() or "\n" in summary:
-        raise ValueError(f"strategy {name!r}: give it a one-line summary, got {summary!r}")
-    if name in _REGISTERED:
-        raise ValueError(f"a strategy named {name!r} is already registered; unregister_strategy({name!r}) first, or choose another name")
-    _REGISTERED[name] = strategy
-    return strategy
+    summary = getattr(strategy, "summary", None)
+    if isinstance(strategy, Strategy) and (not isinstance(summary, str) or not summary.strip() or "\n" in summary):
+        raise ValueError(f"strategy {strategy.name!r}: give it a one-line summary, got {summary!r}")
+    return STRATEGIES.register(strategy)
 
 
 def unregister_strategy(name: str) -> Strategy:
     """Remove the strategy called ``name``; returns it."""
-    if name not in _REGISTERED:
-        raise ValueError(f"no strategy named {name!r} is registered; registered: {', '.join(_REGISTERED)}")
-    return _REGISTERED.pop(name)
+    return STRATEGIES.unregister(name)
 
 
 def get_strategy(name: str) -> Strategy:
     """The registered strategy called ``name`` (ValueError listing the registered names)."""
-    if name not in _REGISTERED:
-        raise ValueError(f"unknown strategy {name!r}; choose from {', '.join(_REGISTERED)}")
-    return _REGISTERED[name]
+    return STRATEGIES.lookup(name)
 
 
 def make_plan(group, strategy: str = "auto", *, registry: Registry | None = None, **options) -> Plan | Refusal:
@@ -157,7 +127,7 @@ def make_plan(group, strategy: str = "auto", *, registry: Registry | None = None
     """
     G = parse_group(group)
     chosen = get_strategy(strategy)
-    known = {o for s in _REGISTERED.values() for o in s.options}
+    known = {o for s in STRATEGIES.values() for o in s.options}
     unknown = sorted(set(options) - known)
     if unknown:
         raise TypeError(f"unknown option(s) {', '.join(unknown)}; the registered strategies read {', '.join(sorted(known))}")

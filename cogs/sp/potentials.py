@@ -24,7 +24,7 @@ import attrs
 import numpy as np
 
 from algebra import COMPLEX, Homomorphism
-from groups import FiniteAbelianGroup, parse_group
+from groups import parse_group
 from models.element import Block, BlockSemiring, NetworkElement, NetworkSemiring
 
 _P = {"a": 0, "b": 1, "c": 2}
