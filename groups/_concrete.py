@@ -1,4 +1,8 @@
-"""Concrete groups: cyclic Z_n and direct products (flattened). Both are final."""
+"""Concrete groups: cyclic Z_n and direct products (flattened). Both are final.
+
+Both pickle and copy as their factorisation (``from_moduli(moduli)``), so a copy or an
+unpickled group is the cached instance itself: ``pickle.loads(pickle.dumps(G)) is G``.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +29,9 @@ class CyclicGroup(FiniteAbelianGroup):
     def _moduli(self) -> tuple[int, ...]:
         return (self._n,)
 
+    def __reduce__(self):  # immutable and cached: rebuilt from the factorisation, never attribute by attribute
+        return (from_moduli, (self.moduli,))
+
 
 @typing.final
 class ProductGroup(FiniteAbelianGroup):
@@ -44,6 +51,9 @@ class ProductGroup(FiniteAbelianGroup):
 
     def _moduli(self) -> tuple[int, ...]:
         return self._ns
+
+    def __reduce__(self):  # as CyclicGroup.__reduce__
+        return (from_moduli, (self.moduli,))
 
     @property
     def factors(self) -> tuple[CyclicGroup, ...]:

@@ -21,6 +21,7 @@ import typing
 import json
 import zipfile
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -35,10 +36,15 @@ class WeightsFileError(ValueError):
     """A weights file that is missing, not an npz, incomplete, malformed or inconsistent."""
 
 
-def save_weights(path, group, W_a=None, W_b=None, W_c=None, **meta) -> Path:
+def save_weights(path, group, W_a=None, W_b=None, W_c=None, /, **meta) -> Path:
     """Write the weights file of a network, or of ``group``'s W_a, W_b, W_c, atomically.
     ``meta`` values must be JSON-serialisable; they are stored as one JSON string entry
-    ``meta`` (:meth:`models.network.Network.save` stores the network's own)."""
+    ``meta``. The first five parameters are positional-only, so a meta key may be any name
+    (``path``, ``group``, ``W_a``, … included). A network passed without ``meta`` keeps its own
+    (``network.meta``; :meth:`models.network.Network.save`)."""
+    own = getattr(group, "meta", None)
+    if not meta and W_a is None and W_b is None and W_c is None and isinstance(own, Mapping):
+        meta = dict(own)
     group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
     W_a, W_b, W_c = as_arrays(W_a, W_b, W_c, group=group, error=WeightsFileError)
     path = Path(path)

@@ -35,6 +35,7 @@ Network(group=Z5, order=2)
 from __future__ import annotations
 
 import html
+import math
 import numbers
 import types
 import typing
@@ -47,11 +48,31 @@ from algebra import Homomorphism, Semiring, SemiringElement
 from groups import parse_group
 from models.weights import as_arrays
 
-__all__ = ["FourierMap", "Network", "Networks", "load", "load_npz"]
+__all__ = ["FourierMap", "Network", "Networks", "WEIGHT_META_KEYS", "load", "load_npz"]
+
+
+#: the ``meta`` keys that describe the weights themselves: wrong once the weights change
+WEIGHT_META_KEYS = ("loss", "order")
 
 
 def _frozen_meta(meta) -> types.MappingProxyType:
     return types.MappingProxyType(dict(meta or {}))
+
+
+def _read_only(w: np.ndarray) -> np.ndarray:
+    """``w`` (float64) as an array over an immutable bytes buffer: neither it nor its base can
+    be made writeable again (``setflags(write=True)`` raises ValueError)."""
+    return np.frombuffer(w.tobytes(), dtype=np.float64).reshape(w.shape)
+
+
+def _same_array(mine: np.ndarray, new) -> bool:
+    """Does ``new`` hold exactly ``mine``'s values (so passing it changes nothing)?"""
+    if new is mine:
+        return True
+    if hasattr(new, "detach"):
+        new = new.detach().cpu().numpy()
+    new = np.asarray(new)
+    return new.shape == mine.shape and new.dtype.kind in "fiu" and bool(np.array_equal(new, mine))
 
 
 @typing.final
@@ -62,10 +83,14 @@ class Network(SemiringElement):
     :class:`cogs.solver.Certificate`, else None) and ``path`` (the file it was read from).
 
     ``Network(group, W_a, W_b, W_c)`` checks the weights (real, finite, shapes of the group's
-    order; numpy arrays or torch tensors) and keeps float64 copies.
+    order; numpy arrays or torch tensors) and keeps float64 copies that cannot be made
+    writeable again. The certificate, and the ``meta`` keys "loss" and "order", describe these
+    weights: :meth:`evolve` to new weights drops them. Networks pickle and ``copy.deepcopy``
+    (certificate included).
 
+    >>> import cogs
     >>> import numpy as np
-    >>> net = Network("Z3", np.eye(3), -np.eye(3), np.eye(3), meta={"note": "a toy"})
+    >>> net = cogs.Network("Z3", np.eye(3), -np.eye(3), np.eye(3), meta={"note": "a toy"})
     >>> net.order, net.d, net.meta["note"], round(net.loss(), 6)
     (3, 3, 'a toy', 1.111111)
     >>> net.W_a.flags.writeable
@@ -85,8 +110,11 @@ class Network(SemiringElement):
         arrays = as_arrays(self.W_a, self.W_b, self.W_c, group=self.group, allow_empty=True,
                            source=self.path or "network")
         for name, w in zip(("W_a", "W_b", "W_c"), arrays):
-            w.setflags(write=False)
-            object.__setattr__(self, name, w)
+            object.__setattr__(self, name, _read_only(w))
+
+    def __reduce__(self):
+        # meta is a read-only proxy (not picklable): pass a dict; the constructor checks and freezes again
+        return (Network, (self.group, self.W_a, self.W_b, self.W_c, dict(self.meta), self.certificate, self.path))
 
     # -- shape ------------------------------------------------------------------------
     @property
@@ -114,14 +142,38 @@ class Network(SemiringElement):
         return tuple(torch.tensor(w, dtype=dtype, device=device) for w in self.weights)
 
     def evolve(self, **changes) -> "Network":
-        """A copy with some fields replaced (``meta``, ``certificate``, ``path``, weights)."""
+        """A copy with some fields replaced (``group``, ``W_a``, ``W_b``, ``W_c``, ``meta``,
+        ``certificate``, ``path``). New weights or a new group make the certificate and the meta
+        keys that describe the weights (:data:`WEIGHT_META_KEYS`: "loss", "order") wrong: they
+        are dropped, unless ``certificate`` or ``meta`` is given too (then it is taken as it is).
+
+        >>> import cogs
+        >>> net = cogs.construct("Z5", "f46")
+        >>> tripled = net.evolve(W_c=3 * net.W_c)
+        >>> tripled.certificate, "loss" in tripled.meta, tripled.meta["strategy"]
+        (None, False, 'f46')
+        >>> net.evolve(path="elsewhere.npz").certificate is net.certificate   # the weights are the same
+        True
+        """
+        if self._changes_weights(changes):
+            changes.setdefault("certificate", None)
+            changes.setdefault("meta", self._meta_without_weight_keys())
         return attrs.evolve(self, **changes)
+
+    def _changes_weights(self, changes: dict) -> bool:
+        if "group" in changes and parse_group(changes["group"]) != self.group:
+            return True
+        return any(name in changes and not _same_array(getattr(self, name), changes[name]) for name in ("W_a", "W_b", "W_c"))
+
+    def _meta_without_weight_keys(self) -> dict:
+        return {k: v for k, v in self.meta.items() if k not in WEIGHT_META_KEYS}
 
     # -- what it computes -------------------------------------------------------------
     def loss(self, pairs=None) -> float:
         """The loss of docs/mathematics.md#the-network-and-its-loss: over all d² pairs exactly,
-        without enumerating them (:func:`models.exact_loss.exact_loss`); over ``pairs``
-        ((N, 2) indices) by brute force."""
+        without enumerating them (:func:`models.exact_loss.exact_loss`; signed, so an exact
+        solution gives ±1e-16 rather than 0; the empty network: (d − 1)/d exactly, the loss of
+        any zero output); over ``pairs`` ((N, 2) indices) by brute force."""
         if pairs is None:
             if "loss" not in self._cache:
                 from models.exact_loss import exact_loss
@@ -133,11 +185,10 @@ class Network(SemiringElement):
         return float(brute_force_loss(self, pairs=pairs))
 
     def accuracy(self, pairs=None) -> float:
-        """The share of ``pairs`` (default all d²) whose output's arg-max is the group product."""
+        """The share of ``pairs`` (default all d²) whose output's arg-max is the group product
+        (the empty network outputs zeros, as does any network with W_c = 0: 1/d over all pairs)."""
         from models.forward import loss_and_accuracy
 
-        if not self.order:
-            return 0.0
         return float(loss_and_accuracy(self, pairs=pairs)[1])
 
     def spectrum(self):
@@ -169,18 +220,20 @@ class Network(SemiringElement):
         return Networks(self.group).isclose(self, other, atol=atol)
 
     def canonical(self, atol: float = 1e-9) -> "Network":
-        """Nodes merged (equal inputs: outputs add) and dropped (no output), in a canonical order."""
+        """Nodes merged (equal inputs: outputs add) and dropped (no output), in a canonical order:
+        other weights, so without the certificate and the meta keys that describe the weights
+        (:meth:`evolve`)."""
         from models.element import NetworkElement
 
         W = NetworkElement.from_weights(self).canonical(atol).to_weights()
-        return Network(self.group, *W, meta=self.meta)
+        return Network(self.group, *W, meta=self._meta_without_weight_keys())
 
     # -- files ------------------------------------------------------------------------
     def save(self, path) -> Path:
-        """Write the weights file (:mod:`models.io`: .npz, atomic; ``meta`` stored with it)."""
+        """Write the weights file (:mod:`models.io`: .npz, atomic; ``meta`` stored with it, any keys)."""
         from models.io import save_weights
 
-        return save_weights(path, self.group, *self.weights, **dict(self.meta))
+        return save_weights(path, self)
 
     # -- the semi-ring ----------------------------------------------------------------
     @property
@@ -188,8 +241,19 @@ class Network(SemiringElement):
         return Networks(self.group)
 
     # -- display ----------------------------------------------------------------------
+    def _certificate_fits(self) -> bool:
+        """Does the certificate describe these weights (group, order and ‖W‖² as certified)?"""
+        cert = self.certificate
+        if cert is None:
+            return False
+        if getattr(cert, "group", self.group.spec) != self.group.spec or getattr(cert, "order", self.order) != self.order:
+            return False
+        norm2 = getattr(cert, "balanced_weight_norm2" if getattr(cert, "balanced", True) else "weight_norm2", None)
+        return norm2 is None or math.isclose(self.weight_norm2(), norm2, rel_tol=1e-9, abs_tol=1e-300)
+
     def _known_loss(self):
-        if self.certificate is not None and getattr(self.certificate, "loss", None) is not None:
+        """The loss of these weights if known (their certificate's, or computed): else None."""
+        if self._certificate_fits() and getattr(self.certificate, "loss", None) is not None:
             return float(self.certificate.loss)
         return self._cache.get("loss")
 
@@ -207,7 +271,7 @@ class Network(SemiringElement):
         loss = self._known_loss()
         if loss is not None:
             rows.append(("loss", f"{loss:.3e}"))
-        if self.certificate is not None:
+        if self._certificate_fits():
             rows.append(("certified", str(bool(getattr(self.certificate, "passed", False)))))
         rows.append(("‖W‖²", f"{self.weight_norm2():.4g}"))
         for key in ("source", "strategy", "seed", "lr", "wd", "status"):
@@ -230,9 +294,12 @@ def _convolve(X: np.ndarray, Y: np.ndarray, G) -> np.ndarray:
 @typing.final
 class Networks(Semiring):
     """The semi-ring of real networks on a group, in weight space (module doc). Cached per
-    group: ``Networks(G) is Networks(G)``.
+    group and read-only: ``Networks(G) is Networks(G)``, and its ``group`` cannot be set (ask
+    ``Networks(H)`` for another group).
 
-    >>> S = Networks("Z4")                  # d = 4, λ = (2d)^(1/3) = 2
+    >>> import cogs
+    >>> import numpy as np
+    >>> S = cogs.Networks("Z4")             # d = 4, λ = (2d)^(1/3) = 2
     >>> S.one().W_a.tolist(), S.zero().order  # one: the node (d/λ)·δ_0; zero: no node
     ([[2.0, 0.0, 0.0, 0.0]], 0)
     >>> x = S.random(2, rng=np.random.default_rng(0))
@@ -247,18 +314,29 @@ class Networks(Semiring):
         self = cls._instances.get(G)
         if self is None:
             self = super().__new__(cls)
-            self.group = G
+            object.__setattr__(self, "_group", G)
             cls._instances[G] = self
         return self
 
     def __init__(self, group):
         pass
 
+    @property
+    def group(self):
+        """The group (read-only: this object is shared by every ``Networks`` of the group)."""
+        return self._group
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"{self!r} is shared (one per group) and read-only; for another group use Networks(spec)")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"{self!r} is shared (one per group) and read-only")
+
     def __repr__(self) -> str:
         return f"Networks({self.group.spec!r})"
 
-    def __getnewargs__(self):
-        return (self.group.spec,)
+    def __reduce__(self):  # the cached instance of the group, never a second one
+        return (Networks, (self.group,))
 
     @property
     def _scale(self) -> float:
@@ -330,21 +408,24 @@ def load(path, group=None, keys=None) -> Network:
     ``keys=(A, B, C)`` naming W_a, W_b, W_c (:mod:`models.state_dict`; a torch file carries no
     group, so ``group`` is needed).
 
-    >>> import tempfile, torch
+    >>> import tempfile
     >>> from pathlib import Path
-    >>> net = Networks("Z5").random(3, rng=np.random.default_rng(0))
+    >>> import numpy as np
+    >>> import torch
+    >>> import cogs
+    >>> net = cogs.Networks("Z5").random(3, rng=np.random.default_rng(0))
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     a = load(net.save(Path(tmp) / "net.npz"))
+    ...     a = cogs.load(net.save(Path(tmp) / "net.npz"))
     ...     torch.save({"model": {"layera.weight": torch.tensor(net.W_a), "layerb.weight": torch.tensor(net.W_b),
     ...                           "layerc.weight": torch.tensor(net.W_c)}}, Path(tmp) / "ck.pt")
-    ...     b = load(Path(tmp) / "ck.pt", group="Z5")
+    ...     b = cogs.load(Path(tmp) / "ck.pt", group="Z5")
     >>> a.isclose(net, atol=0), b.isclose(net, atol=0), b.meta["source"]
     (True, True, 'torch')
     """
     from models.io import WeightsFileError
-    from models.state_dict import check_regular_file, is_npz, read_state_dict
+    from models.state_dict import check_weights_file, is_npz, read_state_dict
 
-    path = check_regular_file(path)
+    path = check_weights_file(path)
     if is_npz(path):
         if keys is not None:
             raise WeightsFileError(f"{path}: --keys applies to torch files; this is a CoGS .npz weights file")

@@ -22,17 +22,18 @@ import numpy as np
 
 from groups import parse_group
 from models.io import WeightsFileError
-from models.safe_files import check_regular_file as _check_regular_file
+from models.safe_files import check_regular_file
 from models.weights import as_arrays
 
 REFERENCE_KEYS = ("layera.weight", "layerb.weight", "layerc.weight")
 MAX_BYTES = 4 << 30
 
 
-def check_regular_file(path, max_bytes: int = MAX_BYTES) -> Path:
+def check_weights_file(path, max_bytes: int = MAX_BYTES) -> Path:
     """``path`` if it is a regular file of at most ``max_bytes`` bytes (symlinks followed);
-    WeightsFileError otherwise, without opening it (:func:`models.safe_files.check_regular_file`)."""
-    _check_regular_file(path, max_bytes, what="weights file", error=WeightsFileError)
+    WeightsFileError otherwise, without opening it (:func:`models.safe_files.check_regular_file`
+    with the weights-file wording)."""
+    check_regular_file(path, max_bytes, what="weights file", error=WeightsFileError)
     return Path(path)
 
 
@@ -64,7 +65,7 @@ def read_state_dict(path, group, keys=None, max_bytes: int = MAX_BYTES) -> tuple
 
     import torch
 
-    path = check_regular_file(path, max_bytes)
+    path = check_weights_file(path, max_bytes)
     if group is None:
         raise WeightsFileError(f"{path}: a torch file carries no group; pass one (e.g. --group Z23)")
     try:

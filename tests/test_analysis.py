@@ -493,8 +493,10 @@ def test_lsq_factor_estimate_uses_both_halves():
 EXPECTED_VIEWS = {
     "full": ["k", "neg", "kind", "order", "order_abs", "order_rel", "nodes", "factorable", "error", "threshold",
              "family", "factorable_exact", "error_exact", "paper_factors", "registry_family", "conjugated", "factors"],
-    "run": ["k", "kind", "order", "order_rel", "factorable", "error", "family", "factorable_exact", "registry_family"],
-    "analyze": ["k", "order", "factorable", "family", "error", "order_scale_free", "factorable_exact", "registry_family"],
+    "compact": ["k", "kind", "order", "order_rel", "factorable", "error", "family", "factorable_exact",
+                "registry_family"],
+    "compact_scale_free": ["k", "order", "factorable", "family", "error", "order_scale_free", "factorable_exact",
+                           "registry_family"],
 }
 
 
@@ -524,29 +526,33 @@ def test_orbit_views_agree_on_every_value(mixed_analysis):
     for o in mixed_analysis.orbits:
         full = o.to_dict()
         assert full == o.to_dict("full")
-        for view in ("run", "analyze"):
+        for view in ("compact", "compact_scale_free"):
             for key, value in o.to_dict(view).items():
                 assert value == full["order_rel" if key == "order_scale_free" else key], (view, key)
-        assert o.to_dict("analyze")["order_scale_free"] == o.order_rel
+        assert o.to_dict("compact_scale_free")["order_scale_free"] == o.order_rel
         assert full["nodes"] == list(o.nodes) and full["error"] == o.error and full["family"] == o.family
         kinds.add((o.order in (4, 6), o.factorable))
     assert {(True, True), (True, False)} <= kinds  # named and non-factorable orbits both projected
-    with pytest.raises(ValueError, match="unknown orbit view 'table'.*full, run, analyze"):
+    with pytest.raises(ValueError, match="unknown orbit view 'table'.*full, compact, compact_scale_free"):
         mixed_analysis.orbits[0].to_dict("table")
 
 
-def test_the_runs_of_report_json_use_the_run_view(mixed_analysis):
-    from cogs.jobs.compare import run_rows
+def test_orbit_views_are_named_by_what_they_hold_not_by_who_reads_them():
+    """The reading layer names no reader: no view is called after a command or a report."""
+    from cogs.reading import ORBIT_VIEWS
 
-    G = parse_group("Z2xZ6")
+    assert not set(ORBIT_VIEWS) & {"run", "analyze", "compare", "sweep", "report"}
+
+
+def test_the_runs_of_report_json_use_the_compact_view(mixed_analysis):
+    from cogs.jobs.compare import run_rows
+    from models.network import Network
+
     rng = np.random.default_rng(0)
-    W = (rng.normal(size=(4, 12)), rng.normal(size=(4, 12)), rng.normal(size=(12, 4)))
-    result = types.SimpleNamespace(
-        runs=[types.SimpleNamespace(index=0, seed=3, lr=0.01, wd=5e-5)],
-        run_metrics=lambda i: [{"epoch": 7, "train_loss": 0.5}],
-        weights=lambda i: W,
-        status=lambda i: "ok",
-    )
-    (row,) = run_rows(G, result, [mixed_analysis])
-    assert [list(r) for r in row["orbits"]] == [EXPECTED_VIEWS["run"]] * len(mixed_analysis.orbits)
-    assert row["orbits"] == [o.to_dict("run") for o in mixed_analysis.orbits]
+    network = Network("Z2xZ6", rng.normal(size=(4, 12)), rng.normal(size=(4, 12)), rng.normal(size=(12, 4)))
+    run = types.SimpleNamespace(seed=3, lr=0.01, wd=5e-5, status="ok", final={"epoch": 7, "train_loss": 0.5},
+                                network=network)
+    (row,) = run_rows(types.SimpleNamespace(runs=(run,)), [mixed_analysis])
+    assert [list(r) for r in row["orbits"]] == [EXPECTED_VIEWS["compact"]] * len(mixed_analysis.orbits)
+    assert row["orbits"] == [o.to_dict("compact") for o in mixed_analysis.orbits]
+    assert row["norm"] == network.weight_norm2() and row["final"] == {"epoch": 7, "train_loss": 0.5}

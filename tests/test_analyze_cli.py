@@ -236,3 +236,28 @@ def test_analyze_refusals_say_what_to_pass(inputs, kwargs, error, needle):
     net = construct(G, "f46")
     with pytest.raises(error, match=needle):
         analyze([net if x == "NET" else x for x in inputs], **kwargs)
+
+
+def test_analyze_says_a_diverged_run_has_no_network():
+    """A run whose weights went non-finite has ``.network`` None: analyze says so by the run's
+    name, not that a Run is the wrong type."""
+    import attrs
+
+    from cogs.jobs.train import train
+    from cogs.reports.analyze import analyze
+
+    good, other = train(G, hidden=8, epochs=1, seeds=[1, 2], device="cpu")
+    diverged = attrs.evolve(other, network=None, status="diverged")
+    with pytest.raises(ValueError, match=r"^item 2 \(seed2_lr0\.01_wd5e-05\) is a run that diverged .*no network "
+                                         r"to read; leave it out"):
+        analyze([good, diverged])
+    assert analyze([r for r in (good, diverged) if r.network is not None]).to_dict()["networks"][0]["q"] == 8
+
+
+def test_analyze_takes_a_threshold_of_any_real_kind():
+    from cogs.reports.analyze import analyze
+
+    net = construct(G, "f46")
+    report = analyze([net], threshold=np.float32(0.05))
+    assert type(report.threshold) is float and report.threshold == float(np.float32(0.05))
+    assert report.to_dict()["networks"] == analyze([net], threshold=float(np.float32(0.05))).to_dict()["networks"]

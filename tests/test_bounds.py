@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import typing
 
 import numpy as np
 import pytest
@@ -152,3 +153,51 @@ def test_cli_errors_one_line(args, needle, capsys):
     assert main(["bounds", *args]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and needle in err[0]
+
+
+# -- discovery result objects, and which group an output applies to ------------------------------
+@typing.final
+class _Doc:
+    """Anything with to_dict() giving a discovery document (duck typing, as bounds reads it)."""
+
+    def __init__(self, doc):
+        self._doc = doc
+
+    def to_dict(self):
+        return self._doc
+
+
+def test_results_may_be_a_discovery_result_object():
+    from cogs.discovery import discover, scan
+
+    r = discover("Z3", 3, restarts=4, seed=0)
+    b = bounds("Z3", results=r)
+    assert b.discovered.order == 3 and b.discovered.source == "DiscoveryResult" and b.gap == 0
+    s = scan("Z3", 4, 3, restarts=4, seed=0)
+    assert bounds("Z3", results=s).discovered.orders_tried == (3, 4) and bounds("Z3", results=s).discovered.order == 3
+    rows = [{"q": 10, "best_loss": 1e-22, "converged": True}, {"q": 9, "best_loss": 0.5, "converged": False}]
+    assert bounds("Z5", results=_Doc({"group": "Z5", "rows": rows})).discovered.order == 10
+    assert read_results(_Doc(rows), "Z5")[0]["source"] == "_Doc"
+    with pytest.raises(ValueError, match="results _Doc: rows are for group Z5, not Z7"):
+        bounds("Z7", results=_Doc({"group": "Z5", "rows": rows}))
+    with pytest.raises(ValueError, match="results _Doc: expected a list of rows, got str"):
+        bounds("Z5", results=_Doc("not a document"))
+
+
+def test_group_for_results_picks_the_group_the_output_names(tmp_path):
+    from cogs.solver.bounds import group_for_results
+
+    p = tmp_path / "scan.json"
+    p.write_text(json.dumps({"group": "Z5", "rows": [{"q": 10, "best_loss": 1e-20, "converged": True}]}))
+    doc = _Doc({"group": "Z5", "rows": [{"q": 10, "best_loss": 1e-20}]})
+    for results in (p, str(p), doc):
+        assert group_for_results(["Z3", "Z5", "Z8"], results).spec == "Z5"
+        assert group_for_results(["Z5"], results).spec == "Z5"
+    unnamed = _Doc([{"q": 4, "best_loss": 1e-20}])
+    assert group_for_results(["Z3"], unnamed).spec == "Z3"  # one group: the output applies to it
+    with pytest.raises(ValueError, match=r"^results _Doc: names none of the groups Z3, Z7$"):
+        group_for_results(["Z3", "Z7"], doc)
+    with pytest.raises(ValueError, match=r"^--results .*scan.json: names none of the groups Z3, Z7$"):
+        group_for_results(["Z3", "Z7"], str(p), label="--results")
+    with pytest.raises(ValueError, match="rows are for group Z5, not Z7"):
+        group_for_results(["Z7"], p)  # read and checked on the way

@@ -5,6 +5,7 @@ constructions, the trained runs' own files), and one-line refusals."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -238,9 +239,9 @@ def test_a_registered_preset_runs_through_sweep_and_the_command(tmp_path, capsys
     assert "tiny" not in PRESETS
 
 
-def test_a_preset_must_own_the_folders_it_trains_into(tmp_path):
+def _careless_preset():
+    """A preset that trains into a folder its outputs do not name."""
     from cogs.jobs.preset import Grid, Preset
-    from cogs.jobs.sweep import sweep
     from models.training import TrainConfig
 
     class Careless(Preset):
@@ -255,23 +256,208 @@ def test_a_preset_must_own_the_folders_it_trains_into(tmp_path):
         def markdown(self, trained, rows, figures):
             return []
 
+    return Careless()
+
+
+def test_a_preset_must_own_the_folders_it_trains_into(tmp_path):
+    from cogs.jobs.sweep import sweep
+
     with pytest.raises(ValueError, match=r"trains into mine/, which its outputs do not name"):
-        sweep(Careless(), tmp_path / "o", epochs=1, seeds=(1,), device="cpu")
+        sweep(_careless_preset(), tmp_path / "o", epochs=1, seeds=(1,), device="cpu")
     assert not (tmp_path / "o").exists()
-    assert sweep(Careless(), epochs=1, seeds=(1,), device="cpu").to_dict()["rows"] == []  # in memory: no folder
+    assert sweep(_careless_preset(), epochs=1, seeds=(1,), device="cpu").to_dict()["rows"] == []  # in memory: no folder
 
 
 def test_presets_are_registered_in_the_commands_order():
     from cogs.jobs.preset import Preset
-    from cogs.jobs.sweep import PRESETS, preset_jobs, sweep_grids
+    import cogs.jobs.sweep as sweep_module
+    from cogs.jobs.sweep import PRESETS, sweep_grids
 
     assert list(PRESETS) == ["table2", "fig4", "width", "fig3", "rstar"]
     assert all(isinstance(p, Preset) and p.name == n and p.summary for n, p in PRESETS.items())
     grids = sweep_grids("width", epochs=5, seeds=(1,))
     assert [g.folder for g in grids] == ["Z23_q256", "Z23_q512", "Z23_q1024", "Z23_q2048"]
-    jobs = [(config, name) for _, config, name in sweep_grids("rstar", epochs=5, seeds=(1,))]
-    assert preset_jobs("rstar", epochs=5, seeds=(1,)) == jobs and [name for _, name in jobs] == ["sp", "sp-no-rstar"]
+    assert [g.objective for g in sweep_grids("rstar", epochs=5, seeds=(1,))] == ["sp", "sp-no-rstar"]
+    assert not hasattr(sweep_module, "preset_jobs")  # the grids are the one list of what a sweep trains
     with pytest.raises(ValueError, match="unknown preset 'fig9'; choose from table2, fig4, width, fig3, rstar"):
         sweep_grids("fig9")
     with pytest.raises(ValueError, match="scale must be"):
         sweep_grids("rstar", scale="huge")
+
+
+# ----------------------------------------------------------------------------- strategies, numbers, wording
+def _broken_strategy():
+    from cogs.solver import Strategy
+
+    class Broken(Strategy):
+        name, summary = "broken_plan", "a strategy whose plan raises"
+
+        def plan(self, group, *, registry, **options):
+            raise ValueError("broken_plan cannot plan")
+
+        def assemble(self, plan, seed):
+            raise AssertionError("never built")
+
+    return Broken()
+
+
+def test_a_strategy_that_refuses_the_group_is_a_skipped_row_with_its_reason():
+    """Any strategy's refusal — chain on Z4, not only memorize's size limit — is a skipped row
+    carrying the refusal's reason; the other strategies are built."""
+    from cogs.jobs.compare import compare
+    from cogs.solver import make_plan
+
+    report = compare("Z4", hidden=6, epochs=2, seeds=1, strategies="f6,chain", device="cpu")
+    rows = report.to_dict()["constructed"]
+    assert [r["strategy"] for r in rows] == ["f6", "chain"] and "order" in rows[0]
+    assert rows[1] == {"strategy": "chain", "skipped": make_plan("Z4", "chain").reason}
+    assert sorted(report.constructed) == ["f6"]
+    assert make_plan("Z4", "chain").reason in report.summary()
+
+
+def test_every_strategy_is_planned_before_the_folder_is_touched(tmp_path):
+    """A resume with a strategy that cannot even plan is refused with nothing deleted; one that
+    refuses the group resumes, with a skipped row."""
+    from cogs.jobs.compare import compare
+    from cogs.solver import register_strategy, unregister_strategy
+
+    out = tmp_path / "cmp"
+    compare("Z4", out, hidden=6, epochs=2, seeds=1, strategies="f6", device="cpu")
+    before = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    register_strategy(_broken_strategy())
+    try:
+        with pytest.raises(ValueError, match="broken_plan cannot plan"):
+            compare("Z4", out, hidden=6, epochs=4, seeds=1, strategies="f6,broken_plan", device="cpu", resume=True)
+    finally:
+        unregister_strategy("broken_plan")
+    assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
+    resumed = compare("Z4", out, hidden=6, epochs=4, seeds=1, strategies="f6,chain", device="cpu", resume=True)
+    rep = json.loads((out / "report.json").read_text())
+    assert [r.get("skipped", "built") for r in rep["constructed"]][0] == "built" and "skipped" in rep["constructed"][1]
+    assert resumed.to_dict()["constructed"][1] == rep["constructed"][1]
+
+
+def test_compare_reads_the_networks_and_the_group_it_reports(monkeypatch):
+    """The report's header is G.summary()'s, each constructed row's norm is the network's own
+    weight_norm2 and its losses the typed certificate's fields; the readings hold the Networks."""
+    from cogs.jobs import compare as compare_module
+    from cogs.solver.certificate import Certificate
+    from groups._base import FiniteAbelianGroup
+    from models.network import Network
+
+    real_summary = FiniteAbelianGroup.summary
+    monkeypatch.setattr(FiniteAbelianGroup, "summary", lambda G: dict(real_summary(G), complex_orbits=-7))
+    monkeypatch.setattr(Network, "weight_norm2", lambda net: 42.0)
+    monkeypatch.setattr(Certificate, "to_dict", lambda cert: pytest.fail("the certificate is read by its fields"))
+    report = compare_module.compare("Z5", hidden=4, epochs=1, seeds=1, strategies="f46", device="cpu")
+    doc = report.to_dict()
+    assert doc["complex_orbits"] == -7 and (doc["group"], doc["d"], doc["real_characters"]) == ("Z5", 5, 0)
+    (row,) = doc["constructed"]
+    assert row["norm"] == 42.0 and doc["runs"][0]["norm"] == 42.0
+    cert = report.constructed["f46"].certificate
+    assert row["certificate_loss"] == cert.loss and row["loss"] == cert.brute_force_loss
+    assert row["loss_method"] == cert.loss_method and row["orbit_generators"] == ["z_nu*z_syn", "z_nu_i*z_xi"]
+    assert report._readings.constructed == report.constructed  # Networks, not weight tuples
+    assert all(isinstance(n, Network) for n in report._readings.constructed.values())
+
+
+def test_the_frequency_maps_draw_a_constructed_network_read_as_a_network(tmp_path):
+    from cogs.reports import Readings
+    from cogs.reports.frequency_maps import FrequencyMaps
+    from cogs.solver import construct
+    from models.network import Network
+
+    drawn = []
+
+    class Figures:
+        @staticmethod
+        def frequency_maps(path, panels, title):
+            drawn.append([label for label, _ in panels])
+            return path
+
+    f46, f6 = construct("Z7", "f46"), construct("Z7", "f6")
+    readings = Readings.from_spectra("Z7", [f6.spectrum()], [{"seed": 1}], constructed={"f46": f46, "f6": f6})
+    assert isinstance(readings.constructed["f46"], Network)
+    assert FrequencyMaps().figure(readings, {}, tmp_path, Figures) == {"frequency_maps": "frequency_maps.png"}
+    assert FrequencyMaps(construction="f6").figure(readings, {}, tmp_path, Figures)
+    assert drawn == [["trained (seed 1)", "constructed f46 (order 14)"], ["trained (seed 1)", "constructed f6 (order 18)"]]
+
+
+def test_compare_and_sweep_read_seeds_and_numbers_as_train_does():
+    from cogs.jobs.compare import compare
+    from cogs.jobs.sweep import sweep
+
+    report = compare("Z5", hidden=np.int64(4), epochs=np.int64(1), seeds=np.int64(2), lr=np.float32(0.5),
+                     wd=np.float64(0.0), threshold=np.float32(0.05), strategies="f6", device="cpu")
+    cfg = report.to_dict()["config"]
+    assert list(cfg["seeds"]) == [2] and type(cfg["hidden"]) is int and type(cfg["lr"]) is float
+    assert type(cfg["threshold"]) is float and type(cfg["epochs"]) is int
+    json.dumps(report.to_dict(), allow_nan=False)
+    again = compare("Z5", hidden=4, epochs=1, seeds="2", strategies="f6", device="cpu")
+    assert list(again.to_dict()["config"]["seeds"]) == [2]
+    for seeds in (3, "3", np.int64(3), [3]):
+        assert sweep("rstar", epochs=1, seeds=seeds, device="cpu").to_dict()["seeds"] == [3], seeds
+    doc = sweep("rstar", epochs=np.int64(1), seeds="1-2", device="cpu").to_dict()
+    assert doc["seeds"] == [1, 2] and type(doc["epochs"]) is int
+    with pytest.raises(ValueError, match=r"^epochs must be ≥ 1, got 0$"):
+        sweep("rstar", epochs=0, seeds=1)
+    with pytest.raises(ValueError, match=r"seeds must be integers .* got 1\.5 \(float\)"):
+        sweep("rstar", epochs=1, seeds=[1.5])
+
+
+def test_a_reports_write_offers_only_what_write_takes(tmp_path):
+    """CompareReport.write and SweepReport.write take overwrite but not resume: a used folder's
+    refusal says overwrite=True, in the library's words."""
+    from cogs.jobs.compare import compare
+    from cogs.jobs.sweep import sweep
+
+    report = compare("Z5", hidden=4, epochs=1, seeds=1, strategies="f6", device="cpu")
+    report.write(tmp_path / "c")
+    with pytest.raises(ValueError, match=r"^out='.*c' already holds the output of an earlier `cogs compare` "
+                                         r"\(.*\); pass overwrite=True to replace it$"):
+        report.write(tmp_path / "c")
+    swept = sweep("rstar", epochs=1, seeds=1, device="cpu")
+    swept.write(tmp_path / "s")
+    with pytest.raises(ValueError, match=r"pass overwrite=True to replace it$"):
+        swept.write(tmp_path / "s")
+    report.write(tmp_path / "c", overwrite=True)
+
+
+def test_the_output_folder_checks_take_how_to_name_the_options(tmp_path):
+    from cogs.jobs.arguments import FLAGS
+    from cogs.jobs.outdir import FolderInUse, Outputs, check_out, prepare_out
+
+    outputs = Outputs("train", ("summary.json",))
+    with pytest.raises(ValueError, match=r"^resume and overwrite are about an output folder: pass out="):
+        prepare_out(None, outputs, resume=True)
+    assert prepare_out(None, outputs) == [] and check_out(None, outputs) == []
+    with pytest.raises(ValueError, match=r"^--resume and --overwrite exclude each other: --resume continues"):
+        check_out(tmp_path, outputs, overwrite=True, resume=True, spelling=FLAGS)
+    with pytest.raises(ValueError, match=r"^resume=True and overwrite=True exclude each other: resume=True continues"):
+        check_out(tmp_path, outputs, overwrite=True, resume=True)
+    (tmp_path / "summary.json").write_text("{}")
+    with pytest.raises(FolderInUse, match=f"^--out {re.escape(str(tmp_path))} already holds"):
+        check_out(tmp_path, outputs, spelling=FLAGS)
+    (tmp_path / "file").write_text("")
+    with pytest.raises(ValueError, match=r"^out='.*file': exists and is not a folder$"):
+        check_out(tmp_path / "file", outputs)
+
+
+def test_sweep_report_write_refuses_a_grid_folder_its_preset_does_not_own(tmp_path):
+    """The one check of sweep(out=…) applies to SweepReport.write too."""
+    from cogs.jobs.sweep import sweep
+
+    report = sweep(_careless_preset(), epochs=1, seeds=(1,), device="cpu")
+    with pytest.raises(ValueError, match=r"trains into mine/, which its outputs do not name"):
+        report.write(tmp_path / "o")
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_sweep_command_takes_its_scales_from_the_library(monkeypatch):
+    import cogs.jobs.preset as preset_module
+    from cogs.cli.main import build_parser
+
+    monkeypatch.setattr(preset_module, "SCALES", ("cpu", "full", "tiny"))
+    sub = next(a for a in build_parser()._actions if a.dest == "command").choices["sweep"]
+    (scale,) = [a for a in sub._actions if a.dest == "scale"]
+    assert tuple(scale.choices) == ("cpu", "full", "tiny") and scale.default == "cpu"

@@ -73,3 +73,51 @@ def test_construct_errors_are_one_line(args, needle, tmp_path):
     lines = [line for line in p.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and needle in lines[0], p.stderr
     assert not (tmp_path / "x.npz").exists()
+
+
+def _phi_chain():
+    """A user's strategy that reads the chain's options (phi, tri3)."""
+    import typing
+
+    from cogs.solver import STRATEGIES, Plan, Refusal, Strategy
+
+    @typing.final
+    class PhiChain(Strategy):
+        name, summary, options = "phi_chain", "the chain under another name", ("phi", "tri3")
+
+        def plan(self, group, *, registry, **options):
+            plan = STRATEGIES["chain"].plan(group, registry=registry, **options)
+            if isinstance(plan, Refusal):
+                return Refusal(self, group, plan.reason)
+            return Plan(self, group, plan.order, registry=registry, recipe=plan.recipe)
+
+        def assemble(self, plan, seed):
+            return STRATEGIES["chain"].assemble(plan, seed)
+
+    return PhiChain()
+
+
+def test_phi_and_tri3_follow_the_strategys_options_and_the_help_the_registry(tmp_path, capsys):
+    """--phi/--no-tri3 are checked against the chosen strategy's ``options`` (not a list of names),
+    and --strategy's help lists the registered strategies."""
+    from cogs.cli.main import main
+    from cogs.solver import register_strategy, unregister_strategy
+
+    out = str(tmp_path / "w.npz")
+    assert main(["construct", "--group", "Z7", "--strategy", "f6", "--phi", "0.3", "--out", out]) == 2
+    assert capsys.readouterr().err == "cogs construct: error: --phi and --no-tri3 apply to --strategy chain (or auto), not f6\n"
+    with pytest.raises(SystemExit):
+        main(["construct", "--help"])
+    assert "--strategy STRATEGY  f6 | f46 | chain | memorize | auto (default auto)\n" in capsys.readouterr().out
+    register_strategy(_phi_chain())
+    try:
+        assert main(["construct", "--group", "Z9", "--strategy", "phi_chain", "--phi", "0.3", "--no-tri3", "--out", out, "--json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert data["strategy"] == "phi_chain" and data["chain"]["phi"] == 0.3 and data["chain"]["tri3"] is False and data["order"] == 16
+        assert main(["construct", "--group", "Z7", "--strategy", "memorize", "--no-tri3", "--out", out]) == 2
+        assert capsys.readouterr().err.endswith("apply to --strategy chain or phi_chain (or auto), not memorize\n")
+        with pytest.raises(SystemExit):
+            main(["construct", "--help"])
+        assert "f6 | f46 | chain | memorize | auto | phi_chain (default auto)" in " ".join(capsys.readouterr().out.split())
+    finally:
+        unregister_strategy("phi_chain")

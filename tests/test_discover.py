@@ -327,7 +327,7 @@ def test_result_network_documents_and_summary_are_what_the_command_prints(tmp_pa
     assert list(r.report(files)) == list(cli)
     # .network carries what best.npz stores
     saved = load_npz(files["weights"])
-    assert r.network.isclose(saved, atol=0) and dict(r.network.meta) == {k: v for k, v in r.meta().items() if k != "group"}
+    assert r.network.isclose(saved, atol=0) and dict(r.network.meta) == r.meta() and "group" not in r.meta()
     assert dict(saved.meta) == json.loads(json.dumps(dict(r.network.meta)))
     # the text: everything but the time
     assert main(["discover", "--group", "Z3", "--order", "3", "--restarts", "4", "--seed", "1", "--out",
@@ -363,3 +363,32 @@ def test_discovery_reprs_are_one_short_line():
                        (res.rows[0].result, "DiscoveryResult(group=Z3, q=3, ")):
         text = repr(obj)
         assert "\n" not in text and len(text) < 120 and "array" not in text and text.startswith(start), text
+
+
+def test_a_discovery_result_stores_its_best_network_once():
+    """The best network is one Network: the result's weights are its read-only arrays, and
+    ``.network`` is it with the run's metadata (the group is the network's, not a meta key)."""
+    r = discover("Z3", 3, restarts=4, seed=0)
+    assert r.best.W_a is r.W_a and r.weights == r.best.weights and r.group is r.best.group and r.q == r.best.order
+    for w in r.weights:
+        assert not w.flags.writeable
+        with pytest.raises(ValueError, match="read-only"):
+            w[0, 0] = 1.0
+    assert all(np.array_equal(a, b) for a, b in zip(r.network.weights, r.weights))
+    assert dict(r.network.meta) == r.meta() and "group" not in r.meta()
+    import attrs
+
+    assert r.to_dict()["group"] == "Z3" and not {"W_a", "W_b", "W_c"} & set(attrs.fields_dict(type(r)))
+
+
+def test_best_npz_holds_the_weights_and_the_runs_metadata(tmp_path):
+    """What best.npz holds, array by array and key by key: the arrays, the group spec and the
+    run's metadata, which has no group key."""
+    r = discover("Z3", 3, restarts=4, seed=0)
+    files = r.save(tmp_path)
+    with np.load(files["weights"]) as z:
+        assert sorted(z.files) == ["W_a", "W_b", "W_c", "group", "meta"] and str(z["group"]) == "Z3"
+        for name in ("W_a", "W_b", "W_c"):
+            assert z[name].dtype == np.float64 and np.array_equal(z[name], getattr(r, name))
+        meta = json.loads(str(z["meta"]))
+    assert list(meta) == list(r.meta()) and "group" not in meta and meta["q"] == 3

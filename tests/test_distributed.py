@@ -26,7 +26,7 @@ from cogs.distributed import (BatchRunner, LocalExecutor, Runner, ShardsFailed, 
 from cogs.distributed.executor import shard_objective
 from cogs.distributed.plan import max_runs
 from cogs.distributed.shard import PAUSE_ENV
-from cogs.jobs.sweep import preset_jobs
+from cogs.jobs.sweep import sweep_grids
 from models.training import TrainConfig, save_checkpoint, train
 
 SMALL = TrainConfig(group="Z5", q=8, epochs=64, wds=(1e-4, 1e-3), seeds=(1, 2, 3), device="cpu", dtype="float64",
@@ -223,7 +223,7 @@ def test_sweep_with_a_failed_shard_writes_the_rest_and_exits_1(tmp_path, capsys,
 def test_sharded_sweep_resume_refuses_a_shard_checkpoint_of_another_job(tmp_path, capsys):
     from cogs.distributed.plan import shard_key
 
-    cfg, name = preset_jobs("rstar", epochs=5, seeds=(1, 2))[0]  # objective sp, seeds 1 and 2
+    _, cfg, name = sweep_grids("rstar", epochs=5, seeds=(1, 2))[0]  # objective sp, seeds 1 and 2
     poisoned = tmp_path / "out" / "shards" / shard_key(plan_shards(cfg, 1)[0], name)  # sp, seed 1
     _poison(poisoned)
     args = ["sweep", "--preset", "rstar", "--epochs", "5", "--seeds", "1-2", "--shard-runs", "1", "--resume",
@@ -307,6 +307,30 @@ def test_ray_backend_without_ray_says_how_to_install(tmp_path, monkeypatch):
         make_executor("ray", tmp_path)
 
 
+def test_ray_executor_is_exported_lazily_without_importing_ray():
+    """cogs.distributed names RayExecutor (docs/python.md, job_runner's error) and loads it on
+    first use; neither importing the package nor reading the class imports Ray."""
+    import subprocess
+    import sys
+
+    code = ("import sys, cogs.distributed as d; assert 'ray' not in sys.modules; "
+            "from cogs.distributed.ray_backend import RayExecutor; "
+            "assert d.RayExecutor is RayExecutor and 'RayExecutor' in d.__all__ and 'RayExecutor' in dir(d); "
+            "assert 'ray' not in sys.modules; print('ok')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[1])
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+def test_a_failed_shard_is_one_public_line():
+    """The Ray backend and the local executor say a shard's failure the same way, through the
+    executor's public short_error."""
+    from cogs.distributed import executor, ray_backend
+
+    assert ray_backend.short_error is executor.short_error
+    assert executor.short_error(RuntimeError("out of memory\ntraceback follows")) == "RuntimeError: out of memory"
+    assert executor.short_error(KeyError()) == "KeyError"
+
+
 def test_ray_only_options_are_refused_with_the_local_backend(tmp_path, capsys):
     base = ["train", "--group", "Z5", "--hidden", "8", "--epochs", "2", "--out", str(tmp_path / "o")]
     assert cogs_main(base + ["--address", "auto"]) == 2
@@ -338,12 +362,13 @@ class RecordingRunner(Runner):
 @pytest.mark.parametrize("preset", ["table2", "fig4", "width", "fig3", "rstar"])
 def test_a_runner_passed_to_sweep_trains_every_grid_the_sweep_trains(tmp_path, preset):
     """runner= is the runner: it is told of every grid up front (prefetch) and trains each,
-    and preset_jobs lists exactly those."""
+    exactly the grids sweep_grids lists."""
     from cogs.jobs.sweep import sweep
 
     rec = RecordingRunner()
     report = sweep(preset, tmp_path, epochs=1, seeds=(1,), device="cpu", runner=rec)
-    assert rec.asked == rec.announced == preset_jobs(preset, epochs=1, seeds=(1,), device="cpu")
+    grids = sweep_grids(preset, epochs=1, seeds=(1,), device="cpu")
+    assert rec.asked == rec.announced == [(g.config, g.objective) for g in grids]
     assert sorted(report.runs) == sorted({p.parent.parent.name for p in tmp_path.rglob("weights.npz")})
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+import cogs
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -82,3 +84,19 @@ def test_train_to_a_folder_writes_what_the_command_writes(tmp_path):
     names = lambda p: sorted(str(x.relative_to(p)) for x in p.rglob("*") if "checkpoints" not in x.parts)  # noqa: E731
     assert names(tmp_path / "py") == names(tmp_path / "cli")
     assert cogs.load(Path(runs[0].folder) / "weights.npz").isclose(runs[0].network, atol=0)
+
+
+@pytest.mark.parametrize("name", sorted(cogs.__all__))
+def test_front_door_examples_run_as_copied_into_a_fresh_interpreter(name):
+    """Each example imports what it uses (``import cogs`` and explicit imports): run with empty
+    globals, not the defining module's (which is what the doctest collection gives them)."""
+    import doctest
+
+    import cogs
+
+    tests = [t for t in doctest.DocTestFinder().find(getattr(cogs, name), f"cogs.{name}", module=False, globs={}) if t.examples]
+    assert tests, f"cogs.{name} has no example"
+    for test in tests:
+        report: list[str] = []
+        result = doctest.DocTestRunner().run(test, out=report.append)
+        assert result.failed == 0, "".join(report)

@@ -241,3 +241,41 @@ def test_memorisation_factors_give_z_m_up_to_scale():
     assert np.allclose(zm[0], y[0] * lam / d, atol=1e-12)
     assert np.allclose(zm[1], y[1] * lam / d, atol=1e-12)
     assert np.allclose(zm[2, 1:], y[2, 1:] * lam / (2 * d), atol=1e-12)  # k = 0 is removed by P
+
+
+# -- no module imports another module's private name ----------------------------------------------
+def _private_imports(source: str, modules: set[str]) -> list[str]:
+    """``from a.b import _x`` where ``_x`` is a name (not a submodule) of one of our modules."""
+    import ast
+
+    bad = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and node.module.split(".")[0] in ("algebra", "groups", "models", "cogs"):
+            bad += [f"{node.module}.{a.name}" for a in node.names if a.name.startswith("_") and f"{node.module}.{a.name}" not in modules]
+    return bad
+
+
+def test_no_module_imports_another_modules_private_name():
+    """A private name is its module's own: sharing one means making it public (as sample_phi of
+    cogs.generators.builtin_linked, which cogs.generators.builtin's φ parameter samples with)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    files = {}
+    for pkg in ("algebra", "groups", "models", "cogs"):
+        for path in sorted((root / pkg).rglob("*.py")):
+            parts = path.relative_to(root).with_suffix("").parts
+            files[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    modules = set(files)
+    found = {m: _private_imports(p.read_text(encoding="utf-8"), modules) for m, p in files.items()}
+    assert {m: b for m, b in found.items() if b} == {}
+    # the check can fail: a private function is caught, a private module is not
+    assert _private_imports("from cogs.generators.builtin_linked import _sample_phi, valid_phi", modules) == [
+        "cogs.generators.builtin_linked._sample_phi"]
+    assert _private_imports("from cogs.cli import _options\nfrom groups._base import FiniteAbelianGroup", modules) == []
+    from cogs.generators import default_registry
+    from cogs.generators.builtin_linked import sample_phi, valid_phi
+
+    assert {p.name: p.sampler for p in default_registry()["chain_link"].params} == {"phi": sample_phi}
+    phis = [sample_phi(np.random.default_rng(s)) for s in range(20)]
+    assert all(0.05 < p < np.pi / 2 - 0.05 and valid_phi(p, atol=0.1) == p for p in phis)

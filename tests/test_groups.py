@@ -527,3 +527,19 @@ def test_cli_main_text_output(capsys):
     assert "Z2xZ4" in out and "complex orbits" in out
     # Z2xZ4: 3 real characters, (8 − 1 − 3)/2 = 2 complex orbits
     assert "real characters    3" in out and "complex orbits     2" in out
+
+
+@pytest.mark.parametrize("spec", ["Z2", "Z12", "Z2xZ4", "Z3xZ3xZ5"])
+def test_groups_pickle_and_copy_as_the_cached_instance(spec):
+    """Groups are immutable and cached: pickle and copy give the very same object back (the
+    default protocol would set attributes, which an immutable group refuses)."""
+    import copy
+    import pickle
+
+    G = parse_group(spec)
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        assert pickle.loads(pickle.dumps(G, protocol=protocol)) is G
+    assert copy.deepcopy(G) is G and copy.copy(G) is G
+    assert copy.deepcopy({"g": [G, G]})["g"][1] is G
+    G.cayley_table()  # a filled cache does not travel, nor change the answer
+    assert pickle.loads(pickle.dumps(G)) is G

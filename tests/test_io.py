@@ -133,3 +133,41 @@ def test_load_refuses_group_mismatch_and_directory(tmp_path):
         load_npz(path, "Z2xZ3")
     with pytest.raises(WeightsFileError, match="directory"):
         load_npz(tmp_path)
+
+
+def test_any_meta_key_is_stored_even_the_parameters_names(tmp_path):
+    """save_weights' first five parameters are positional-only: meta keys path, group, W_a, W_b
+    and W_c are meta like any other (a Network with such meta saves)."""
+    from models.network import Network
+
+    meta = {"path": "runs/a", "group": "Z9", "W_a": [1, 2], "W_b": None, "W_c": "scaled", "meta": {"nested": True}}
+    path = save_weights(tmp_path / "w.npz", "Z7", *_weights(), **meta)
+    assert dict(load_npz(path).meta) == meta and load_npz(path).group == parse_group("Z7")
+    net = Network("Z7", *_weights(), meta=meta)
+    assert dict(load_npz(net.save(tmp_path / "net.npz")).meta) == meta
+
+
+def test_a_network_saved_without_meta_keeps_its_own(tmp_path):
+    from models.network import Network
+
+    net = Network("Z7", *_weights(), meta={"seed": 4, "note": "mine", 3: "a non-string key"})
+    assert dict(load_npz(save_weights(tmp_path / "own.npz", net)).meta) == {"seed": 4, "note": "mine", "3": "a non-string key"}
+    assert dict(load_npz(save_weights(tmp_path / "given.npz", net, seed=5)).meta) == {"seed": 5}  # given meta replaces it
+    assert dict(load_npz(net.save(tmp_path / "save.npz")).meta) == dict(load_npz(tmp_path / "own.npz").meta)
+    with pytest.raises(TypeError, match="not both"):
+        save_weights(tmp_path / "both.npz", net, *net.weights)
+
+
+def test_state_dict_checks_files_without_shadowing_safe_files(tmp_path):
+    """models.state_dict names its weights-file check check_weights_file; check_regular_file is
+    models.safe_files' one function (no wrapper under the same name)."""
+    import models.safe_files
+    import models.state_dict
+
+    assert models.state_dict.check_regular_file is models.safe_files.check_regular_file
+    path = save_weights(tmp_path / "w.npz", "Z7", *_weights())
+    assert models.state_dict.check_weights_file(path) == path
+    with pytest.raises(WeightsFileError, match="weights file"):
+        models.state_dict.check_weights_file(tmp_path)  # a folder
+    with pytest.raises(WeightsFileError, match="weights file"):
+        models.state_dict.check_weights_file(path, max_bytes=10)

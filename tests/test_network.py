@@ -219,3 +219,95 @@ def test_save_and_load_round_trip(tmp_path):
     torch.save({"layera.weight": torch.tensor(net.W_a), "layerb.weight": torch.tensor(net.W_b),
                 "layerc.weight": torch.tensor(net.W_c)}, tmp_path / "ck.pt")
     assert load(tmp_path / "ck.pt", group="Z7").isclose(net)
+
+
+# --------------------------------------------------------------------------- a value, continued
+def test_new_weights_drop_the_certificate_and_the_meta_that_described_the_old_ones():
+    from cogs.solver import construct
+
+    net = construct("Z5", "f46")
+    assert net.certificate.passed and {"loss", "order"} <= set(net.meta)
+    tripled = net.evolve(W_c=3 * net.W_c)
+    assert tripled.certificate is None and not {"loss", "order"} & set(tripled.meta)
+    assert tripled.meta["strategy"] == "f46" and tripled.meta["seed"] == 0  # what made it stays
+    assert "loss=" not in repr(tripled) and "certified" not in tripled._repr_html_()
+    assert tripled.loss() > 0.1 and "loss=" in repr(tripled)  # once computed, the loss of these weights
+    for changed in (net.evolve(group="Z5", W_a=net.W_a + 1), net.canonical(), net.evolve(W_b=net.W_b[:, ::-1])):
+        assert changed.certificate is None and "loss" not in changed.meta and "order" not in changed.meta
+    # the same weights, or new ones with a certificate and meta of the caller's: kept as given
+    assert net.evolve(path="x.npz").certificate is net.certificate
+    assert net.evolve(W_c=net.W_c.copy(), group="Z5").certificate is net.certificate
+    given = net.evolve(W_c=3 * net.W_c, certificate=net.certificate, meta={"loss": 1.0})
+    assert given.certificate is net.certificate and dict(given.meta) == {"loss": 1.0}
+    # a certificate of other weights never shows its loss
+    wrong = Network("Z5", net.W_a, net.W_b, 3 * net.W_c, certificate=net.certificate)
+    assert "loss=" not in repr(wrong) and "certified" not in wrong._repr_html_()
+    assert "loss=" in repr(net) and "certified" in net._repr_html_()
+
+
+def test_weights_cannot_be_made_writeable_again(tmp_path):
+    from cogs.solver import construct
+
+    rng = np.random.default_rng(0)
+    nets = [Network("Z5", *random_weights("Z5", 2, rng)), construct("Z7", "chain"), Networks("Z6").zero()]
+    nets.append(load(nets[0].save(tmp_path / "n.npz")))
+    for net in nets:
+        for w in net.weights:
+            with pytest.raises(ValueError, match="WRITEABLE"):
+                w.setflags(write=True)
+            if isinstance(w.base, np.ndarray):  # nor can what it views
+                with pytest.raises(ValueError, match="WRITEABLE"):
+                    w.base.setflags(write=True)
+            with pytest.raises(ValueError, match="read-only"):
+                w[...] = 0.0
+
+
+@pytest.mark.parametrize("spec", ["Z5", "Z8", "Z2xZ3"])
+def test_the_empty_network_agrees_with_a_zero_output_network(spec):
+    """zero() and a one-node network with W_c = 0 are equal in the semi-ring: the same accuracy
+    (1/d: every output is 0, the arg-max picks class 0) and the same loss ((d − 1)/d)."""
+    G = parse_group(spec)
+    d = G.order
+    zero = Networks(G).zero()
+    silent = Network(G, np.ones((1, d)), np.ones((1, d)), np.zeros((d, 1)))
+    assert zero.isclose(silent)
+    assert zero.accuracy() == silent.accuracy() == pytest.approx(1 / d, abs=1e-15)
+    assert zero.accuracy() == accuracy_ref(G, *zero.weights)
+    pairs = np.array([[0, 0], [1, d - 1], [1, 2]]) % d
+    assert zero.accuracy(pairs) == silent.accuracy(pairs)
+    assert zero.loss() == (d - 1) / d  # exactly
+    assert silent.loss() == pytest.approx(zero.loss(), abs=1e-15) and zero.loss(pairs) == pytest.approx(silent.loss(pairs), abs=1e-15)
+
+
+def _same_network(a, b) -> bool:
+    return (a.group is b.group and all(np.array_equal(x, y) for x, y in zip(a.weights, b.weights))
+            and dict(a.meta) == dict(b.meta) and a.path == b.path)
+
+
+def test_networks_pickle_and_deepcopy_with_their_certificate():
+    import copy
+    import pickle
+
+    from cogs.solver import construct
+
+    rng = np.random.default_rng(3)
+    plain = Network("Z2xZ3", *random_weights("Z2xZ3", 3, rng), meta={"seed": 3, "config": {"lr": 0.1}}, path="w.npz")
+    for net in (plain, construct("Z7", "f46"), construct("Z9", "chain"), construct("Z3", "memorize"), Networks("Z4").zero()):
+        for back in (pickle.loads(pickle.dumps(net)), copy.deepcopy(net), copy.copy(net)):
+            assert _same_network(back, net) and not back.W_a.flags.writeable
+            if net.certificate is not None:
+                assert back.certificate.to_json() == net.certificate.to_json() and back.certificate.passed
+                assert repr(back) == repr(net) and "loss=" in repr(back)
+    S = Networks("Z6")
+    assert pickle.loads(pickle.dumps(S)) is S and copy.deepcopy(S) is S
+
+
+def test_networks_is_shared_and_read_only():
+    S = Networks("Z5")
+    with pytest.raises(AttributeError, match="read-only"):
+        S.group = parse_group("Z7")
+    with pytest.raises(AttributeError, match="read-only"):
+        del S.group
+    with pytest.raises(AttributeError, match="read-only"):
+        S.anything = 1
+    assert S.group == parse_group("Z5") and Networks("Z5") is S and S.one().d == 5

@@ -376,7 +376,25 @@ def test_refusal_reasons_are_one_line_and_causes_survive():
 def test_unknown_options_teach_the_known_ones():
     with pytest.raises(TypeError, match="unknown option.*polynomal.*max_factors, phi, polynomial, sums, tri3"):
         construct("Z7", "f6", polynomal=False)
-    assert make_plan("Z7", "f6", phi=0.3).order == 18  # an option of another strategy: read by that one only
+
+
+@pytest.mark.parametrize("strategy, options", [("f46", {"phi": 0.3}), ("f6", {"tri3": False}), ("chain", {"sums": False}),
+                                               ("memorize", {"max_factors": 2})])
+def test_an_option_the_strategy_does_not_read_is_refused(strategy, options):
+    """An option of another strategy is not silently ignored: a TypeError names the strategy, what
+    it reads and who reads the option."""
+    reads = ", ".join(STRATEGIES[strategy].options) or "no options"
+    with pytest.raises(TypeError, match=rf"strategy '{strategy}' does not read {list(options)[0]}: it reads {reads} \(.* is read by .*auto\)"):
+        construct("Z7", strategy, **options)
+    with pytest.raises(TypeError, match="does not read"):
+        make_plan("Z7", strategy, **options)
+
+
+def test_auto_reads_every_option_of_the_strategies_it_compares():
+    assert STRATEGIES["auto"].options == ("polynomial", "sums", "max_factors", "phi", "tri3")
+    net = construct("Z9", "auto", phi=0.3, tri3=False)  # read by the chain, which auto picks on Z9
+    assert net.certificate.strategy == "chain" and net.certificate.details.phi == 0.3 and net.order == 16
+    assert construct("Z8", "auto", sums=True).order == 15
 
 
 def test_reprs_are_one_short_line():
@@ -530,3 +548,127 @@ def test_certificate_accessors_match_its_json():
         assert row.full_group["R_n"] == o["full_group"]["R_n"] and row.kappa_loss == o["kappa_loss"]
         assert row.links_to == o.get("links_to") and row.link_type == o.get("type") and row.cycle == o.get("cycle")
     assert "data" not in dir(cert)
+
+
+# -- how strategies take part in comparisons: attributes, never names ----------------------------
+@typing.final
+class SlowF46(Strategy):
+    """f46, after a pause in planning: the certificate's build time must count it."""
+
+    name, summary = "slow_f46", "f46 after a pause in planning"
+    PAUSE = 0.3
+
+    def plan(self, group, *, registry, **options):
+        import time
+
+        time.sleep(self.PAUSE)
+        plan = STRATEGIES["f46"].plan(group, registry=registry)
+        return Plan(self, group, plan.order, registry=registry, recipe=plan.recipe)
+
+    def assemble(self, plan, seed):
+        return STRATEGIES["f46"].assemble(plan, seed)
+
+
+def test_the_build_time_counts_planning():
+    import time
+
+    register_strategy(SlowF46())
+    try:
+        cert = construct("Z7", "slow_f46").certificate
+    finally:
+        unregister_strategy("slow_f46")
+    assert cert.passed and cert.time_build_s >= SlowF46.PAUSE and cert.time_total_s >= cert.time_build_s
+    plan = make_plan("Z7", "f46")
+    alone = plan.build(0).certificate  # built on its own: timed from the call
+    assert 0 <= alone.time_build_s <= alone.time_total_s and alone.passed
+    assert plan.build(0, started=time.perf_counter() - 10).certificate.time_build_s >= 10
+
+
+@typing.final
+class Tiny(Strategy):
+    """Claims one node on every group and builds nothing: kept out of comparisons by ``compared``."""
+
+    name, summary, compared = "tiny", "one node, never compared", False
+
+    def plan(self, group, *, registry, **options):
+        return Plan(self, group, 1, registry=registry)
+
+    def assemble(self, plan, seed):
+        raise AssertionError("tiny is never built in these tests")
+
+
+@typing.final
+class Picky(Strategy):
+    """Another strategy that compares others (as auto does): f46's plan under its own name."""
+
+    name, summary, compares_others = "picky", "f46, as a strategy that compares others", True
+    planned: typing.ClassVar[list] = []
+
+    def plan(self, group, *, registry, **options):
+        self.planned.append(group.spec)
+        plan = STRATEGIES["f46"].plan(group, registry=registry)
+        return Plan(self, group, plan.order, registry=registry, recipe=plan.recipe)
+
+    def assemble(self, plan, seed):
+        return STRATEGIES["f46"].assemble(plan, seed)
+
+
+@typing.final
+class Broken(Strategy):
+    """Raises a ValueError in plan, whatever the group."""
+
+    name, summary = "broken", "raises a ValueError when planning"
+
+    def plan(self, group, *, registry, **options):
+        raise ValueError(f"broken cannot plan {group.spec}")
+
+    def assemble(self, plan, seed):
+        raise AssertionError("never planned")
+
+
+def test_compared_decides_what_auto_and_bounds_compare():
+    from cogs.solver.bounds import cogs_construction
+
+    assert STRATEGIES["memorize"].compared is False and STRATEGIES["auto"].compares_others is True
+    assert all(STRATEGIES[n].compared and not STRATEGIES[n].compares_others for n in ("f6", "f46", "chain"))
+    tiny = register_strategy(Tiny())
+    try:
+        assert make_plan("Z7", "auto").order == 12  # the chain's: tiny's one node is not compared
+        assert "tiny" not in cogs_construction("Z5").tried and "memorize" not in cogs_construction("Z5").tried
+        tiny.compared = True  # the attribute decides, not the name
+        assert make_plan("Z7", "auto").order == 1 and make_plan("Z7", "auto").name == "tiny"
+    finally:
+        unregister_strategy("tiny")
+
+
+def test_strategies_that_compare_others_are_not_planned_by_auto_and_come_last_in_bounds():
+    from cogs.solver.bounds import cogs_construction
+
+    Picky.planned.clear()
+    register_strategy(Picky())
+    try:
+        assert make_plan("Z9", "auto").order == 15 and Picky.planned == []  # auto never plans picky (no recursion)
+        best = cogs_construction("Z5")
+        assert list(best.tried) == ["f6", "f46", "chain", "auto", "picky"]
+        assert best.strategy == "chain" and best.tried["picky"].order == best.tried["f46"].order == 10
+    finally:
+        unregister_strategy("picky")
+
+
+def test_a_strategy_whose_plan_raises_is_a_refusal_for_auto():
+    """A registered strategy whose ``plan`` raises a ValueError does not break auto for every
+    group: auto counts it as refusing (a bad option the caller gave it still raises)."""
+    from cogs.solver.bounds import cogs_construction
+
+    register_strategy(Broken())
+    try:
+        with pytest.raises(ValueError, match="broken cannot plan Z7"):
+            make_plan("Z7", "broken")
+        net = construct("Z7", "auto")
+        assert net.order == 12 and net.certificate.passed and net.certificate.strategy == "chain"
+        assert all(p.name != "broken" for p in make_plan("Z8", "auto").alternatives)
+        assert cogs_construction("Z5").tried["broken"].error == "broken cannot plan Z5"
+        with pytest.raises(ValueError, match="φ = 0"):
+            construct("Z5", "auto", phi=0.0)  # read by the chain: the caller's error, not a refusal
+    finally:
+        unregister_strategy("broken")

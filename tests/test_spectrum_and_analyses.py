@@ -88,7 +88,7 @@ def readings():
 
 def _report(readings):
     base = {"group": readings.group.spec, "d": readings.group.order, "constructed": [],
-            "runs": [{"seed": m["seed"], "orbits": [] if a is None else [o.to_dict("run") for o in a.orbits]}
+            "runs": [{"seed": m["seed"], "orbits": [] if a is None else [o.to_dict("compact") for o in a.orbits]}
                      for m, a in zip(readings.metas, readings.analyses)]}
     return base | report_of(readings)
 

@@ -190,9 +190,63 @@ def test_train_from_a_network_records_where_it_started(tmp_path):
     rng = np.random.default_rng(1)
     net = Network("Z5", rng.normal(size=(6, 5)), rng.normal(size=(6, 5)), rng.normal(size=(5, 6)))
     (run,) = train_runs("Z5", init=net, epochs=0, dtype="float64", device="cpu")
-    assert run.network.isclose(net, atol=0) and run.config["init"] == repr(net) and run.config["q"] == 6
+    assert run.network.isclose(net, atol=0) and run.config["init"] == "in-memory network (Z5, order 6)"
+    assert run.config["q"] == 6
     path = net.save(tmp_path / "init.npz")
     (run,) = train_runs("Z5", init=path, epochs=0, dtype="float64", device="cpu")
     assert run.config["init"] == str(path)
-    with pytest.raises(ValueError, match="--hidden 7 but"):
+    with pytest.raises(ValueError, match=r"^hidden=7 but the init network has 6 hidden nodes$"):  # the keyword's name
         train_runs("Z5", init=net, hidden=7, epochs=0)
+
+
+def test_the_init_recorded_does_not_depend_on_what_the_network_has_computed():
+    """An in-memory init is described by its group and order, not by its repr (which shows a
+    loss once it is computed): the same job records the same configuration."""
+    from cogs.jobs.train import train as train_runs
+    from models.network import Network
+
+    rng = np.random.default_rng(2)
+    net = Network("Z5", rng.normal(size=(4, 5)), rng.normal(size=(4, 5)), rng.normal(size=(5, 4)))
+    (before,) = train_runs("Z5", init=net, epochs=0, dtype="float64", device="cpu")
+    net.loss()  # cached on the network: its repr now shows it
+    (after,) = train_runs("Z5", init=net, epochs=0, dtype="float64", device="cpu")
+    assert before.config == after.config and before.config["init"] == "in-memory network (Z5, order 4)"
+
+
+def test_train_accepts_numbers_of_any_kind():
+    """numpy's integers and floats work wherever an int or a float is meant; the configuration
+    records plain ints and floats."""
+    from cogs.jobs.train import train as train_runs
+
+    runs = train_runs("Z5", hidden=np.int64(4), epochs=np.int64(2), seeds=np.int64(3), lr=np.float32(0.5),
+                      wd=np.float64(0.0), device="cpu")
+    (run,) = runs
+    assert (run.seed, run.config["q"], run.config["epochs"]) == (3, 4, 2)
+    assert run.lr == float(np.float32(0.5)) and type(run.config["q"]) is int and type(run.config["epochs"]) is int
+    assert [r.seed for r in train_runs("Z5", hidden=4, epochs=1, seeds=[np.int64(1), np.int32(2)], device="cpu")] == [1, 2]
+    with pytest.raises(ValueError, match=r"seeds must be integers .* got 1\.5 \(float\)"):
+        train_runs("Z5", hidden=4, epochs=1, seeds=[1.5])
+
+
+def test_the_command_line_names_its_flags_and_the_library_its_keywords(tmp_path, capsys):
+    """One refusal, two spellings: the command line's flags, the library's keyword arguments."""
+    from cogs.jobs.train import train as train_runs
+    from models.network import Network
+
+    rng = np.random.default_rng(3)
+    net = Network("Z5", rng.normal(size=(6, 5)), rng.normal(size=(6, 5)), rng.normal(size=(5, 6)))
+    path = net.save(tmp_path / "init.npz")
+    assert main(["train", "--group", "Z5", "--init", str(path), "--hidden", "7", "--epochs", "1",
+                 "--out", str(tmp_path / "o")]) == 2
+    assert f"--hidden 7 but {path} has 6 hidden nodes" in capsys.readouterr().err
+    with pytest.raises(ValueError, match=r"^hidden=7 but "):
+        train_runs("Z5", init=path, hidden=7, epochs=1)
+    train_runs("Z5", hidden=4, epochs=1, out=tmp_path / "runs", device="cpu")
+    assert main(["train", "--group", "Z5", "--hidden", "4", "--epochs", "1", "--out", str(tmp_path / "runs")]) == 2
+    err = capsys.readouterr().err
+    assert "--out " in err and "pass --overwrite to replace it or --resume to continue it" in err
+    with pytest.raises(ValueError, match=r"out='.*runs' already holds .*; pass overwrite=True to replace it or "
+                                         r"resume=True to continue it$"):
+        train_runs("Z5", hidden=4, epochs=1, out=tmp_path / "runs", device="cpu")
+    with pytest.raises(ValueError, match=r"^resume=True and overwrite=True exclude each other"):
+        train_runs("Z5", hidden=4, epochs=1, out=tmp_path / "runs", resume=True, overwrite=True)

@@ -73,6 +73,7 @@ def runner_from_args(args, work_dir, *, label: str, outputs=None):
     is refused first (``outputs``: what the command owns in --out), before Ray starts."""
     from cogs.cli._options import keep_checkpoints, stderr_note, threads_for
     from cogs.distributed.runner import BatchRunner
+    from cogs.jobs.arguments import FLAGS
     from cogs.jobs.outdir import check_out
     from models.training import resolve_device
 
@@ -81,7 +82,7 @@ def runner_from_args(args, work_dir, *, label: str, outputs=None):
         threads = threads_for(args, resolve_device(getattr(args, "device", "cpu")))
         return BatchRunner(resume=args.resume, keep_checkpoints=keep, log=stderr_note(label), threads=threads)
     if args.backend == "ray" and outputs is not None:
-        check_out(args.out, outputs, overwrite=args.overwrite, resume=args.resume)
+        check_out(args.out, outputs, overwrite=args.overwrite, resume=args.resume, spelling=FLAGS)
     return executor_from_args(args, work_dir, keep_checkpoints=keep)
 
 

@@ -20,24 +20,15 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from cogs.solver.bounds import bounds, bounds_table, read_results, results_groups
+    from cogs.solver.bounds import bounds, bounds_table, group_for_results
     from groups import parse_group
 
     specs = [s.strip() for s in str(args.group).split(",")]
     if not all(specs):
         raise ValueError(f"--group {args.group!r}: empty group spec in the list")
     groups = [parse_group(s) for s in specs]
-    target = None
-    if args.results is not None:
-        if len(groups) == 1:
-            target = groups[0]
-        else:  # the group the results name
-            named = {parse_group(n) for n in results_groups(args.results)}
-            matches = [g for g in groups if g in named]
-            if not matches:
-                raise ValueError(f"--results {args.results}: names none of the groups {', '.join(g.spec for g in groups)}")
-            target = matches[0]
-        read_results(args.results, target)  # fail early, one line
+    # the group the results apply to, read and checked now: a bad file fails before anything is built
+    target = None if args.results is None else group_for_results(groups, args.results, label="--results")
     rows = [bounds(g, results=args.results if g == target else None) for g in groups]
     if args.json:
         from cogs.cli.main import print_json

@@ -42,11 +42,12 @@ def run(args) -> int:
 
     from cogs.cli._backend import runner_from_args
     from cogs.cli.main import print_json
+    from cogs.jobs.arguments import FLAGS, seed_list
     from cogs.jobs.compare import compare
     from groups import parse_group
-    from models.training import parse_seeds, resolve_device, terminal_progress
+    from models.training import resolve_device, terminal_progress
 
-    spec, runs = parse_group(args.group).spec, len(parse_seeds(args.seeds))
+    spec, runs = parse_group(args.group).spec, len(seed_list(args.seeds))
     _options.apply_threads(args, resolve_device(args.device))  # construction, training and analysis alike
     # flushed at once: under nohup stdout is a file, and the phases should show as they happen
     log = (lambda *a, **k: print(*a, file=sys.stderr, flush=True, **k)) if args.json else (lambda *a, **k: print(*a, flush=True, **k))
@@ -54,7 +55,7 @@ def run(args) -> int:
         report = compare(args.group, args.out, hidden=args.hidden, wd=args.wd, lr=args.lr, seeds=args.seeds,
                          epochs=args.epochs, device=args.device, dtype=args.dtype, seeding=args.seeding,
                          strategies=args.strategies, threshold=args.threshold, resume=args.resume,
-                         overwrite=args.overwrite, runner=runner, log=log,
+                         overwrite=args.overwrite, runner=runner, log=log, spelling=FLAGS,
                          progress=terminal_progress(f"train {spec} q={args.hidden} R={runs}"))
     if args.json:
         print_json(report.to_dict())

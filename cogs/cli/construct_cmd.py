@@ -13,8 +13,10 @@ Example: cogs construct --group Z23 --strategy f46 --out z23.npz --json
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+import typing
 
 from cogs.cli._types import integer
 
@@ -23,9 +25,48 @@ def _number(text: str) -> float:
     return float(text)
 
 
+@typing.final
+class _StrategyOption(argparse.Action):
+    """``--strategy NAME``, whose help lists the registered strategies when it is shown (so that
+    building the parser imports no solver: ``cogs --help`` stays light)."""
+
+    @property
+    def help(self) -> str:
+        from cogs.solver.strategies import STRATEGIES
+
+        return f"{' | '.join(STRATEGIES)} (default {self.default})"
+
+    @help.setter
+    def help(self, value) -> None:  # argparse.Action.__init__ sets it; the property above computes it
+        pass
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, values)
+
+
+def _strategy_options(args) -> dict:
+    """The strategy options the command line gave (only those: a strategy refuses options it does not read)."""
+    options = {}
+    if args.phi is not None:
+        options["phi"] = args.phi
+    if args.no_tri3:
+        options["tri3"] = False
+    return options
+
+
+def _readers(options) -> str:
+    """The strategies that read all of ``options``, e.g. "chain (or auto)"."""
+    from cogs.solver.strategies import STRATEGIES
+
+    readers = [s for s in STRATEGIES.values() if set(options) <= set(s.options)]
+    direct = " or ".join(s.name for s in readers if not s.compares_others)
+    via = ", ".join(s.name for s in readers if s.compares_others)
+    return f"{direct} (or {via})" if direct and via else direct or via
+
+
 def add_arguments(p) -> None:
     p.add_argument("--group", required=True, help="group spec, e.g. Z23, Z2xZ4, 3x3x3")
-    p.add_argument("--strategy", default="auto", help="f6 | f46 | chain | memorize | auto (default auto)")
+    p.add_argument("--strategy", default="auto", action=_StrategyOption)  # help: the registered strategies
     p.add_argument("--phi", type=_number, default=None, help="chain: the angle φ (cos φ, cos 3φ, sin 2φ, sin 6φ ≠ 0; default π/8)")
     p.add_argument("--no-tri3", action="store_true", help="chain: four-node blocks on orbits with 3k = 0 too (order 2(d − 1))")
     p.add_argument("--seed", type=integer, default=0, help="seed of the random parameter values (default 0)")
@@ -41,17 +82,18 @@ def run(args) -> int:
     from cogs.solver import construct, get_strategy
     from groups import parse_group
 
-    get_strategy(args.strategy)
+    strategy = get_strategy(args.strategy)
     if args.seed < 0:
         raise ValueError(f"--seed must be ≥ 0, got {args.seed}")
     if not str(args.out).endswith(".npz"):
         raise ValueError(f"--out must name a .npz file, got {args.out!r}")
     G = parse_group(args.group)
-    if (args.phi is not None or args.no_tri3) and args.strategy not in ("chain", "auto"):
-        raise ValueError(f"--phi and --no-tri3 apply to --strategy chain (or auto), not {args.strategy}")
+    options = _strategy_options(args)
+    if any(o not in strategy.options for o in options):
+        raise ValueError(f"--phi and --no-tri3 apply to --strategy {_readers(('phi', 'tri3'))}, not {args.strategy}")
     if args.phi is not None:
         valid_phi(args.phi)
-    c = construct(G, args.strategy, seed=args.seed, balance=not args.no_balance, phi=args.phi, tri3=not args.no_tri3)
+    c = construct(G, args.strategy, seed=args.seed, balance=not args.no_balance, **options)
     path = c.save(args.out)
     cert = c.certificate
     if args.json:

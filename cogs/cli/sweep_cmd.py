@@ -18,10 +18,11 @@ from cogs.cli._types import integer
 
 
 def add_arguments(p) -> None:
+    from cogs.jobs.preset import SCALES
     from cogs.jobs.sweep import PRESETS
 
     p.add_argument("--preset", required=True, choices=PRESETS, help="which experiment")
-    p.add_argument("--scale", choices=("cpu", "full"), default="cpu", help="cpu: d = 23 only; full: d ∈ {23, 71, 127}")
+    p.add_argument("--scale", choices=SCALES, default=SCALES[0], help="cpu: d = 23 only; full: d ∈ {23, 71, 127}")
     p.add_argument("--epochs", type=integer, default=10000, help="epochs per run (default 10000)")
     _options.add_seeds(p, "1-5")
     _options.add_device(p)
@@ -42,24 +43,21 @@ def run(args) -> int:
 
     from cogs.cli._backend import report_failures, runner_from_args
     from cogs.cli.main import print_json
-    from cogs.jobs.outdir import check_out
-    from cogs.jobs.sweep import sweep, sweep_outputs
-    from models.training import parse_seeds, resolve_device, terminal_progress
+    from cogs.jobs.arguments import FLAGS
+    from cogs.jobs.sweep import check_sweep, sweep
+    from models.training import resolve_device, terminal_progress
 
-    if args.epochs < 1:
-        raise ValueError(f"--epochs must be ≥ 1, got {args.epochs}")
-    seeds = tuple(parse_seeds(args.seeds))
+    # refuse bad options and a used folder before a backend starts; sweep checks a resume against
+    # the checkpoints, and only then clears what the earlier sweep left, before any shard is submitted
+    settings = dict(scale=args.scale, epochs=args.epochs, seeds=args.seeds, device=args.device, dtype=args.dtype,
+                    overwrite=args.overwrite, resume=args.resume, spelling=FLAGS)
+    check_sweep(args.preset, args.out, **settings)
     if args.backend == "local":
         # with Ray the cluster's devices count, not this machine's
         _options.apply_threads(args, resolve_device(args.device))
-    # refuse a used folder before a backend starts; sweep checks a resume against the
-    # checkpoints, and only then clears what the earlier sweep left, before any shard is submitted
-    check_out(args.out, sweep_outputs(), overwrite=args.overwrite, resume=args.resume)
     # one batch per grid here, or shards checkpointing into out/shards/<shard>
     with runner_from_args(args, Path(args.out) / "shards", label=f"sweep {args.preset}") as runner:
-        report = sweep(args.preset, args.out, scale=args.scale, epochs=args.epochs, seeds=seeds, device=args.device,
-                       dtype=args.dtype, resume=args.resume, overwrite=args.overwrite, runner=runner,
-                       progress=terminal_progress(f"sweep {args.preset}"),
+        report = sweep(args.preset, args.out, **settings, runner=runner, progress=terminal_progress(f"sweep {args.preset}"),
                        log=None if args.json else (lambda *a, **k: print(*a, flush=True, **k)))
     if args.json:
         print_json(report.to_dict())

@@ -57,6 +57,7 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     from cogs.cli._backend import report_failures, runner_from_args
     from cogs.cli.main import print_json
+    from cogs.jobs.arguments import FLAGS
     from cogs.jobs.train import TRAIN_OUTPUTS, train_config, train_job
     from models.training import terminal_progress
     from models.training.config import float_token
@@ -64,13 +65,14 @@ def run(args) -> int:
     config, init = train_config(args.group, args.hidden, args.epochs, args.seeds, args.lr, args.wd,
                                 train_frac=args.train_frac, seeding=args.seeding, eval_epochs=args.eval_epochs,
                                 init=args.init, device=args.device, dtype=args.dtype, optimizer=args.optimizer,
-                                record_sp=args.record_sp, compile=args.compile)
+                                record_sp=args.record_sp, compile=args.compile, spelling=FLAGS)
     out = Path(args.out)
     # one batch here, or shards (--shard-runs, --backend ray) checkpointing into out/checkpoints/shards/<shard>
     with runner_from_args(args, out / "checkpoints" / "shards", label=f"train {config.group}",
                           outputs=TRAIN_OUTPUTS) as runner:
         batch = train_job(config, out, objective=args.objective, init=init, resume=args.resume, overwrite=args.overwrite,
-                          runner=runner, progress=terminal_progress(f"train {config.group} q={config.q} R={config.n_runs}"))
+                          runner=runner, progress=terminal_progress(f"train {config.group} q={config.q} R={config.n_runs}"),
+                          spelling=FLAGS)
     if args.json:
         print_json(batch.result.to_json())
     else:

@@ -164,9 +164,10 @@ def discover(
     Without ``time_limit`` one batch of ``restarts`` runs; with it, batches follow one another
     until a restart converges or the time is up (``DiscoveryResult.batches``).
 
-    >>> r = discover("Z3", 3, restarts=8, seed=0)
-    >>> r.converged, r.loss <= 1e-24, r.W_a.shape
-    (True, True, (3, 3))
+    >>> import cogs
+    >>> r = cogs.discover("Z3", 3, restarts=8, seed=0)
+    >>> r.converged, r.loss <= 1e-24, r.network.order, r.network.loss() < 1e-15
+    (True, True, 3, True)
     """
     from cogs.discovery.result import DiscoveryResult
 

@@ -45,7 +45,7 @@ import numpy as np
 
 from models.atomic import write_json
 from models.jsonable import jsonable
-from models.weights import as_tensors
+from models.network import Network
 from groups import FiniteAbelianGroup
 
 __all__ = ["CERT_KAPPA_MAX_D", "DiscoveryResult", "ScanResult", "ScanRow", "version"]
@@ -70,7 +70,9 @@ def _group_header(G) -> str:
 @typing.final
 @attrs.frozen(eq=False, repr=False)
 class DiscoveryResult:
-    """One ``discover`` run: the best of ``restarts`` networks at order q, and how it went.
+    """One ``discover`` run: the ``best`` of ``restarts`` networks at order q (a
+    :class:`models.network.Network`, stored once: ``group``, ``q`` and the read-only weights
+    are its), and how it went.
 
     ``loss``: ‖ρ‖² of the best (the engine's objective); ``brute_force_loss``: per-sample brute
     force; ``residual_loss``: residual-form enumeration; ``converged``: loss ≤ tol;
@@ -79,11 +81,7 @@ class DiscoveryResult:
     ``stopped``: "converged", "exhausted" (every restart polished), "time_limit" or
     "max_rounds"."""
 
-    group: FiniteAbelianGroup
-    q: int
-    W_a: np.ndarray
-    W_b: np.ndarray
-    W_c: np.ndarray
+    best: Network
     loss: float
     brute_force_loss: float
     residual_loss: float
@@ -108,21 +106,21 @@ class DiscoveryResult:
 
     @classmethod
     def build(cls, group, q, W_a, W_b, W_c, *, losses, tol, **kw) -> "DiscoveryResult":
+        """The result whose best network (of order ``q`` on ``group``) has weights W_a, W_b, W_c."""
         from models.forward import brute_force_loss
         from models.residuals import residual_loss, residuals
 
-        Wt = as_tensors(W_a, W_b, W_c)
-        r = residuals(group, *Wt)
+        best = Network(group, W_a, W_b, W_c)
+        if best.order != q:
+            raise ValueError(f"the best network has {best.order} hidden nodes, not q = {q}")
+        Wt = best.tensors()
+        r = residuals(best.group, *Wt)
         loss = float((r * r).sum())
         return cls(
-            group=group,
-            q=int(q),
-            W_a=W_a,
-            W_b=W_b,
-            W_c=W_c,
+            best=best,
             loss=loss,
-            brute_force_loss=float(brute_force_loss(group, *Wt)),
-            residual_loss=float(residual_loss(group, *Wt)),
+            brute_force_loss=float(brute_force_loss(best.group, *Wt)),
+            residual_loss=float(residual_loss(best.group, *Wt)),
             converged=bool(loss <= tol),
             tol=float(tol),
             losses=np.asarray(losses, dtype=np.float64),
@@ -130,27 +128,49 @@ class DiscoveryResult:
         )
 
     @property
-    def weights(self):
-        return self.W_a, self.W_b, self.W_c
+    def group(self) -> FiniteAbelianGroup:
+        """The group searched."""
+        return self.best.group
 
     @property
-    def network(self):
-        """The best network as a :class:`models.network.Network`; its ``meta`` is :meth:`meta`
-        less the group (what ``best.npz`` stores)."""
-        if "network" not in self._cache:
-            from models.network import Network
+    def q(self) -> int:
+        """The order searched: the best network's hidden nodes."""
+        return self.best.order
 
-            meta = {k: v for k, v in self.meta().items() if k != "group"}  # the network carries the group itself
-            self._cache["network"] = Network(self.group, self.W_a, self.W_b, self.W_c, meta=meta)
+    @property
+    def W_a(self) -> np.ndarray:
+        """The best network's W_a (read-only)."""
+        return self.best.W_a
+
+    @property
+    def W_b(self) -> np.ndarray:
+        """The best network's W_b (read-only)."""
+        return self.best.W_b
+
+    @property
+    def W_c(self) -> np.ndarray:
+        """The best network's W_c (read-only)."""
+        return self.best.W_c
+
+    @property
+    def weights(self):
+        """(W_a, W_b, W_c) of the best network (read-only)."""
+        return self.best.weights
+
+    @property
+    def network(self) -> Network:
+        """The best network with the run's metadata (:meth:`meta`): what ``best.npz`` holds."""
+        if "network" not in self._cache:
+            self._cache["network"] = self.best.evolve(meta=self.meta())
         return self._cache["network"]
 
     def meta(self) -> dict:
-        """Everything needed to reproduce the run (stored in ``best.npz``)."""
+        """Everything needed to reproduce the run besides its group (which the network and
+        ``best.npz`` carry themselves): the metadata of :attr:`network`, stored in ``best.npz``."""
         return jsonable(
             {
                 "source": "cogs discover",
                 "version": version(),
-                "group": self.group.spec,
                 "q": self.q,
                 "order": self.q,
                 "seed": self.seed,
@@ -185,7 +205,7 @@ class DiscoveryResult:
         from cogs.sp.loss import sp_loss_general
 
         d = self.group.order
-        kappa = float(sp_loss_general(self.group, *as_tensors(*self.weights))) if d <= CERT_KAPPA_MAX_D else None
+        kappa = float(sp_loss_general(self.group, *self.best.tensors())) if d <= CERT_KAPPA_MAX_D else None
         return jsonable(
             {
                 "group": self.group.spec,
@@ -207,7 +227,7 @@ class DiscoveryResult:
 
     def to_dict(self) -> dict:
         """Summary (no weights) for JSON output."""
-        return jsonable({**self.meta(), "best_loss": self.loss, "losses": self.losses})
+        return jsonable({"group": self.group.spec, **self.meta(), "best_loss": self.loss, "losses": self.losses})
 
     def save(self, out_dir) -> dict:
         """Write ``out_dir/best.npz`` (:attr:`network`) and ``out_dir/certificate.json``; returns

@@ -21,7 +21,7 @@ folders and reports are those of one batch.
 [(1, 2), (3,)]
 
 Ray is optional (``pip install -e ".[distributed]"``); nothing here imports it until a Ray
-executor is made. The names below load on first use (``cogs.distributed.runner`` does not
+executor is made (``RayExecutor`` is the class, loaded without Ray). The names below load on first use (``cogs.distributed.runner`` does not
 import torch, so the command line's option parsers can read its defaults). ``docs/scaling.md`` shows a laptop, one GPU box, a Ray cluster and Slurm.
 """
 
@@ -30,6 +30,7 @@ __all__ = [
     "BatchRunner",
     "Executor",
     "LocalExecutor",
+    "RayExecutor",
     "Runner",
     "Shard",
     "ShardOutcome",
@@ -59,6 +60,8 @@ def __getattr__(name: str):
         from cogs.distributed import shard as module
     elif name in ("BACKENDS", "make_executor"):
         from cogs.distributed import backends as module
+    elif name == "RayExecutor":  # the class; Ray itself is imported when one is made
+        from cogs.distributed import ray_backend as module
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(module, name)

@@ -234,7 +234,12 @@ class Executor(Runner):
         """Return once every shard of ``job`` has finished or failed."""
 
 
-def _short(e: BaseException) -> str:
+def short_error(e: BaseException) -> str:
+    """One line for a failed shard: the exception's type and the first line of its message.
+
+    >>> short_error(ValueError("bad q\\nmore detail"))
+    'ValueError: bad q'
+    """
     text = str(e).strip().splitlines()
     return f"{type(e).__name__}: {text[0] if text else ''}".rstrip(": ")
 
@@ -261,7 +266,7 @@ class LocalExecutor(Executor):
             try:
                 outcome = run_shard(task, report=self.board.event)
             except Exception as e:  # noqa: BLE001 - a shard's own failure is reported, the rest go on
-                self._failed(job, task, _short(e))
+                self._failed(job, task, short_error(e))
                 continue
             self._finished(job, outcome)
             self.board.tick()

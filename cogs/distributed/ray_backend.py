@@ -33,7 +33,7 @@ import os
 import typing
 import warnings
 
-from cogs.distributed.executor import Executor, Job, _short
+from cogs.distributed.executor import Executor, Job, short_error
 from cogs.distributed.plan import max_runs, plan_shards, shard_bytes
 from cogs.distributed.shard import run_shard
 
@@ -224,7 +224,7 @@ class RayExecutor(Executor):
             outcome = ray.get(ref)
         except ray.exceptions.RayTaskError as e:  # the shard's own exception: not retried
             cause = getattr(e, "cause", None)
-            self._failed(job, task, _short(cause) if isinstance(cause, BaseException) else _short(e))
+            self._failed(job, task, short_error(cause) if isinstance(cause, BaseException) else short_error(e))
         except ray.exceptions.RayError as e:  # the worker died more than max_retries times
             self._failed(job, task, f"worker lost {self.max_retries + 1} time(s) ({type(e).__name__})")
         else:

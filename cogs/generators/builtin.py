@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cogs.generators.builtin_linked import _sample_phi, chain_link, sign_node, tri3, unit
+from cogs.generators.builtin_linked import chain_link, sample_phi, sign_node, tri3, unit
 from cogs.generators.generator import Param, make_generator
 from cogs.generators.registry import Registry
 from cogs.generators.signature import LinkSignature, Signature
@@ -237,7 +237,7 @@ def register_builtins(reg: Registry, *, verify: bool = True) -> Registry:
             verify=verify,
             strict=True,
         )
-    phi = {"phi": Param("phi", np.pi / 8, _sample_phi, "angle φ with cos φ, cos 3φ, sin 2φ, sin 6φ ≠ 0")}
+    phi = {"phi": Param("phi", np.pi / 8, sample_phi, "angle φ with cos φ, cos 3φ, sin 2φ, sin 6φ ≠ 0")}
     linked = [
         (chain_link, "chain_link", LinkSignature("complex", nodes=4, dc_inputs=True, links=True, exports=True), phi,
          "(cos(x+φ)+s_i, cos(x+φ)) i=1,2; (−sin(x+φ), sin(x+φ)); (−sin(x−2tφ), −sin(x−2tφ))"),

@@ -39,7 +39,7 @@ import numpy as np
 
 from cogs.generators.linked import Export, Link, LinkedBlock, gamma_pair, orbit_phases, unit_export
 
-__all__ = ["chain_link", "required_sum", "sign_node", "tri3", "unit", "valid_phi"]
+__all__ = ["DEFAULT_PHI", "chain_link", "required_sum", "sample_phi", "sign_node", "tri3", "unit", "valid_phi"]
 
 DEFAULT_PHI = math.pi / 8
 
@@ -57,7 +57,9 @@ def valid_phi(phi: float, *, atol: float = 1e-2) -> float:
     return phi
 
 
-def _sample_phi(rng: np.random.Generator) -> float:
+def sample_phi(rng: np.random.Generator) -> float:
+    """A random valid φ in (0.05, π/2 − 0.05), well away from the zeros of :func:`valid_phi`
+    (``atol`` 0.1): the sampler of the linked generators' ``phi`` parameter."""
     while True:
         phi = float(rng.uniform(0.05, math.pi / 2 - 0.05))
         try:

@@ -37,8 +37,8 @@ import time
 from pathlib import Path
 
 import attrs
-import numpy as np
 
+from cogs.jobs.arguments import KEYWORDS, Spelling, integer, real, seed_list
 from cogs.jobs.outdir import Outputs
 from cogs.distributed.runner import KEEP_CHECKPOINTS
 from groups import parse_group
@@ -50,74 +50,92 @@ STRATEGIES = ("f6", "f46", "auto", "memorize")
 @typing.final
 @attrs.frozen
 class CompareConfig:
-    """Settings of one comparison (defaults: the paper's figure setting, docs/paper.md)."""
+    """Settings of one comparison (defaults: the paper's figure setting, docs/paper.md); numbers
+    of any kind (numpy's too) are kept as ints and floats."""
 
     group: str
-    hidden: int = 512
-    wd: float = 5e-5
-    lr: float = 0.01
+    hidden: int = attrs.field(converter=integer, default=512)
+    wd: float = attrs.field(converter=real, default=5e-5)
+    lr: float = attrs.field(converter=real, default=0.01)
     seeds: tuple[int, ...] = (1, 2, 3, 4, 5)
-    epochs: int = 10000
+    epochs: int = attrs.field(converter=integer, default=10000)
     device: str = "auto"
     dtype: str = "float32"
     seeding: str = "reference"
-    train_frac: float = 0.9
+    train_frac: float = attrs.field(converter=real, default=0.9)
     strategies: tuple[str, ...] = STRATEGIES
-    threshold: float = DEFAULT_THRESHOLD
+    threshold: float = attrs.field(converter=real, default=DEFAULT_THRESHOLD)
 
 
-def construct_all(G, strategies, *, seed: int, log=None) -> tuple[list[dict], dict]:
-    """Build and certify each strategy. Returns the report rows (their ``"file"`` None until
-    the networks are written) and the networks, {strategy: :class:`models.network.Network`}."""
-    from cogs.solver import MEMORIZE_MAX_D, construct
+def plan_all(G, strategies) -> dict:
+    """{strategy: its :class:`cogs.solver.Plan` or :class:`cogs.solver.Refusal`} for ``G``, in
+    the order given: every strategy decided before anything is built or written (an unknown
+    name is a ValueError listing the registered ones).
+
+    >>> plans = plan_all(parse_group("Z4"), ["f46", "chain"])
+    >>> plans["f46"].order, plans["chain"].reason.split(",")[0]
+    (8, 'Z4 has no character of odd order besides 0')
+    """
+    from cogs.solver import get_strategy, make_plan
+
+    for strategy in strategies:
+        get_strategy(strategy)  # every name known before any planning
+    return {strategy: make_plan(G, strategy) for strategy in strategies}
+
+
+def construct_all(plans: dict, *, seed: int, log=None) -> tuple[list[dict], dict]:
+    """Build and certify each plan of :func:`plan_all`; a refusal becomes a ``skipped`` row with
+    its reason. Returns the report rows (their ``"file"`` None until the networks are written)
+    and the networks built, {strategy: :class:`models.network.Network`}."""
+    from cogs.solver import Refusal
 
     rows, networks = [], {}
-    for strategy in strategies:
-        if strategy == "memorize" and G.order > MEMORIZE_MAX_D:
-            rows.append({"strategy": strategy, "skipped": f"d = {G.order} > {MEMORIZE_MAX_D}: d² nodes not affordable"})
+    for strategy, plan in plans.items():
+        if isinstance(plan, Refusal):
+            rows.append({"strategy": strategy, "skipped": plan.reason})
             continue
         t0 = time.perf_counter()
-        c = construct(G, strategy, seed=seed)
-        cert = c.certificate.to_dict()
-        W = c.weights
-        norm = float(sum(np.sum(np.asarray(w) ** 2) for w in W))
+        network = plan.build(seed)
+        cert = network.certificate
+        brute = None if cert.brute_force_loss is None else float(cert.brute_force_loss)
         rows.append(
             {
                 "strategy": strategy,
-                "order": int(c.order),
+                "order": network.order,
                 # brute force (exact enumeration) when the certificate has it, else the fast evaluator
-                "loss": float(cert["brute_force_loss"] if cert.get("brute_force_loss") is not None else cert["loss"]),
-                "certificate_loss": float(cert["loss"]),  # computed as loss_method says
-                "loss_method": cert.get("loss_method", "fast"),
-                "brute_force_loss": cert.get("brute_force_loss"),
-                "norm": norm,
+                "loss": float(cert.loss) if brute is None else brute,
+                "certificate_loss": float(cert.loss),  # computed as loss_method says
+                "loss_method": cert.loss_method,
+                "brute_force_loss": brute,
+                "norm": network.weight_norm2(),
                 "file": None,
                 "seconds": time.perf_counter() - t0,
-                "orbit_generators": sorted({o.get("name") or "+".join(o.get("generators", [])) for o in cert.get("orbits", [])} - {""}),
+                "orbit_generators": sorted({o.name or "+".join(o.generators) for o in cert.orbits} - {""}),
             }
         )
-        networks[strategy] = c
+        networks[strategy] = network
         if log is not None:
-            log(f"  constructed {strategy:<9} order {c.order:>6}  loss {rows[-1]['loss']:.2e}  ‖W‖² {norm:.1f}")
+            log(f"  constructed {strategy:<9} order {network.order:>6}  loss {rows[-1]['loss']:.2e}  "
+                f"‖W‖² {rows[-1]['norm']:.1f}")
     return rows, networks
 
 
-def run_rows(G, result, analyses) -> list[dict]:
+def run_rows(batch, analyses) -> list[dict]:
+    """The report rows of the trained runs (:class:`~cogs.jobs.runs.TrainedBatch`), each with
+    its reading (None for a run that could not be read)."""
     rows = []
-    for spec, an in zip(result.runs, analyses):
-        final = result.run_metrics(spec.index)[-1]
-        W = result.weights(spec.index)
+    for run, an in zip(batch.runs, analyses):
         row = {
-            "seed": spec.seed,
-            "lr": spec.lr,
-            "wd": spec.wd,
-            "status": result.status(spec.index),
-            "final": final,
-            "norm": float(sum(np.sum(np.asarray(w, dtype=np.float64) ** 2) for w in W)) if an is not None else None,
+            "seed": run.seed,
+            "lr": run.lr,
+            "wd": run.wd,
+            "status": run.status,
+            "final": dict(run.final),
+            "norm": run.network.weight_norm2() if an is not None else None,
         }
         if an is not None:
             row["active_nodes"] = int(sum(o.order for o in an.orbits))
-            row["orbits"] = [o.to_dict("run") for o in an.orbits]
+            row["orbits"] = [o.to_dict("compact") for o in an.orbits]
             row["stats"] = {k: v for k, v in an.stats().items() if k != "order_histogram_by_rule"}
         rows.append(row)
     return rows
@@ -178,7 +196,7 @@ class CompareReport:
         an earlier comparison is refused unless ``overwrite``); the report as written."""
         from cogs.jobs.outdir import prepare_out
 
-        prepare_out(folder, compare_outputs(), overwrite=overwrite)
+        prepare_out(folder, compare_outputs(), overwrite=overwrite, can_resume=False)
         return self._written(folder)
 
     def _written(self, folder) -> "CompareReport":
@@ -219,16 +237,18 @@ def compare(group, out=None, *, hidden: int = 512, wd: float = 5e-5, lr: float =
             epochs: int = 10000, device: str = "auto", dtype: str = "float32", seeding: str = "reference",
             train_frac: float = 0.9, strategies=STRATEGIES, threshold: float = DEFAULT_THRESHOLD,
             resume: bool = False, overwrite: bool = False, keep_checkpoints: int | None = KEEP_CHECKPOINTS,
-            runner=None, progress=None, log=None, train_log=None) -> CompareReport:
+            runner=None, progress=None, log=None, train_log=None, spelling: Spelling = KEYWORDS) -> CompareReport:
     """Construct, train, analyse and compare on ``group`` (see the module doc); the
     :class:`CompareReport`.
 
     ``out=None``: in memory (nothing written, no checkpoint kept). With a folder: what
     ``cogs compare --out`` writes; the training checkpoints into DIR/train/checkpoints, and a
     folder holding an earlier comparison is refused unless ``overwrite`` or ``resume``
-    (continue the training from its newest checkpoint, checked before anything is deleted).
-    ``strategies``: constructions (:data:`cogs.solver.STRATEGIES`; a list or 'f6,f46' text);
-    ``seeds``: one, a list or text ('1-5'). ``runner`` trains the seeds
+    (continue the training from its newest checkpoint, checked before anything is deleted;
+    ``spelling`` names these options in a refusal, :mod:`cogs.jobs.arguments`).
+    ``strategies``: constructions (:data:`cogs.solver.STRATEGIES`; a list or 'f6,f46' text),
+    each planned before the folder is touched: one that refuses the group is a ``skipped`` row
+    with its reason. ``seeds``: one, a list or text ('1-5'). ``runner`` trains the seeds
     (:mod:`cogs.distributed.runner`); None: one batch here, keeping ``keep_checkpoints``
     checkpoints (None: all) and telling ``train_log`` where a resume starts. ``progress``:
     callable ``(epochs_done, epochs_total)``; ``log``: the phase lines.
@@ -242,21 +262,18 @@ def compare(group, out=None, *, hidden: int = 512, wd: float = 5e-5, lr: float =
     from cogs.jobs.outdir import prepare_out
     from cogs.distributed.runner import job_runner
     from cogs.jobs.runs import TrainedBatch
-    from cogs.jobs.train import seed_list
     from cogs.reports import Readings, report_of
-    from cogs.solver import STRATEGIES as REGISTERED
     from models.training import TrainConfig, resolve_device
 
     t_start = time.perf_counter()
     G = parse_group(group)
     if isinstance(strategies, str):
         strategies = [s.strip() for s in strategies.split(",") if s.strip()]
-    bad = [s for s in strategies if s not in REGISTERED]
-    if bad:
-        raise ValueError(f"unknown strategy {bad[0]!r}; choose from {', '.join(REGISTERED)}")
+    strategies = tuple(strategies)
     cfg = CompareConfig(group=G.spec, hidden=hidden, wd=wd, lr=lr, seeds=seed_list(seeds), epochs=epochs, device=device,
-                        dtype=dtype, seeding=seeding, train_frac=train_frac, strategies=tuple(strategies),
+                        dtype=dtype, seeding=seeding, train_frac=train_frac, strategies=strategies,
                         threshold=threshold)
+    plans = plan_all(G, cfg.strategies)  # unknown names refused, refusals known, before the folder is touched
     tcfg = TrainConfig(
         group=G.spec, q=cfg.hidden, epochs=cfg.epochs, lrs=(cfg.lr,), wds=(cfg.wd,), seeds=cfg.seeds,
         train_frac=cfg.train_frac, seeding=cfg.seeding, device=cfg.device, dtype=cfg.dtype, record_sp=True,
@@ -264,20 +281,17 @@ def compare(group, out=None, *, hidden: int = 512, wd: float = 5e-5, lr: float =
     runner = job_runner(runner, resume=resume, keep_checkpoints=keep_checkpoints, log=train_log)
     device = resolve_device(tcfg.device)
     runner.check(tcfg)  # e.g. over the limits: refused before the output folder is touched
-    checkpoint_dir = None
-    if out is None:
-        if resume or overwrite:
-            raise ValueError("resume and overwrite are about an output folder: pass out=… (or leave them False)")
-    else:
-        checkpoint_dir = Path(out) / TRAIN / "checkpoints"
-        prepare_out(out, compare_outputs(), overwrite=overwrite, resume=resume,
-                    parts=[(None, runner.checkpoint_places(tcfg, None, checkpoint_dir))])
+    checkpoint_dir = None if out is None else Path(out) / TRAIN / "checkpoints"
+    parts = [] if out is None else [(None, runner.checkpoint_places(tcfg, None, checkpoint_dir))]
+    prepare_out(out, compare_outputs(), overwrite=overwrite, resume=resume, parts=parts, spelling=spelling)
     say = log or (lambda line: None)
     timings = {}
 
-    say(f"cogs compare {G.spec}: d = {G.order}, {len(G.complex_orbits())} complex orbits, {len(G.real_orbits())} real characters")
+    summary = G.summary()
+    say(f"cogs compare {summary['group']}: d = {summary['order']}, {summary['complex_orbits']} complex orbits, "
+        f"{summary['real_characters']} real characters")
     t0 = time.perf_counter()
-    constructed, networks = construct_all(G, cfg.strategies, seed=min(cfg.seeds), log=log)
+    constructed, networks = construct_all(plans, seed=min(cfg.seeds), log=log)
     timings["construct_s"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -288,15 +302,15 @@ def compare(group, out=None, *, hidden: int = 512, wd: float = 5e-5, lr: float =
 
     t0 = time.perf_counter()
     readings = Readings.from_result(G, result, threshold=cfg.threshold, config=attrs.asdict(cfg),
-                                    constructed={s: n.weights for s, n in networks.items()})  # each run read once
+                                    constructed=networks)  # each run read once
     report = {
-        "group": G.spec,
-        "d": G.order,
-        "complex_orbits": len(G.complex_orbits()),
-        "real_characters": len(G.real_orbits()),
+        "group": summary["group"],
+        "d": summary["order"],
+        "complex_orbits": summary["complex_orbits"],
+        "real_characters": summary["real_characters"],
         "config": attrs.asdict(cfg) | {"device": str(device)},
         "constructed": constructed,
-        "runs": run_rows(G, result, readings.analyses),
+        "runs": run_rows(batch, readings.analyses),
     }
     report.update(report_of(readings))  # every registered analysis (cogs.reports)
     timings["analyse_s"] = time.perf_counter() - t0

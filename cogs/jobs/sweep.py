@@ -35,6 +35,7 @@ from pathlib import Path
 
 import attrs
 
+from cogs.jobs.arguments import KEYWORDS, Spelling, integer, seed_list
 from cogs.jobs.outdir import Outputs
 from cogs.jobs.paper_presets import FIG3, FIG4, RSTAR, TABLE2, WIDTH
 from cogs.jobs.preset import Grid, Preset, TrainedGrid
@@ -63,10 +64,12 @@ def register_preset(preset: Preset) -> Preset:
     registered again under another name).
 
     >>> import copy
-    >>> mine = copy.copy(PRESETS["rstar"])
+    >>> import cogs
+    >>> from cogs.jobs.sweep import unregister_preset
+    >>> mine = copy.copy(cogs.PRESETS["rstar"])
     >>> mine.name = "rstar_again"
-    >>> _ = register_preset(mine)
-    >>> list(PRESETS)[-1], sweep("rstar_again", epochs=2, seeds=[1]).to_dict()["preset"]
+    >>> _ = cogs.register_preset(mine)
+    >>> list(cogs.PRESETS)[-1], cogs.sweep("rstar_again", epochs=2, seeds=[1]).to_dict()["preset"]
     ('rstar_again', 'rstar_again')
     >>> _ = unregister_preset("rstar_again")
     """
@@ -83,30 +86,56 @@ def get_preset(preset) -> Preset:
     return preset if isinstance(preset, Preset) else PRESETS.lookup(preset)
 
 
-def sweep_outputs(preset: Preset | None = None) -> Outputs:
+def sweep_outputs(preset: Preset | None = None, grids=()) -> Outputs:
     """What `cogs sweep` writes at the top of --out, any preset: the reports, the grid folders
     (each with its checkpoints) and figures of every registered preset and of ``preset``, and
-    the shards' checkpoints of a sharded sweep; a resume keeps the checkpoints."""
+    the shards' checkpoints of a sharded sweep; a resume keeps the checkpoints.
+
+    ``grids``: those ``preset`` trains into the folder; each one's folder must be among its
+    outputs (a ValueError saying so otherwise), so that a later sweep knows it for its own."""
     presets = list(PRESETS.values()) + ([] if preset is None else [preset])
     owned = ("report.json", "report.md", "shards") + tuple(o for p in presets for o in p.outputs)
-    return Outputs("sweep", tuple(dict.fromkeys(owned)), keep=("*/checkpoints", "shards"))
+    outputs = Outputs("sweep", tuple(dict.fromkeys(owned)), keep=("*/checkpoints", "shards"))
+    undeclared = [g.folder for g in grids if not outputs.owns(g.folder)]
+    if undeclared:
+        raise ValueError(f"preset {preset.name!r} trains into {undeclared[0]}/, which its outputs do not name: add "
+                         f"the folder (or a pattern of it) to {type(preset).__name__}.outputs")
+    return outputs
+
+
+def sweep_epochs(epochs, spelling: Spelling = KEYWORDS) -> int:
+    """``epochs`` as an int ≥ 1 (a sweep trains; numpy's integers too), else a ValueError naming
+    the option as ``spelling`` spells it."""
+    epochs = integer(epochs)
+    if not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"{spelling.option('epochs')} must be ≥ 1, got {epochs}")
+    return epochs
 
 
 def sweep_grids(preset, *, scale: str = "cpu", epochs: int = 10000, seeds=SEEDS, device="auto",
-                dtype="float32") -> list[Grid]:
+                dtype="float32", spelling: Spelling = KEYWORDS) -> list[Grid]:
     """``[(folder, TrainConfig, objective name), …]``: the grids :func:`sweep` trains, in order,
-    with the folder of --out each one's runs go to."""
-    return list(get_preset(preset).grids(scale=scale, epochs=epochs, seeds=tuple(seeds), device=device, dtype=dtype))
+    with the folder of --out each one's runs go to. ``epochs``: an integer ≥ 1
+    (:func:`sweep_epochs`); ``seeds``: one, a list or text ('1-5')."""
+    return list(get_preset(preset).grids(scale=scale, epochs=sweep_epochs(epochs, spelling), seeds=seed_list(seeds),
+                                         device=device, dtype=dtype))
 
 
-def preset_jobs(preset, *, scale: str = "cpu", epochs: int = 10000, seeds=None, device="auto",
-                dtype="float32") -> list[tuple]:
-    """``[(TrainConfig, objective name), …]`` in the order the preset trains them (its
-    :func:`sweep_grids` without the folders): what :func:`sweep` announces to its runner up front
-    (``runner.prefetch``), so that a parallel runner can start every shard of the sweep at once."""
-    grids = sweep_grids(preset, scale=scale, epochs=epochs, seeds=SEEDS if seeds is None else seeds, device=device,
-                        dtype=dtype)
-    return [(g.config, g.objective) for g in grids]
+def check_sweep(preset, out, *, scale: str = "cpu", epochs: int = 10000, seeds=SEEDS, device="auto",
+                dtype="float32", overwrite: bool = False, resume: bool = False,
+                spelling: Spelling = KEYWORDS) -> list[Grid]:
+    """Everything a sweep refuses before it starts, touching nothing: ``epochs``, ``seeds``,
+    ``scale`` (:func:`sweep_grids`), a grid folder the preset's outputs do not name
+    (:func:`sweep_outputs`) and a folder in use without ``overwrite`` or ``resume``
+    (:func:`cogs.jobs.outdir.check_out`); the grids. :func:`sweep` asks it first, ``cogs sweep``
+    before a backend starts; refusals name the options as ``spelling`` spells them."""
+    from cogs.jobs.outdir import check_out
+
+    preset = get_preset(preset)
+    grids = sweep_grids(preset, scale=scale, epochs=epochs, seeds=seeds, device=device, dtype=dtype, spelling=spelling)
+    outputs = None if out is None else sweep_outputs(preset, grids)
+    check_out(out, outputs, overwrite=overwrite, resume=resume, spelling=spelling)
+    return grids
 
 
 def _values(name: str, values) -> str:
@@ -178,10 +207,12 @@ class SweepReport:
 
     def write(self, folder, *, overwrite: bool = False) -> "SweepReport":
         """Write every grid's runs, the figures, report.json and report.md into ``folder`` (a
-        folder holding an earlier sweep is refused unless ``overwrite``); the report as written."""
+        folder holding an earlier sweep is refused unless ``overwrite``, and so is a preset
+        training into a folder its outputs do not name); the report as written."""
         from cogs.jobs.outdir import prepare_out
 
-        prepare_out(folder, sweep_outputs(self.preset), overwrite=overwrite)
+        outputs = sweep_outputs(self.preset, [t.grid for t in self.trained])
+        prepare_out(folder, outputs, overwrite=overwrite, can_resume=False)
         trained = tuple(attrs.evolve(t, batch=t.batch.write(Path(folder) / t.grid.folder)) for t in self.trained)
         return attrs.evolve(self, trained=trained)._report_written(folder)
 
@@ -205,7 +236,7 @@ class SweepReport:
 def sweep(preset, out=None, *, scale: str = "cpu", epochs: int = 10000, seeds=SEEDS, device: str = "auto",
           dtype: str = "float32", resume: bool = False, overwrite: bool = False,
           keep_checkpoints: int | None = KEEP_CHECKPOINTS, runner=None, progress=None, log=None,
-          train_log=None) -> SweepReport:
+          train_log=None, spelling: Spelling = KEYWORDS) -> SweepReport:
     """Run ``preset`` (a name of :data:`PRESETS`, or a Preset); the :class:`SweepReport`.
 
     ``out=None``: in memory — nothing written, no checkpoint kept, no figure drawn
@@ -214,7 +245,9 @@ def sweep(preset, out=None, *, scale: str = "cpu", epochs: int = 10000, seeds=SE
     them) and its runs are written as soon as it has trained. A folder holding an earlier sweep
     is refused unless ``overwrite`` or ``resume`` (continue every grid from its newest
     checkpoint; grids that finished are not trained again; refused before anything is deleted
-    when the checkpoints do not fit: :func:`cogs.jobs.outdir.prepare_out`).
+    when the checkpoints do not fit: :func:`cogs.jobs.outdir.prepare_out`); :func:`check_sweep`
+    lists what is refused before anything starts, naming the options as ``spelling`` spells them.
+    ``epochs``: an integer ≥ 1; ``seeds``: one, a list or text ('1-5').
 
     ``runner``: what trains each grid (:mod:`cogs.distributed.runner`; its ``prefetch`` hears
     of every grid up front); None: one batch per grid here, keeping ``keep_checkpoints``
@@ -223,7 +256,7 @@ def sweep(preset, out=None, *, scale: str = "cpu", epochs: int = 10000, seeds=SE
     each grid.
 
     >>> import cogs
-    >>> report = cogs.sweep("rstar", epochs=5, seeds=[1])   # Z7, q = 20, the SP loss with and without R_*
+    >>> report = cogs.sweep("rstar", epochs=5, seeds=1)   # Z7, q = 20, the SP loss with and without R_*
     >>> [row["objective"] for row in report.to_dict()["rows"]]
     ['sp', 'sp-no-rstar']"""
     from cogs.jobs.outdir import prepare_out
@@ -234,24 +267,17 @@ def sweep(preset, out=None, *, scale: str = "cpu", epochs: int = 10000, seeds=SE
     from groups import parse_group
 
     preset = get_preset(preset)
-    seeds = tuple(seeds)
-    grids = sweep_grids(preset, scale=scale, epochs=epochs, seeds=seeds, device=device, dtype=dtype)
+    epochs, seeds = sweep_epochs(epochs, spelling), seed_list(seeds)
+    grids = check_sweep(preset, out, scale=scale, epochs=epochs, seeds=seeds, device=device, dtype=dtype,
+                        overwrite=overwrite, resume=resume, spelling=spelling)
     runner = job_runner(runner, resume=resume, keep_checkpoints=keep_checkpoints, log=train_log)
     for grid in grids:  # e.g. one batch over the limits: refused before the folder is touched
         runner.check(grid.config)
-    if out is None:
-        if resume or overwrite:
-            raise ValueError("resume and overwrite are about an output folder: pass out=… (or leave them False)")
-    else:
-        outputs = sweep_outputs(preset)
-        undeclared = [g.folder for g in grids if not outputs.owns(g.folder)]
-        if undeclared:
-            raise ValueError(f"preset {preset.name!r} trains into {undeclared[0]}/, which its outputs do not name: add "
-                             f"the folder (or a pattern of it) to {type(preset).__name__}.outputs")
+    if out is not None:
         # the only place a sweep deletes: after every check, before any grid trains
         places = [runner.checkpoint_places(g.config, g.objective, Path(out) / g.folder / "checkpoints") for g in grids]
-        prepare_out(out, outputs, overwrite=overwrite, resume=resume,
-                    parts=[(g.folder, p) for g, p in zip(grids, places)])
+        prepare_out(out, sweep_outputs(preset, grids), overwrite=overwrite, resume=resume,
+                    parts=[(g.folder, p) for g, p in zip(grids, places)], spelling=spelling)
     runner.prefetch([(g.config, g.objective) for g in grids])  # a parallel runner starts every grid at once
     t0 = time.perf_counter()
     trained = []

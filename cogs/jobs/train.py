@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from cogs.jobs.arguments import KEYWORDS, Spelling, integer, number_list, seed_list
 from cogs.jobs.outdir import Outputs
 from cogs.distributed.runner import KEEP_CHECKPOINTS
 from cogs.jobs.runs import BATCH_OUTPUTS
@@ -29,32 +30,16 @@ from cogs.jobs.runs import BATCH_OUTPUTS
 TRAIN_OUTPUTS = Outputs("train", BATCH_OUTPUTS, keep=("checkpoints",))
 
 
-def seed_list(seeds) -> tuple[int, ...]:
-    """Seeds from an integer (one seed), text ('5', '1,3', '1-5') or an iterable of integers."""
-    from models.training import parse_seeds
-
-    if isinstance(seeds, str):
-        return parse_seeds(seeds)
-    if isinstance(seeds, int) and not isinstance(seeds, bool):
-        return (seeds,)
-    return tuple(seeds)
-
-
-def _numbers(x, what: str) -> tuple[float, ...]:
-    from models.training import parse_floats
-
-    if isinstance(x, str):
-        return parse_floats(x, what)
-    return (x,) if isinstance(x, (int, float)) else tuple(x)
-
-
 def train_config(group, hidden: int | None = None, epochs: int = 10000, seeds=1, lr=0.01, wd=5e-5, *,
                  train_frac: float = 0.9, seeding: str = "default", eval_epochs=None, init=None, device: str = "auto",
-                 dtype: str = "float32", optimizer: str = "adam", record_sp: bool = False, compile: bool = False):
+                 dtype: str = "float32", optimizer: str = "adam", record_sp: bool = False, compile: bool = False,
+                 spelling: Spelling = KEYWORDS):
     """``(TrainConfig, init network or None)``: the job :func:`train` trains, validated
     (a ValueError naming the bad value). ``init``: a weights file (read here) or a
     :class:`models.network.Network`; its width is the default of ``hidden`` (else 512).
-    ``seeds``, ``lr``, ``wd`` and ``eval_epochs`` take one value, a list or text ('1-5', '1e-5,1e-4')."""
+    ``seeds``, ``lr``, ``wd`` and ``eval_epochs`` take one value, a list or text ('1-5', '1e-5,1e-4');
+    numbers of any kind (numpy's too). ``spelling``: how an error names the options
+    (:mod:`cogs.jobs.arguments`; ``cogs train`` passes its flags)."""
     from groups import parse_group
     from models.network import Network, load_npz
     from models.training import TrainConfig, parse_ints
@@ -68,24 +53,38 @@ def train_config(group, hidden: int | None = None, epochs: int = 10000, seeds=1,
             network = init
         else:
             raise TypeError(f"init must be a weights file or a Network, got {type(init).__name__}")
-    q = hidden
+    q = None if hidden is None else integer(hidden)
     if network is not None:
         if q is None:
             q = network.q
         elif q != network.q:
-            raise ValueError(f"--hidden {q} but {network.path or 'the init network'} has {network.q} hidden nodes")
+            raise ValueError(f"{spelling.given('hidden', q)} but {network.path or 'the init network'} has {network.q} "
+                             "hidden nodes")
     if isinstance(eval_epochs, str):
         eval_epochs = parse_ints(eval_epochs, "eval epoch") if eval_epochs else None
-    config = TrainConfig(group=G.spec, q=512 if q is None else q, epochs=epochs, lrs=_numbers(lr, "learning rate"),
-                         wds=_numbers(wd, "weight decay"), seeds=seed_list(seeds), train_frac=train_frac, seeding=seeding,
-                         eval_epochs=eval_epochs, device=device, dtype=dtype, record_sp=record_sp, optimizer=optimizer,
-                         compile=compile)
+    config = TrainConfig(group=G.spec, q=512 if q is None else q, epochs=epochs,
+                         lrs=number_list(lr, "learning rate"), wds=number_list(wd, "weight decay"),
+                         seeds=seed_list(seeds), train_frac=train_frac, seeding=seeding, eval_epochs=eval_epochs,
+                         device=device, dtype=dtype, record_sp=record_sp, optimizer=optimizer, compile=compile)
     return config, network
+
+
+def init_label(network) -> str | None:
+    """What a run's configuration records as its ``init``: the file the network was read from,
+    else a description that depends on nothing but the network's group and order (None: no init).
+
+    >>> import cogs
+    >>> init_label(cogs.construct("Z5", strategy="f6")), init_label(None)
+    ('in-memory network (Z5, order 12)', None)
+    """
+    if network is None:
+        return None
+    return network.path or f"in-memory network ({network.group.spec}, order {network.order})"
 
 
 def train_job(config, out=None, *, objective: str = "mse", init=None, resume: bool = False, overwrite: bool = False,
               keep_checkpoints: int | None = KEEP_CHECKPOINTS, threads: int | None = None, runner=None, progress=None,
-              log=None):
+              log=None, spelling: Spelling = KEYWORDS):
     """Train ``config`` (a :class:`models.training.TrainConfig`); the
     :class:`~cogs.jobs.runs.TrainedBatch`, written to ``out`` unless it is None.
 
@@ -97,8 +96,9 @@ def train_job(config, out=None, *, objective: str = "mse", init=None, resume: bo
 
     With ``out``: a folder holding an earlier job is refused unless ``overwrite`` (start
     afresh) or ``resume`` (continue from the newest checkpoint, checked before anything is
-    deleted: :func:`cogs.jobs.outdir.prepare_out`). The runner is asked to refuse the job
-    (size, device) before the folder is touched."""
+    deleted: :func:`cogs.jobs.outdir.prepare_out`, its refusals naming the options as
+    ``spelling`` spells them). The runner is asked to refuse the job (size, device) before the
+    folder is touched."""
     from cogs.jobs.outdir import prepare_out
     from cogs.distributed.runner import job_runner
     from cogs.jobs.runs import TrainedBatch
@@ -112,18 +112,11 @@ def train_job(config, out=None, *, objective: str = "mse", init=None, resume: bo
     runner = job_runner(runner, resume=resume, keep_checkpoints=keep_checkpoints, threads=threads, log=log)
     runner.check(config)
     fn = make_objective(objective, G)
-    checkpoint_dir = None
-    if out is None:
-        if resume or overwrite:
-            raise ValueError("resume and overwrite are about an output folder: pass out=… (or leave them False)")
-    else:
-        out = Path(out)
-        checkpoint_dir = out / "checkpoints"
-        prepare_out(out, TRAIN_OUTPUTS, overwrite=overwrite, resume=resume,
-                    parts=[(None, runner.checkpoint_places(config, fn, checkpoint_dir, init))])
+    checkpoint_dir = None if out is None else Path(out) / "checkpoints"
+    parts = [] if out is None else [(None, runner.checkpoint_places(config, fn, checkpoint_dir, init))]
+    prepare_out(out, TRAIN_OUTPUTS, overwrite=overwrite, resume=resume, parts=parts, spelling=spelling)
     result = runner.train(config, objective=fn, init=init, checkpoint_dir=checkpoint_dir, progress=progress)
-    label = None if init is None else init.path or repr(init)
-    batch = TrainedBatch.of(G, config, result, {"objective": objective, "init": label})
+    batch = TrainedBatch.of(G, config, result, {"objective": objective, "init": init_label(init)})
     return batch if out is None else batch.write(out)
 
 
@@ -148,9 +141,9 @@ def train(group, hidden: int | None = None, epochs: int = 10000, seeds=1, lr=0.0
 
     >>> import cogs
     >>> f6 = cogs.construct("Z5", strategy="f6")
-    >>> runs = train("Z5", epochs=3, wd=[0.0, 1e-4], init=f6, dtype="float64")
-    >>> [(r.wd, r.network.order) for r in runs], runs[1].config["init"].startswith("Network(")
-    ([(0.0, 12), (0.0001, 12)], True)
+    >>> runs = cogs.train("Z5", epochs=3, wd=[0.0, 1e-4], init=f6, dtype="float64")
+    >>> [(r.wd, r.network.order) for r in runs], runs[1].config["init"]
+    ([(0.0, 12), (0.0001, 12)], 'in-memory network (Z5, order 12)')
     """
     config, network = train_config(group, hidden, epochs, seeds, lr, wd, train_frac=train_frac, seeding=seeding,
                                    eval_epochs=eval_epochs, init=init, device=device, dtype=dtype, optimizer=optimizer,

@@ -2,17 +2,18 @@
 
 Every report that prints per-orbit rows picks its keys from the same fields through
 :meth:`OrbitAnalysis.to_dict`, by the name of a *view* declared in :data:`ORBIT_VIEWS`
-(data, not code): ``"full"`` is every field, ``"run"`` the rows of a run in ``report.json``
-(``cogs compare``, ``cogs sweep``), ``"analyze"`` the rows of ``cogs analyze --json``. A key is
-an attribute of the reading unless :data:`COMPUTED` says how to compute it (``order_scale_free``
-is ``order_rel`` under the name ``cogs analyze`` prints).
+(data, not code), each named by what it holds: ``"full"`` is every field; ``"compact"`` the
+orbit, its kind, both orders and the three readings (paper, exact search, registry) without
+the nodes and factors; ``"compact_scale_free"`` the same without the kind, the scale-free
+order under its own name ``order_scale_free``. A key is an attribute of the reading unless
+:data:`COMPUTED` says how to compute it (``order_scale_free`` is ``order_rel``).
 
 >>> from cogs.reading import analyze_network
 >>> from cogs.solver import construct
 >>> o = analyze_network(construct("Z7", "f46")).orbits[0]
 >>> o
 OrbitAnalysis(k=1, neg=6, kind=complex, order=6, factorable=True, family=z_nu*z_syn)
->>> o.to_dict("analyze")["order_scale_free"] == o.order_rel, list(o.to_dict("run"))[:4]
+>>> o.to_dict("compact_scale_free")["order_scale_free"] == o.order_rel, list(o.to_dict("compact"))[:4]
 (True, ['k', 'kind', 'order', 'order_rel'])
 """
 
@@ -33,9 +34,10 @@ __all__ = ["COMPUTED", "ORBIT_VIEWS", "OrbitAnalysis"]
 ORBIT_VIEWS: typing.Mapping[str, tuple[str, ...]] = types.MappingProxyType({
     "full": ("k", "neg", "kind", "order", "order_abs", "order_rel", "nodes", "factorable", "error", "threshold",
              "family", "factorable_exact", "error_exact", "paper_factors", "registry_family", "conjugated", "factors"),
-    "run": ("k", "kind", "order", "order_rel", "factorable", "error", "family", "factorable_exact", "registry_family"),
-    "analyze": ("k", "order", "factorable", "family", "error", "order_scale_free", "factorable_exact",
+    "compact": ("k", "kind", "order", "order_rel", "factorable", "error", "family", "factorable_exact",
                 "registry_family"),
+    "compact_scale_free": ("k", "order", "factorable", "family", "error", "order_scale_free", "factorable_exact",
+                           "registry_family"),
 })
 
 

@@ -20,6 +20,7 @@ AnalysisReport(group=Z7, networks=2, orbits=6, named=6, threshold=0.05)
 from __future__ import annotations
 
 import math
+import numbers
 import os
 import types
 import typing
@@ -71,7 +72,7 @@ class AnalysisReport:
         """Exactly the document ``cogs analyze --json`` prints (plain JSON): ``threshold``,
         ``networks`` (per network its file, group, q, orbit rows, Table 2 row and match rate),
         ``table2`` and the other registered analyses' keys (empty ones left out)."""
-        networks = [{"file": label, "group": a.group, "q": a.q, "orbits": [o.to_dict("analyze") for o in a.orbits],
+        networks = [{"file": label, "group": a.group, "q": a.q, "orbits": [o.to_dict("compact_scale_free") for o in a.orbits],
                      "table2": table2.network_row(a), "match_rate": a.stats()["match_rate"]}
                     for label, a in zip(self.labels, self.analyses)]
         pooled = {k: v for k, v in self.pooled.items() if v != {} or k == "table2"}
@@ -119,6 +120,11 @@ def _labelled(item, index: int, group, keys):
     if isinstance(item, (str, os.PathLike)):
         return str(item), lambda: load(item, group=group, keys=keys)
     net = item if isinstance(item, Network) else getattr(item, "network", None)
+    if net is None and hasattr(item, "network"):
+        name = getattr(item, "name", None)
+        raise ValueError(f"item {index}{f' ({name})' if name else ''} is a run that diverged (status "
+                         f"{getattr(item, 'status', 'unknown')!r}): it has no network to read; leave it out, e.g. "
+                         "[r for r in runs if r.network is not None]")
     if not isinstance(net, Network):
         raise TypeError(f"analyze reads Networks, trained runs (with .network) or weights files; item {index} is "
                         f"of type {type(item).__name__}")
@@ -146,8 +152,9 @@ def analyze(networks, *, group=None, keys=None, threshold: float = DEFAULT_THRES
     >>> report.to_dict()["networks"][1]["file"], report.to_dict()["table2"]["n_order_6"]
     ('network 2', {'mean': 2.0, 'sem': 1.0})
     """
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not (math.isfinite(threshold) and threshold > 0):
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not (math.isfinite(threshold) and threshold > 0):
         raise ValueError(f"threshold must be a finite number > 0, got {threshold!r}")
+    threshold = float(threshold)  # numpy's numbers too
     if isinstance(networks, (str, os.PathLike)) or not hasattr(networks, "__iter__"):
         networks = [networks]
     G = parse_group(group) if group is not None else None
@@ -158,4 +165,4 @@ def analyze(networks, *, group=None, keys=None, threshold: float = DEFAULT_THRES
     loaded = tuple(read() for _, read in labelled)  # every file judged before any analysis
     readings = Readings.from_spectra(loaded[0].group, [net.spectrum() for net in loaded],
                                      [{"file": label} for label in labels], threshold=threshold)
-    return AnalysisReport(loaded, labels, readings.analyses, float(threshold), report_of(readings))
+    return AnalysisReport(loaded, labels, readings.analyses, threshold, report_of(readings))

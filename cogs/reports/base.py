@@ -40,7 +40,7 @@ class Readings:
     """Networks read once (module doc). ``spectra``/``analyses``/``metas`` run in parallel, one
     entry per network, None for a network that could not be read (diverged, non-finite).
     ``records``: the trainer's SP records (key → (R, E[, n]) arrays) with ``epochs`` and
-    ``seeds``, or None. ``constructed``: strategy → (W_a, W_b, W_c) of constructed networks.
+    ``seeds``, or None. ``constructed``: strategy → the constructed :class:`models.network.Network`.
     ``config``: the training set-up (shown in captions). ``lsq``: the per-orbit readings with
     the order-m factor estimated by least squares, computed on first use from the same spectra."""
 

@@ -6,14 +6,20 @@ from __future__ import annotations
 import typing
 
 from cogs.reports.base import Analysis, Readings
-from models.spectrum import Spectrum
 
 
 @typing.final
 class FrequencyMaps(Analysis):
+    """The first trained network that could be read beside the constructed network of strategy
+    ``construction`` (default ``"f46"``: the paper's Fig. 2 shows z_F4/6), when the readings
+    hold one (:attr:`Readings.constructed`); each panel is labelled from its network."""
+
     name = "frequency_maps"
     outputs = ("frequency_maps.png",)
     caption = "Node-by-frequency magnitude |A_kj|, trained vs constructed (cf. Fig. 2)"
+
+    def __init__(self, construction: str = "f46"):
+        self.construction = construction
 
     def report(self, readings: Readings) -> dict:
         return {}
@@ -25,10 +31,9 @@ class FrequencyMaps(Analysis):
         if first is not None:
             panels.append((f"trained (seed {readings.metas[first].get('seed')})",
                            readings.spectra[first].frequency_map(readings.threshold)))
-        cons = next((c for c in report.get("constructed") or [] if c.get("strategy") == "f46" and "file" in c), None)
-        if cons is not None and "f46" in readings.constructed:
-            s = Spectrum.from_weights(G, *readings.constructed["f46"])
-            panels.append((f"constructed f46 (order {cons['order']})", s.frequency_map()))
+        network = readings.constructed.get(self.construction)
+        if network is not None:
+            panels.append((f"constructed {self.construction} (order {network.order})", network.spectrum().frequency_map()))
         if not panels:
             return {}
         p = figures.frequency_maps(out / "frequency_maps.png", panels, f"{G.spec}: |A_kj| per node and frequency")

@@ -29,16 +29,20 @@ would need opposite signs), so Z2 needs 2 = the order of z_F6.
 
 Paper orders: z_F6 6c + 2r; z_F4/6 2d (only when c > 0).
 
-CoGS construction: every strategy of :data:`cogs.solver.STRATEGIES` except ``memorize``
-(d² nodes) is planned once (:func:`cogs.solver.make_plan`), built and certified; the lowest
-order whose certificate passed wins (ties: the first strategy in registry order, ``auto``
-last). ``auto`` is included because it is a construction of its own (order 2d − r with the
-built-ins, below z_F4/6 when there are real characters). A strategy that refuses the group
-is listed with its reason. Above d = ``build_max_d`` (256) nothing is built: the order is the
-one the strategy's plan predicts and the entry says ``built: False``.
+CoGS construction: every strategy of :data:`cogs.solver.STRATEGIES` that is ``compared``
+(all but ``memorize``, d² nodes) is planned once (:func:`cogs.solver.make_plan`), built and
+certified; the lowest order whose certificate passed wins (ties: the first strategy in
+registry order, those that compare others — ``auto`` — last, so that a tie credits the
+strategy that builds the network). ``auto`` is included because it is a construction of its
+own (order 2d − r with the built-ins, below z_F4/6 when there are real characters). A
+strategy that refuses the group is listed with its reason. Above d = ``build_max_d`` (256)
+nothing is built: the order is the one the strategy's plan predicts and the entry says
+``built: False``.
 
-Discovered: ``results`` is a discovery output (see :func:`read_results`); the lowest order
-with a converged run and its loss.
+Discovered: ``results`` is a discovery output — a path (see :func:`read_results`) or a
+discovery result object (anything whose ``to_dict()`` is a discovery document:
+``DiscoveryResult``, ``ScanResult``); the lowest order with a converged run and its loss.
+:func:`group_for_results` says which of several groups an output applies to.
 
 >>> b = bounds("Z7")
 >>> b
@@ -53,6 +57,7 @@ Z7     7  3  0        9        18         14            12 (chain)              
 from __future__ import annotations
 
 import math
+import os
 import typing
 
 import json
@@ -61,14 +66,14 @@ from pathlib import Path
 
 import attrs
 
-from cogs.solver.certificate import frozen_mapping
+from cogs.solver.certificate import frozen_mapping, reduce_by_fields
 from cogs.solver.order_formulas import paper_orders
 from cogs.solver.strategies import STRATEGIES, make_plan
 from cogs.solver.strategy import Refusal
 from groups import parse_group
 
 __all__ = ["Attempt", "BUILD_MAX_D", "BestConstruction", "Bounds", "CONVERGED_LOSS", "Discovered", "bounds", "bounds_table",
-           "cogs_construction", "lower_bound", "read_results", "results_groups"]
+           "cogs_construction", "group_for_results", "lower_bound", "read_results", "results_groups"]
 
 BUILD_MAX_D = 256
 #: a discovery row without a ``converged`` flag counts as converged below this loss
@@ -125,6 +130,8 @@ class BestConstruction:
     loss: float | None
     tried: Mapping = attrs.field(converter=frozen_mapping)
 
+    __reduce__ = reduce_by_fields
+
     def to_dict(self) -> dict:
         return {"order": self.order, "strategy": self.strategy, "built": self.built, "loss": self.loss,
                 "tried": {name: a.to_dict() for name, a in self.tried.items()}}
@@ -165,6 +172,8 @@ class Bounds:
     best_source: str | None
     notes: tuple[str, ...] = attrs.field(converter=tuple)
 
+    __reduce__ = reduce_by_fields
+
     @property
     def gap(self) -> int | None:
         """Best known order − lower bound."""
@@ -197,7 +206,8 @@ def _first_line(e: Exception) -> str:
 def cogs_construction(group, *, build_max_d: int = BUILD_MAX_D, seed: int = 0) -> BestConstruction:
     """Lowest order over the CoGS strategies (see the module docstring)."""
     G = parse_group(group)
-    names = [s for s in STRATEGIES if s not in ("memorize", "auto")] + (["auto"] if "auto" in STRATEGIES else [])
+    compared = [s for s in STRATEGIES.values() if s.compared]
+    names = [s.name for s in compared if not s.compares_others] + [s.name for s in compared if s.compares_others]
     build = G.order <= build_max_d
     tried, best = {}, None
     for s in names:
@@ -270,9 +280,28 @@ def _rows_from_npz(path: Path, group):
     return w.group.spec, [{"q": w.q, "loss": loss, "converged": loss < CONVERGED_LOSS, "group": w.group.spec, "source": str(path)}]
 
 
-def _load(path) -> list[dict]:
-    """Every row of a discovery output, each with the group it names (or None)."""
-    path = Path(path)
+def _is_result_object(results) -> bool:
+    """A discovery result object (duck typing: it has ``to_dict()``) rather than a path?"""
+    return not isinstance(results, (str, os.PathLike)) and callable(getattr(results, "to_dict", None))
+
+
+def _describe(results) -> str:
+    """How messages and the ``source`` of a row name ``results``: the path, or the object's type."""
+    return type(results).__name__ if _is_result_object(results) else str(results)
+
+
+def _named(rows: list[dict], spec) -> list[dict]:
+    for r in rows:
+        r["group"] = parse_group(r["group"] or spec).spec if (r["group"] or spec) else None
+    return rows
+
+
+def _load(results) -> list[dict]:
+    """Every row of a discovery output (a path or a result object), each with the group it names (or None)."""
+    if _is_result_object(results):
+        spec, rows = _rows_from_json(results.to_dict(), _describe(results))
+        return _named(rows, spec)
+    path = Path(results)
     if not path.exists():
         raise ValueError(f"results {path}: no such file or folder")
     if path.is_dir():
@@ -291,15 +320,44 @@ def _load(path) -> list[dict]:
             except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
                 raise ValueError(f"results {f}: not readable JSON ({e})") from None
             spec, rs = _rows_from_json(data, str(f))
-        for r in rs:
-            r["group"] = parse_group(r["group"] or spec).spec if (r["group"] or spec) else None
-            rows.append(r)
+        rows += _named(rs, spec)
     return rows
 
 
 def results_groups(path) -> set[str]:
-    """The group specs a discovery output names (empty when it names none)."""
+    """The group specs a discovery output (path or result object) names (empty when it names none)."""
     return {r["group"] for r in _load(path) if r["group"] is not None}
+
+
+def group_for_results(groups, results, *, label: str = "results"):
+    """The one of ``groups`` that the discovery output ``results`` (a path or a result object)
+    applies to: the only group when there is one, else the first group the output names
+    (ValueError when it names none of them; ``label`` names ``results`` in that message, e.g.
+    ``--results``). The output is read and checked against that group on the way, so a bad one
+    fails before anything is built. ``cogs bounds --group A,B --results R`` gives R to this
+    group only.
+
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     scan = Path(tmp) / "scan.json"
+    ...     _ = scan.write_text(json.dumps({"group": "Z5", "rows": [{"q": 8, "best_loss": 1e-20, "converged": True}]}))
+    ...     group_for_results(["Z3", "Z5"], scan).spec
+    'Z5'
+    """
+    groups = [parse_group(g) for g in groups]
+    if not groups:
+        raise ValueError(f"{label} {_describe(results)}: no group given to apply it to")
+    if len(groups) == 1:
+        target = groups[0]
+    else:
+        named = {parse_group(n) for n in results_groups(results)}
+        matches = [g for g in groups if g in named]
+        if not matches:
+            raise ValueError(f"{label} {_describe(results)}: names none of the groups {', '.join(g.spec for g in groups)}")
+        target = matches[0]
+    read_results(results, target)
+    return target
 
 
 def read_results(path, group=None) -> list[dict]:
@@ -309,8 +367,9 @@ def read_results(path, group=None) -> list[dict]:
     "converged"}]}, or the bare list of rows, or one ``certificate.json`` with q/order and
     loss), or a folder holding ``scan.json``, ``certificate.json``, ``q*/certificate.json`` or
     ``best.npz`` / ``q*/best.npz`` files (the loss of a weights file is recomputed by brute
-    force; converged means loss < 1e-12). A row naming another group than ``group`` is an
-    error."""
+    force; converged means loss < 1e-12) — or a discovery result object, read through its
+    ``to_dict()`` (a ``DiscoveryResult``'s or a ``ScanResult``'s; the rows' ``source`` is its
+    type's name). A row naming another group than ``group`` is an error."""
     want = parse_group(group) if group is not None else None
     rows = _load(path)
     for r in rows:
@@ -333,8 +392,9 @@ def _discovered(rows: list[dict]) -> Discovered:
 def bounds(group, *, results=None, build_max_d: int = BUILD_MAX_D, seed: int = 0) -> Bounds:
     """How many hidden nodes ``group`` needs (module doc): a :class:`Bounds` with d, c, r, the
     ``lower_bound`` 3c + r, the ``paper`` orders, the ``cogs_construction`` (built up to
-    d = ``build_max_d``, planned above), what the discovery output ``results`` shows
-    (:func:`read_results`; None without), the best known order, the ``gap`` and ``notes``.
+    d = ``build_max_d``, planned above), what the discovery output ``results`` shows (a path or
+    a discovery result object such as ``cogs.discover(...)``'s: :func:`read_results`; None
+    without), the best known order, the ``gap`` and ``notes``.
 
     >>> import cogs
     >>> b = cogs.bounds("Z2xZ4")   # c = 2 complex orbits, r = 3 real characters

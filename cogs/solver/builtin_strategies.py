@@ -167,6 +167,7 @@ class Memorize(Strategy):
 
     name = "memorize"
     summary = "z_M = y_1*y_2, perfect memorisation: order d², refused above d = 64"
+    compared = False  # d² nodes: never the lowest order, and refused above d = 64
 
     def plan(self, group, *, registry, **_):
         d = group.order

@@ -44,7 +44,7 @@ import numpy as np
 from models.jsonable import jsonable
 from models.weights import weights_of
 
-__all__ = ["Certificate", "Evidence", "OrbitCertificate", "StrategyDetails", "certify", "frozen_mapping"]
+__all__ = ["Certificate", "Evidence", "OrbitCertificate", "StrategyDetails", "certify", "frozen_mapping", "reduce_by_fields"]
 
 LOSS_TOL = 1e-12
 #: input DC (paper units) above which a network is certified with the general κ form
@@ -55,8 +55,32 @@ REFERENCE = "Tian, NeurIPS 2025, arXiv:2410.01779"
 
 
 def frozen_mapping(mapping) -> types.MappingProxyType:
-    """A read-only copy of ``mapping`` (insertion order kept)."""
+    """A read-only copy of ``mapping`` (insertion order kept). Not picklable by itself: a value
+    holding one pickles through :func:`reduce_by_fields`."""
     return types.MappingProxyType(dict(mapping))
+
+
+def _thawed(x):
+    """``x`` with read-only mappings (at any depth of dicts, lists and tuples) as dicts."""
+    if isinstance(x, types.MappingProxyType):
+        x = dict(x)
+    if isinstance(x, dict):
+        return {k: _thawed(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)) and not hasattr(x, "_fields"):
+        return type(x)(_thawed(v) for v in x)
+    return x
+
+
+def _from_fields(cls, fields: dict):
+    return cls(**fields)
+
+
+def reduce_by_fields(value) -> tuple:
+    """``__reduce__`` for an attrs value with :func:`frozen_mapping` fields: pickle and
+    ``copy.deepcopy`` rebuild it through its constructor (converters and all) from its fields,
+    read-only mappings passed as dicts."""
+    cls = type(value)
+    return (_from_fields, (cls, {f.alias: _thawed(getattr(value, f.name)) for f in attrs.fields(cls) if f.init}))
 
 
 def _plain(x):
@@ -96,6 +120,8 @@ class OrbitCertificate:
         if character is not None:
             head["character"] = int(character)
         return cls({**head, **entries})
+
+    __reduce__ = reduce_by_fields
 
     def extended(self, **entries) -> OrbitCertificate:
         """A copy with ``entries`` appended (the evidence :func:`certify` adds)."""
@@ -238,6 +264,8 @@ class Evidence:
     dc_inputs: float
     orbits: tuple[OrbitCertificate, ...] = attrs.field(converter=tuple)
 
+    __reduce__ = reduce_by_fields
+
     def __repr__(self) -> str:
         return f"Evidence(loss={self.loss:.3e}, passed={self.passed}, certificate_form={self.certificate_form!r})"
 
@@ -247,7 +275,8 @@ class Evidence:
 class Certificate:
     """The certificate of one construction (module doc). Fields, in the order :meth:`to_dict`
     writes them: the header (group … reference; group, d and the orbit counts from
-    ``G.summary()``), the strategy's :class:`StrategyDetails` (its own keys), the build time,
+    ``G.summary()``), the strategy's :class:`StrategyDetails` (its own keys), the build time
+    (``time_build_s``: planning — the per-orbit search — and assembly, under ``construct``),
     the :class:`Evidence`, both weight norms, the orbit rows and the total time.
 
     >>> from cogs.solver import construct
@@ -299,6 +328,8 @@ class Certificate:
             else:
                 out[f.name] = value
         return _plain(out)
+
+    __reduce__ = reduce_by_fields
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)

@@ -10,9 +10,11 @@ and ``auto``, then any registered with :func:`register_strategy`. ``cogs constru
           better of "no cancellation" and "helper + cheapest of full/partial everywhere else";
           with the built-ins a single node (1, 1, 1) on each real orbit, its R_n residual
           cancelled by the helper: order 2d − r, below z_F4/6 whenever the group has real
-          characters and a complex orbit), unless another registered strategy (memorize
-          excepted) plans a strictly lower order — the chain on odd groups. Each strategy is
-          planned once; the certificate names the winner and says why.
+          characters and a complex orbit), unless another registered strategy plans a
+          strictly lower order — the chain on odd groups. It compares the strategies whose
+          ``compared`` is True (not memorize); one whose plan raises a ValueError counts as
+          refusing the group. Each strategy is planned once; the certificate names the winner
+          and says why. It reads its layout's options and every option of those it compares.
 
 :func:`construct` plans once (:func:`make_plan`), raises a refusal's reason as a ValueError,
 else builds and certifies (:meth:`~cogs.solver.strategy.Plan.build`).
@@ -26,6 +28,7 @@ Reference: Tian, NeurIPS 2025, arXiv:2410.01779 (docs/solutions.md#global-soluti
 
 from __future__ import annotations
 
+import time
 import typing
 
 import attrs
@@ -60,14 +63,25 @@ class Auto(Strategy):
 
     name = "auto"
     summary = "the lowest order: the registry's cheapest per-orbit layout, or another strategy's plan when strictly lower"
-    options = LAYOUT_OPTIONS
+    compares_others = True
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """The layout's options, then those of every strategy it compares (registration order)."""
+        names = list(LAYOUT_OPTIONS)
+        for s in self._compared():
+            names += [o for o in s.options if o not in names]
+        return tuple(names)
+
+    def _compared(self) -> list[Strategy]:
+        return [s for s in STRATEGIES.values() if s is not self and s.compared and not s.compares_others]
 
     def plan(self, group, *, registry, polynomial=True, sums=True, max_factors=3, **options):
         search = dict(polynomial=polynomial, sums=sums, max_factors=max_factors)
         own = layout_plan(self, group, registry, **search)
         if isinstance(own, Refusal):
             return own
-        others = [s.plan(group, registry=registry, **search, **options) for name, s in STRATEGIES.items() if name not in (self.name, "memorize")]
+        others = [_plan_or_refuse(s, group, registry, search, options) for s in self._compared()]
         others = [p for p in others if isinstance(p, Plan)]
         best = min(others, key=lambda p: p.order, default=None)
         if best is None or best.order >= own.order:
@@ -79,24 +93,37 @@ class Auto(Strategy):
         return compose_layout(plan, seed)
 
 
+def _plan_or_refuse(strategy: Strategy, group, registry, search: dict, options: dict) -> Plan | Refusal:
+    """``strategy``'s plan for auto; a ValueError it raises is its refusal of the group — unless
+    the caller gave it an option it reads (a bad φ for the chain): that is the caller's error."""
+    try:
+        return strategy.plan(group, registry=registry, **search, **options)
+    except ValueError as e:
+        if set(options) & set(strategy.options):
+            raise
+        text = str(e).strip()
+        return Refusal(strategy, group, text.splitlines()[0] if text else type(e).__name__, cause=e)
+
+
 def register_strategy(strategy: Strategy) -> Strategy:
     """Add ``strategy`` under its ``name`` (after those registered before it); ``construct``,
     ``auto`` and ``cogs construct --strategy NAME`` use it from then on. Returns it.
 
-    >>> from cogs.solver import Plan, Refusal, Strategy, construct
+    >>> import cogs
+    >>> from cogs.solver import Plan, Refusal, Strategy, make_plan, unregister_strategy
     >>> class OddF46(Strategy):   # f46's layout, on groups of odd order only
     ...     name, summary = "odd_f46", "z_F4/6 on groups of odd order"
     ...     def plan(self, group, *, registry, **options):
     ...         if group.order % 2 == 0:
     ...             return Refusal(self, group, f"{group.spec} has even order")
-    ...         layout = STRATEGIES["f46"].plan(group, registry=registry).recipe
+    ...         layout = cogs.STRATEGIES["f46"].plan(group, registry=registry).recipe
     ...         return Plan(self, group, layout.order(group), registry=registry, recipe=layout)
     ...     def assemble(self, plan, seed):
-    ...         return STRATEGIES["f46"].assemble(plan, seed)
-    >>> _ = register_strategy(OddF46())
-    >>> construct("Z7", "odd_f46").certificate
+    ...         return cogs.STRATEGIES["f46"].assemble(plan, seed)
+    >>> _ = cogs.register_strategy(OddF46())
+    >>> cogs.construct("Z7", "odd_f46").certificate
     Certificate(group='Z7', strategy='odd_f46', order=14, passed=True)
-    >>> make_plan("Z8", "odd_f46").reason, ", ".join(STRATEGIES)
+    >>> make_plan("Z8", "odd_f46").reason, ", ".join(cogs.STRATEGIES)
     ('Z8 has even order', 'f6, f46, chain, memorize, auto, odd_f46')
     >>> _ = unregister_strategy("odd_f46")
     """
@@ -119,19 +146,34 @@ def get_strategy(name: str) -> Strategy:
 def make_plan(group, strategy: str = "auto", *, registry: Registry | None = None, **options) -> Plan | Refusal:
     """Plan ``strategy`` for ``group`` without building: a Plan (its ``order``) or a Refusal.
     ``registry``: the generator registry (None: the current one); ``options``: those the
-    registered strategies read (f6/f46/auto: polynomial, sums, max_factors; chain and auto:
-    phi, tri3), passed to the strategy's ``plan``.
+    strategy reads (its ``options``; f6/f46: polynomial, sums, max_factors; chain: phi, tri3;
+    auto: all of these), passed to its ``plan``. An option it does not read is a TypeError
+    naming the strategy, what it reads and which strategies read the option.
 
     >>> make_plan("Z23", "chain").order, make_plan("Z23").order
     (44, 44)
+    >>> make_plan("Z7", "f46", phi=0.3)
+    Traceback (most recent call last):
+    ...
+    TypeError: strategy 'f46' does not read phi: it reads polynomial, sums, max_factors (phi is read by chain, auto)
     """
     G = parse_group(group)
     chosen = get_strategy(strategy)
+    _check_options(chosen, options)
+    return chosen.plan(G, registry=current_registry() if registry is None else registry, **options)
+
+
+def _check_options(chosen: Strategy, options: dict) -> None:
+    """TypeError for an option no registered strategy reads, or one ``chosen`` does not read."""
     known = {o for s in STRATEGIES.values() for o in s.options}
     unknown = sorted(set(options) - known)
     if unknown:
         raise TypeError(f"unknown option(s) {', '.join(unknown)}; the registered strategies read {', '.join(sorted(known))}")
-    return chosen.plan(G, registry=current_registry() if registry is None else registry, **options)
+    unread = [o for o in options if o not in chosen.options]
+    if unread:
+        readers = [s.name for s in STRATEGIES.values() if set(unread) & set(s.options)]
+        raise TypeError(f"strategy {chosen.name!r} does not read {', '.join(unread)}: it reads {', '.join(chosen.options) or 'no options'} "
+                        f"({', '.join(unread)} {'is' if len(unread) == 1 else 'are'} read by {', '.join(readers)})")
 
 
 def construct(group, strategy: str = "auto", *, seed: int = 0, registry: Registry | None = None, balance: bool = True,
@@ -146,23 +188,26 @@ def construct(group, strategy: str = "auto", *, seed: int = 0, registry: Registr
     values from ``seed``, balanced unless ``balance=False``, brute force up to
     d = ``brute_force_max_d``. A refusal is raised: ValueError with its reason (a
     :class:`~cogs.solver.search.CoverageError` naming the first orbit the registry cannot
-    cover); ValueError too for an unknown strategy or a bad seed.
+    cover); ValueError too for an unknown strategy or a bad seed; TypeError for an option the
+    strategy does not read (:func:`make_plan`).
 
-    >>> net = construct("Z23", "f46")
+    >>> import cogs
+    >>> net = cogs.construct("Z23", "f46")
     >>> net.order, net.certificate.passed, net.meta["strategy"]
     (46, True, 'f46')
-    >>> construct("Z4", "chain")
+    >>> cogs.construct("Z4", "chain")
     Traceback (most recent call last):
     ...
     ValueError: Z4 has no character of odd order besides 0, so chain has no doubling cycle to build on and nothing to add to the registry's compositions — use f46 or auto
     """
+    started = time.perf_counter()  # the certificate's times include planning (the per-orbit search)
     G = parse_group(group)
     get_strategy(strategy)
     check_seed(seed)  # bad arguments fail before planning
     plan = make_plan(G, strategy, registry=registry, **options)
     if isinstance(plan, Refusal):
         raise plan.error()
-    return plan.build(seed, balance=balance, brute_force_max_d=brute_force_max_d)
+    return plan.build(seed, balance=balance, brute_force_max_d=brute_force_max_d, started=started)
 
 
 for _builtin in (F6, F46, CHAIN, MEMORIZE, Auto()):

@@ -45,8 +45,16 @@ class Strategy(abc.ABC):
 
     A subclass sets ``name`` (one word: it is what ``construct(G, name)`` and
     ``cogs construct --strategy NAME`` take), a one-line ``summary``, optionally ``options``
-    (the keyword options its :meth:`plan` reads), and implements :meth:`plan` and
-    :meth:`assemble`. Register an instance with :func:`cogs.solver.register_strategy`.
+    (the keyword options its :meth:`plan` reads: ``construct`` refuses any other), and
+    implements :meth:`plan` and :meth:`assemble`. Register an instance with
+    :func:`cogs.solver.register_strategy`.
+
+    Two flags say how it takes part in comparisons: ``compared`` (default True) — ``auto`` and
+    :func:`cogs.solver.bounds.bounds` compare this strategy's order with the others' (memorize
+    sets False: d² nodes is never the lowest, and it is refused above d = 64); and
+    ``compares_others`` (default False) — its plan is another strategy's when that one is lower
+    (``auto``): auto does not plan it, and bounds tries it last, so that a tie credits the
+    strategy that builds the network.
 
     >>> from cogs.solver import STRATEGIES
     >>> [(s.name, s.options) for s in STRATEGIES.values()][:3]
@@ -56,6 +64,8 @@ class Strategy(abc.ABC):
     name: str
     summary: str
     options: tuple[str, ...] = ()
+    compared: bool = True
+    compares_others: bool = False
 
     @abc.abstractmethod
     def plan(self, group, *, registry: Registry, **options) -> Plan | Refusal:
@@ -164,11 +174,14 @@ class Plan:
     def __repr__(self) -> str:
         return f"Plan(strategy={self.name!r}, group={self.group.spec}, order={self.order})"
 
-    def build(self, seed: int, *, balance: bool = True, brute_force_max_d: int = 128) -> Network:
+    def build(self, seed: int, *, balance: bool = True, brute_force_max_d: int = 128, started: float | None = None) -> Network:
         """Assemble, balance (or keep as built, ``balance=False``; both norms are recorded) and
         certify (brute force up to d = ``brute_force_max_d``): a Network with its
-        :class:`~cogs.solver.certificate.Certificate` and ``meta``."""
-        t0 = time.perf_counter()
+        :class:`~cogs.solver.certificate.Certificate` and ``meta``. The certificate's
+        ``time_build_s`` and ``time_total_s`` count from ``started`` (a ``time.perf_counter()``
+        reading: :func:`~cogs.solver.construct` passes the moment before planning, so that the
+        per-orbit search counts), else from this call."""
+        t0 = time.perf_counter() if started is None else float(started)
         seed = check_seed(seed)
         _check_size(self)
         G = self.group

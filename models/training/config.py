@@ -26,13 +26,19 @@ CHECKPOINT_EVERY_S = 600.0
 
 
 def _floats(x) -> tuple[float, ...]:
-    if isinstance(x, (int, float)):
+    if isinstance(x, numbers.Real):  # numpy's scalars too
         x = (x,)
     return tuple(float(v) for v in x)
 
 
+def _int(x):
+    """An integer of any kind (numpy's too) as an int; anything else as it is, for
+    :func:`validate` to refuse."""
+    return int(x) if isinstance(x, numbers.Integral) and not isinstance(x, bool) else x
+
+
 def _ints(x) -> tuple[int, ...]:
-    if isinstance(x, int):
+    if isinstance(x, numbers.Integral):  # numpy's scalars too
         x = (x,)
     for v in x:  # int(1.7) would quietly give 1
         if isinstance(v, bool) or not isinstance(v, numbers.Integral):
@@ -101,8 +107,8 @@ class TrainConfig:
     """
 
     group: str
-    q: int
-    epochs: int
+    q: int = attrs.field(converter=_int)
+    epochs: int = attrs.field(converter=_int)
     lrs: tuple[float, ...] = attrs.field(converter=_floats, default=(0.01,))
     wds: tuple[float, ...] = attrs.field(converter=_floats, default=(1e-4,))
     seeds: tuple[int, ...] = attrs.field(converter=_ints, default=(1,))
@@ -114,7 +120,7 @@ class TrainConfig:
     betas: tuple[float, float] = attrs.field(converter=_floats, default=(0.9, 0.999))
     eps: float = attrs.field(converter=float, default=1e-8)
     record_sp: bool = False
-    chunk_rows: int | None = None
+    chunk_rows: int | None = attrs.field(converter=_int, default=None)
     optimizer: str = "adam"
     compile: bool = False
 
