@@ -28,7 +28,7 @@ import numpy as np
 
 from groups import GroupSpecError, parse_group
 from models.atomic import atomic_open
-from models.weights import as_arrays, weights_of
+from models.weights import as_arrays, is_network, weights_of
 
 
 @typing.final
@@ -42,6 +42,9 @@ def save_weights(path, group, W_a=None, W_b=None, W_c=None, /, **meta) -> Path:
     ``meta``. The first five parameters are positional-only, so a meta key may be any name
     (``path``, ``group``, ``W_a``, … included). A network passed without ``meta`` keeps its own
     (``network.meta``; :meth:`models.network.Network.save`)."""
+    if W_a is None and W_b is None and W_c is None and not is_network(group) and {"W_a", "W_b", "W_c"} & set(meta):
+        raise TypeError("save_weights takes the weights positionally: save_weights(path, group, W_a, W_b, W_c, **meta) "
+                        "(keywords are metadata), or save_weights(path, network)")
     own = getattr(group, "meta", None)
     if not meta and W_a is None and W_b is None and W_c is None and isinstance(own, Mapping):
         meta = dict(own)

@@ -64,7 +64,7 @@ class NamedRegistry(Mapping):
         return len(self._by_name)
 
     def __repr__(self) -> str:
-        return f"NamedRegistry({self._kind!r}: {', '.join(self._by_name)})"
+        return f"<{self._kind} registry: {', '.join(self._by_name) or 'empty'}>"
 
     # -- changing it --------------------------------------------------------------------
     def register(self, entry):

@@ -37,7 +37,6 @@ from __future__ import annotations
 import html
 import math
 import numbers
-import types
 import typing
 from pathlib import Path
 
@@ -46,6 +45,7 @@ import numpy as np
 
 from algebra import Homomorphism, Semiring, SemiringElement
 from groups import parse_group
+from models.frozen import frozen_mapping, reduce_by_fields
 from models.weights import as_arrays
 
 __all__ = ["FourierMap", "Network", "Networks", "WEIGHT_META_KEYS", "load", "load_npz"]
@@ -53,10 +53,6 @@ __all__ = ["FourierMap", "Network", "Networks", "WEIGHT_META_KEYS", "load", "loa
 
 #: the ``meta`` keys that describe the weights themselves: wrong once the weights change
 WEIGHT_META_KEYS = ("loss", "order")
-
-
-def _frozen_meta(meta) -> types.MappingProxyType:
-    return types.MappingProxyType(dict(meta or {}))
 
 
 def _read_only(w: np.ndarray) -> np.ndarray:
@@ -101,7 +97,7 @@ class Network(SemiringElement):
     W_a: np.ndarray
     W_b: np.ndarray
     W_c: np.ndarray
-    meta: typing.Mapping = attrs.field(default=None, converter=_frozen_meta)
+    meta: typing.Mapping = attrs.field(default=None, converter=frozen_mapping)
     certificate: typing.Any = None
     path: str | None = None
     _cache: dict = attrs.field(factory=dict, init=False)
@@ -111,10 +107,11 @@ class Network(SemiringElement):
                            source=self.path or "network")
         for name, w in zip(("W_a", "W_b", "W_c"), arrays):
             object.__setattr__(self, name, _read_only(w))
+        if self.certificate is not None and not self._certificate_fits():
+            raise ValueError(f"the certificate is for other weights ({self.certificate!r} does not match the group, order "
+                             "or ‖W‖² of these); pass certificate=None, or the weights it certified")
 
-    def __reduce__(self):
-        # meta is a read-only proxy (not picklable): pass a dict; the constructor checks and freezes again
-        return (Network, (self.group, self.W_a, self.W_b, self.W_c, dict(self.meta), self.certificate, self.path))
+    __reduce__ = reduce_by_fields  # meta is a read-only mapping: pickled as a dict, frozen again
 
     # -- shape ------------------------------------------------------------------------
     @property
@@ -143,20 +140,21 @@ class Network(SemiringElement):
 
     def evolve(self, **changes) -> "Network":
         """A copy with some fields replaced (``group``, ``W_a``, ``W_b``, ``W_c``, ``meta``,
-        ``certificate``, ``path``). New weights or a new group make the certificate and the meta
-        keys that describe the weights (:data:`WEIGHT_META_KEYS`: "loss", "order") wrong: they
-        are dropped, unless ``certificate`` or ``meta`` is given too (then it is taken as it is).
+        ``certificate``, ``path``). New weights or a new group make the certificate, the file they
+        came from (``path``) and the meta keys that describe the weights (:data:`WEIGHT_META_KEYS`:
+        "loss", "order") wrong: they are dropped, unless given too (then taken as they are).
 
         >>> import cogs
         >>> net = cogs.construct("Z5", "f46")
         >>> tripled = net.evolve(W_c=3 * net.W_c)
-        >>> tripled.certificate, "loss" in tripled.meta, tripled.meta["strategy"]
-        (None, False, 'f46')
+        >>> tripled.certificate, tripled.path, "loss" in tripled.meta, tripled.meta["strategy"]
+        (None, None, False, 'f46')
         >>> net.evolve(path="elsewhere.npz").certificate is net.certificate   # the weights are the same
         True
         """
         if self._changes_weights(changes):
             changes.setdefault("certificate", None)
+            changes.setdefault("path", None)
             changes.setdefault("meta", self._meta_without_weight_keys())
         return attrs.evolve(self, **changes)
 
@@ -240,20 +238,19 @@ class Network(SemiringElement):
     def semiring(self) -> "Networks":
         return Networks(self.group)
 
-    # -- display ----------------------------------------------------------------------
+    # -- the certificate and display --------------------------------------------------------
     def _certificate_fits(self) -> bool:
         """Does the certificate describe these weights (group, order and ‖W‖² as certified)?"""
         cert = self.certificate
-        if cert is None:
-            return False
         if getattr(cert, "group", self.group.spec) != self.group.spec or getattr(cert, "order", self.order) != self.order:
             return False
         norm2 = getattr(cert, "balanced_weight_norm2" if getattr(cert, "balanced", True) else "weight_norm2", None)
-        return norm2 is None or math.isclose(self.weight_norm2(), norm2, rel_tol=1e-9, abs_tol=1e-300)
+        mine = float(sum(np.sum(w**2) for w in self.weights))
+        return norm2 is None or math.isclose(mine, norm2, rel_tol=1e-9, abs_tol=1e-300)
 
     def _known_loss(self):
         """The loss of these weights if known (their certificate's, or computed): else None."""
-        if self._certificate_fits() and getattr(self.certificate, "loss", None) is not None:
+        if getattr(self.certificate, "loss", None) is not None:
             return float(self.certificate.loss)
         return self._cache.get("loss")
 
@@ -271,7 +268,7 @@ class Network(SemiringElement):
         loss = self._known_loss()
         if loss is not None:
             rows.append(("loss", f"{loss:.3e}"))
-        if self._certificate_fits():
+        if self.certificate is not None:
             rows.append(("certified", str(bool(getattr(self.certificate, "passed", False)))))
         rows.append(("‖W‖²", f"{self.weight_norm2():.4g}"))
         for key in ("source", "strategy", "seed", "lr", "wd", "status"):

@@ -234,14 +234,14 @@ def test_new_weights_drop_the_certificate_and_the_meta_that_described_the_old_on
     assert tripled.loss() > 0.1 and "loss=" in repr(tripled)  # once computed, the loss of these weights
     for changed in (net.evolve(group="Z5", W_a=net.W_a + 1), net.canonical(), net.evolve(W_b=net.W_b[:, ::-1])):
         assert changed.certificate is None and "loss" not in changed.meta and "order" not in changed.meta
-    # the same weights, or new ones with a certificate and meta of the caller's: kept as given
+    # the same weights: kept; meta given with new weights: taken as given
     assert net.evolve(path="x.npz").certificate is net.certificate
     assert net.evolve(W_c=net.W_c.copy(), group="Z5").certificate is net.certificate
-    given = net.evolve(W_c=3 * net.W_c, certificate=net.certificate, meta={"loss": 1.0})
-    assert given.certificate is net.certificate and dict(given.meta) == {"loss": 1.0}
-    # a certificate of other weights never shows its loss
-    wrong = Network("Z5", net.W_a, net.W_b, 3 * net.W_c, certificate=net.certificate)
-    assert "loss=" not in repr(wrong) and "certified" not in wrong._repr_html_()
+    given = net.evolve(W_c=3 * net.W_c, meta={"loss": 1.0})
+    assert given.certificate is None and dict(given.meta) == {"loss": 1.0}
+    # a certificate of other weights is refused (test_a_certificate_of_other_weights_is_refused)
+    with pytest.raises(ValueError, match="certificate is for other weights"):
+        net.evolve(W_c=3 * net.W_c, certificate=net.certificate)
     assert "loss=" in repr(net) and "certified" in net._repr_html_()
 
 
@@ -311,3 +311,35 @@ def test_networks_is_shared_and_read_only():
     with pytest.raises(AttributeError, match="read-only"):
         S.anything = 1
     assert S.group == parse_group("Z5") and Networks("Z5") is S and S.one().d == 5
+
+
+def test_a_copy_with_new_weights_forgets_the_file_they_came_from(tmp_path):
+    import cogs
+
+    path = cogs.construct("Z5", "f46").save(tmp_path / "n.npz")
+    net = cogs.load(path)
+    assert net.path == str(path) and net.evolve(meta={"note": 1}).path == str(path)  # same weights, same file
+    moved = net.evolve(W_c=2 * net.W_c)
+    assert moved.path is None
+    runs = cogs.train("Z5", epochs=1, init=moved, dtype="float64")
+    assert runs[0].config["init"] == "in-memory network (Z5, order 10)"  # not the file, which holds other weights
+
+
+def test_a_certificate_of_other_weights_is_refused():
+    import cogs
+
+    net = cogs.construct("Z5", "f46")
+    with pytest.raises(ValueError, match="certificate is for other weights"):
+        Network("Z5", net.W_a, net.W_b, 2 * net.W_c, certificate=net.certificate)
+    with pytest.raises(ValueError, match="certificate is for other weights"):
+        Network("Z5", net.W_a[:5], net.W_b[:5], net.W_c[:, :5], certificate=net.certificate)
+    assert Network("Z5", *net.weights, certificate=net.certificate).certificate is net.certificate
+
+
+def test_weights_passed_by_keyword_to_save_weights_are_refused_with_the_fix(tmp_path):
+    from models.io import save_weights
+
+    W = random_weights("Z5", 2, np.random.default_rng(0))
+    with pytest.raises(TypeError, match="positionally"):
+        save_weights(tmp_path / "w.npz", "Z5", W_a=W[0], W_b=W[1], W_c=W[2])
+    assert not (tmp_path / "w.npz").exists()

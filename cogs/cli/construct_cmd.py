@@ -56,11 +56,11 @@ def _strategy_options(args) -> dict:
 
 def _readers(options) -> str:
     """The strategies that read all of ``options``, e.g. "chain (or auto)"."""
-    from cogs.solver.strategies import STRATEGIES
+    from cogs.solver.strategies import readers
 
-    readers = [s for s in STRATEGIES.values() if set(options) <= set(s.options)]
-    direct = " or ".join(s.name for s in readers if not s.compares_others)
-    via = ", ".join(s.name for s in readers if s.compares_others)
+    found = readers(options)
+    direct = " or ".join(s.name for s in found if not s.compares_others)
+    via = ", ".join(s.name for s in found if s.compares_others)
     return f"{direct} (or {via})" if direct and via else direct or via
 
 

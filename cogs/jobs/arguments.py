@@ -21,11 +21,12 @@ what ``cogs`` passes).
 
 from __future__ import annotations
 
-import numbers
 import os
 import typing
 
 import attrs
+
+from models.training.config import is_integer, is_real
 
 __all__ = ["FLAGS", "KEYWORDS", "Spelling", "integer", "number_list", "real", "seed_list"]
 
@@ -60,24 +61,16 @@ KEYWORDS = Spelling(flags=False)
 FLAGS = Spelling(flags=True)
 
 
-def _is_integer(x) -> bool:
-    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
-
-
-def _is_real(x) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
-
-
 def integer(x):
     """``x`` as an int when it is an integer of any kind (``numpy.int64`` too); anything else
     is returned as it is, for the validation that follows to refuse."""
-    return int(x) if _is_integer(x) else x
+    return int(x) if is_integer(x) else x
 
 
 def real(x):
     """``x`` as a float when it is a real number of any kind (``numpy.float32`` too); anything
     else is returned as it is, for the validation that follows to refuse."""
-    return float(x) if _is_real(x) else x
+    return float(x) if is_real(x) else x
 
 
 def seed_list(seeds) -> tuple[int, ...]:
@@ -87,13 +80,13 @@ def seed_list(seeds) -> tuple[int, ...]:
 
     if isinstance(seeds, str):
         return parse_seeds(seeds)
-    if _is_integer(seeds):
+    if is_integer(seeds):
         return (int(seeds),)
     if not isinstance(seeds, typing.Iterable):
         raise ValueError(f"seeds must be an integer, a list of integers or text like '1-5', got {seeds!r}")
     out = []
     for s in seeds:
-        if not _is_integer(s):
+        if not is_integer(s):
             raise ValueError(f"seeds must be integers (one, a list, or text like '1-5'), got {s!r} "
                              f"({type(s).__name__})")
         out.append(int(s))
@@ -107,13 +100,13 @@ def number_list(x, what: str) -> tuple:
 
     if isinstance(x, str):
         return parse_floats(x, what)
-    if _is_real(x):
+    if is_real(x):
         return (float(x),)
     if not isinstance(x, typing.Iterable):
         raise ValueError(f"{what}: expected a number, a list of numbers or text like '1e-5,1e-4', got {x!r}")
     out = []
     for v in x:
-        if not _is_real(v):
+        if not is_real(v):
             raise ValueError(f"bad {what} {v!r}: not a number")
         out.append(float(v))
     return tuple(out)

@@ -92,7 +92,7 @@ def construct_all(plans: dict, *, seed: int, log=None) -> tuple[list[dict], dict
     rows, networks = [], {}
     for strategy, plan in plans.items():
         if isinstance(plan, Refusal):
-            rows.append({"strategy": strategy, "skipped": plan.reason})
+            rows.append({"strategy": strategy, "skipped": plan.note})
             continue
         t0 = time.perf_counter()
         network = plan.build(seed)

@@ -66,7 +66,7 @@ from pathlib import Path
 
 import attrs
 
-from cogs.solver.certificate import frozen_mapping, reduce_by_fields
+from models.frozen import frozen_mapping, reduce_by_fields
 from cogs.solver.order_formulas import paper_orders
 from cogs.solver.strategies import STRATEGIES, make_plan
 from cogs.solver.strategy import Refusal

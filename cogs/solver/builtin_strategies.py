@@ -173,7 +173,8 @@ class Memorize(Strategy):
         d = group.order
         if d > MEMORIZE_MAX_D:
             return Refusal(self, group, f"memorize builds d² = {d * d} hidden nodes for {group.spec}; refusing |G| = {d} > {MEMORIZE_MAX_D} "
-                                        "(size limit MEMORIZE_MAX_D: weights O(d³), certificate O(d⁵))")
+                                        "(size limit MEMORIZE_MAX_D: weights O(d³), certificate O(d⁵))",
+                           brief=f"d = {d} > {MEMORIZE_MAX_D}: d² nodes not affordable")
         missing = [n for n in ("y_1", "y_2") if n not in registry or registry[n].builds != "element"]
         if missing:
             e = CoverageError(f"the registry lacks the memorisation factor(s) {', '.join(missing)} (element generators)", missing=missing)

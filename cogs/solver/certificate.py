@@ -34,17 +34,17 @@ from __future__ import annotations
 
 import abc
 import json
-import types
 import typing
 from collections.abc import Mapping
 
 import attrs
 import numpy as np
 
+from models.frozen import frozen_mapping, reduce_by_fields
 from models.jsonable import jsonable
 from models.weights import weights_of
 
-__all__ = ["Certificate", "Evidence", "OrbitCertificate", "StrategyDetails", "certify", "frozen_mapping", "reduce_by_fields"]
+__all__ = ["Certificate", "Evidence", "OrbitCertificate", "StrategyDetails", "certify"]
 
 LOSS_TOL = 1e-12
 #: input DC (paper units) above which a network is certified with the general κ form
@@ -52,35 +52,6 @@ DC_TOL = 1e-9
 #: the κ form forms d³ terms (O(d³q) work): used up to this order
 KAPPA_MAX_D = 128
 REFERENCE = "Tian, NeurIPS 2025, arXiv:2410.01779"
-
-
-def frozen_mapping(mapping) -> types.MappingProxyType:
-    """A read-only copy of ``mapping`` (insertion order kept). Not picklable by itself: a value
-    holding one pickles through :func:`reduce_by_fields`."""
-    return types.MappingProxyType(dict(mapping))
-
-
-def _thawed(x):
-    """``x`` with read-only mappings (at any depth of dicts, lists and tuples) as dicts."""
-    if isinstance(x, types.MappingProxyType):
-        x = dict(x)
-    if isinstance(x, dict):
-        return {k: _thawed(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)) and not hasattr(x, "_fields"):
-        return type(x)(_thawed(v) for v in x)
-    return x
-
-
-def _from_fields(cls, fields: dict):
-    return cls(**fields)
-
-
-def reduce_by_fields(value) -> tuple:
-    """``__reduce__`` for an attrs value with :func:`frozen_mapping` fields: pickle and
-    ``copy.deepcopy`` rebuild it through its constructor (converters and all) from its fields,
-    read-only mappings passed as dicts."""
-    cls = type(value)
-    return (_from_fields, (cls, {f.alias: _thawed(getattr(value, f.name)) for f in attrs.fields(cls) if f.init}))
 
 
 def _plain(x):

@@ -16,7 +16,7 @@ Certificates use the general κ form and brute force (:mod:`cogs.solver.certific
 **Even groups.** Doubling still permutes the orbits of characters of *odd* order, and those
 get the chain as above. The rest — complex orbits of even order and real characters — get
 the registry's per-orbit compositions (:mod:`cogs.solver.layout`, the z_F4/6 helper
-included), or, when there is no complex orbit of even order (Z_2^n × odd), one ``sign_node``
+included), or, when there is no complex orbit of even order (only on Z_2^n), one ``sign_node``
 per real character plus one shared ``unit`` node (r + 1 nodes). The two parts do not
 interact: in the general κ form, the terms at output frequency k involve only nodes whose
 output reaches k, and the chain's nodes reach only odd-order orbits while the composed

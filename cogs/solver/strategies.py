@@ -42,7 +42,7 @@ from groups import parse_group
 from models.named_registry import NamedRegistry
 from models.network import Network
 
-__all__ = ["MEMORIZE_MAX_D", "STRATEGIES", "construct", "get_strategy", "make_plan", "reference_orders", "register_strategy",
+__all__ = ["MEMORIZE_MAX_D", "STRATEGIES", "construct", "get_strategy", "make_plan", "readers", "reference_orders", "register_strategy",
            "unregister_strategy"]
 
 
@@ -94,10 +94,12 @@ class Auto(Strategy):
 
 
 def _plan_or_refuse(strategy: Strategy, group, registry, search: dict, options: dict) -> Plan | Refusal:
-    """``strategy``'s plan for auto; a ValueError it raises is its refusal of the group — unless
-    the caller gave it an option it reads (a bad φ for the chain): that is the caller's error."""
+    """``strategy``'s plan for auto, given the options it declares; a ValueError it raises is its
+    refusal of the group — unless the caller gave it an option it reads (a bad φ for the chain):
+    that is the caller's error."""
+    given = {k: v for k, v in {**search, **options}.items() if k in strategy.options}
     try:
-        return strategy.plan(group, registry=registry, **search, **options)
+        return strategy.plan(group, registry=registry, **given)
     except ValueError as e:
         if set(options) & set(strategy.options):
             raise
@@ -163,6 +165,16 @@ def make_plan(group, strategy: str = "auto", *, registry: Registry | None = None
     return chosen.plan(G, registry=current_registry() if registry is None else registry, **options)
 
 
+def readers(options, *, every: bool = True) -> list[Strategy]:
+    """The registered strategies that read every one of ``options`` (``every=False``: any).
+
+    >>> [s.name for s in readers(["phi"])], [s.name for s in readers(["phi", "sums"], every=False)]
+    (['chain', 'auto'], ['f6', 'f46', 'chain', 'auto'])
+    """
+    wanted = set(options)
+    return [s for s in STRATEGIES.values() if (wanted <= set(s.options) if every else wanted & set(s.options))]
+
+
 def _check_options(chosen: Strategy, options: dict) -> None:
     """TypeError for an option no registered strategy reads, or one ``chosen`` does not read."""
     known = {o for s in STRATEGIES.values() for o in s.options}
@@ -171,9 +183,9 @@ def _check_options(chosen: Strategy, options: dict) -> None:
         raise TypeError(f"unknown option(s) {', '.join(unknown)}; the registered strategies read {', '.join(sorted(known))}")
     unread = [o for o in options if o not in chosen.options]
     if unread:
-        readers = [s.name for s in STRATEGIES.values() if set(unread) & set(s.options)]
+        names = [s.name for s in readers(unread, every=False)]
         raise TypeError(f"strategy {chosen.name!r} does not read {', '.join(unread)}: it reads {', '.join(chosen.options) or 'no options'} "
-                        f"({', '.join(unread)} {'is' if len(unread) == 1 else 'are'} read by {', '.join(readers)})")
+                        f"({', '.join(unread)} {'is' if len(unread) == 1 else 'are'} read by {', '.join(names)})")
 
 
 def construct(group, strategy: str = "auto", *, seed: int = 0, registry: Registry | None = None, balance: bool = True,

@@ -71,8 +71,9 @@ class Strategy(abc.ABC):
     def plan(self, group, *, registry: Registry, **options) -> Plan | Refusal:
         """Decide for ``group`` (a group object) with the generator ``registry``: a
         :class:`Plan` with the order it will build, or a :class:`Refusal` saying why not.
-        ``options`` are every option :func:`~cogs.solver.construct` was given (``auto`` passes
-        them to every strategy): read yours, ignore the rest. Build nothing here."""
+        ``options`` are those :func:`~cogs.solver.construct` was given that this strategy
+        declares in :attr:`options` (construct refuses the others; ``auto`` passes each strategy
+        only its own). Build nothing here."""
 
     @abc.abstractmethod
     def assemble(self, plan: Plan, seed: int) -> Assembly:
@@ -95,6 +96,8 @@ class Refusal:
     ``reason`` (``construct`` raises it as a ValueError). ``cause``: the strategy's own
     exception when it had one (a :class:`~cogs.solver.search.CoverageError` names the orbit
     the registry cannot cover), raised instead so that its type and details survive.
+    ``brief``: a short form of the reason for a table cell (a compare report's skipped row),
+    when the reason is too long for one; :attr:`note` is it, or the reason.
 
     >>> from cogs.solver import make_plan
     >>> make_plan("Z65", "memorize")
@@ -105,6 +108,12 @@ class Refusal:
     group: typing.Any = attrs.field(converter=parse_group)
     reason: str = attrs.field(validator=_one_line)
     cause: ValueError | None = attrs.field(default=None, kw_only=True, eq=False)
+    brief: str | None = attrs.field(default=None, kw_only=True)
+
+    @property
+    def note(self) -> str:
+        """The reason in a table cell: :attr:`brief` when there is one, else the reason."""
+        return self.brief or self.reason
 
     def error(self) -> ValueError:
         """The exception to raise: ``cause``, else a ValueError with the reason."""

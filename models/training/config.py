@@ -31,17 +31,27 @@ def _floats(x) -> tuple[float, ...]:
     return tuple(float(v) for v in x)
 
 
+def is_integer(x) -> bool:
+    """An integer of any kind (numpy's too), not a bool."""
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+
+def is_real(x) -> bool:
+    """A real number of any kind (numpy's too), not a bool."""
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
 def _int(x):
     """An integer of any kind (numpy's too) as an int; anything else as it is, for
     :func:`validate` to refuse."""
-    return int(x) if isinstance(x, numbers.Integral) and not isinstance(x, bool) else x
+    return int(x) if is_integer(x) else x
 
 
 def _ints(x) -> tuple[int, ...]:
     if isinstance(x, numbers.Integral):  # numpy's scalars too
         x = (x,)
     for v in x:  # int(1.7) would quietly give 1
-        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+        if not is_integer(v):
             raise ValueError(f"expected integers, got {v!r} ({type(v).__name__})")
     return tuple(int(v) for v in x)
 
