@@ -161,9 +161,10 @@ def test_a_key_reported_twice_is_an_error(readings):
 
 
 def test_each_network_is_converted_once_and_read_twice_at_most(monkeypatch):
-    """Readings.from_result converts each run's weights once; the lsq reading reuses the spectra."""
+    """Readings.from_batch converts each run's weights once; the lsq reading reuses the spectra."""
     import cogs.reports.base as base
     import cogs.reading as analysis
+    from cogs.jobs.runs import TrainedBatch
     from models.training import TrainConfig, train
 
     calls = {"spectrum": 0, "read": 0}
@@ -177,10 +178,11 @@ def test_each_network_is_converted_once_and_read_twice_at_most(monkeypatch):
         calls["read"] += 1
         return real_read(*a, **k)
 
-    result = train(TrainConfig(group="Z5", q=8, epochs=3, seeds=(1, 2), dtype="float64", device="cpu"))
+    config = TrainConfig(group="Z5", q=8, epochs=3, seeds=(1, 2), dtype="float64", device="cpu")
+    batch = TrainedBatch.of("Z5", config, train(config))
     monkeypatch.setattr(Spectrum, "from_weights", classmethod(counting_from))
     monkeypatch.setattr(analysis, "analyze_spectrum", counting_read)
-    r = base.Readings.from_result(parse_group("Z5"), result, config={"hidden": 8, "wd": 5e-5})
+    r = base.Readings.from_batch(batch, config={"hidden": 8, "wd": 5e-5})
     report_of(r)
     assert calls == {"spectrum": 2, "read": 4}  # two networks; the paper's reading and the lsq one
     figures_of(r, report_of(r), "/nonexistent", _NoFigures())  # figures read the same spectra

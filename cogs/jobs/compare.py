@@ -301,7 +301,7 @@ def compare(group, out=None, *, hidden: int = 512, wd: float = 5e-5, lr: float =
     batch = TrainedBatch.of(G, tcfg, result)
 
     t0 = time.perf_counter()
-    readings = Readings.from_result(G, result, threshold=cfg.threshold, config=attrs.asdict(cfg),
+    readings = Readings.from_batch(batch, threshold=cfg.threshold, config=attrs.asdict(cfg),
                                     constructed=networks)  # each run read once
     report = {
         "group": summary["group"],

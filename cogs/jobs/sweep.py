@@ -292,7 +292,7 @@ def sweep(preset, out=None, *, scale: str = "cpu", epochs: int = 10000, seeds=SE
         batch = TrainedBatch.of(G, grid.config, result)
         if out is not None:
             batch = batch.write(Path(out) / grid.folder)
-        trained.append(TrainedGrid(grid, batch, Readings.from_result(G, result)))  # the default activity threshold
+        trained.append(TrainedGrid(grid, batch, Readings.from_batch(batch)))  # the default activity threshold
     trained = tuple(trained)
     doc = {"preset": preset.name, "scale": scale, "epochs": epochs, "seeds": list(seeds), "rows": preset.rows(trained)}
     doc["seconds"] = time.perf_counter() - t0

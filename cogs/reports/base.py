@@ -70,21 +70,15 @@ class Readings:
         return cls(group, spectra, analyses, metas, threshold, **kw)
 
     @classmethod
-    def from_result(cls, group, result, *, threshold: float = DEFAULT_THRESHOLD, constructed=None, config=None) -> "Readings":
-        """The runs of a :class:`models.training.TrainResult`: each finished run's weights
-        converted once; a diverged run (status not ok, or non-finite weights) reads as None."""
-        import numpy as np
-
-        from models.spectrum import Spectrum
-
-        spectra, metas = [], []
-        for spec in result.runs:
-            W = result.weights(spec.index)
-            ok = result.status(spec.index) == "ok" and all(np.isfinite(w).all() for w in W)
-            spectra.append(Spectrum.from_weights(group, *W) if ok else None)
-            metas.append({"seed": spec.seed, "lr": spec.lr, "wd": spec.wd})
-        return cls.from_spectra(group, spectra, metas, threshold=threshold, records=result.records or None,
-                                epochs=tuple(int(e) for e in result.epochs), seeds=tuple(s.seed for s in result.runs),
+    def from_batch(cls, batch, *, threshold: float = DEFAULT_THRESHOLD, constructed=None, config=None) -> "Readings":
+        """The runs of a trained batch (:class:`cogs.jobs.runs.TrainedBatch`): each finished
+        run's network read through its spectrum (computed once, kept by the network); a
+        diverged run (status not ok, or no network: non-finite weights) reads as None."""
+        runs, result = batch.runs, batch.result
+        spectra = [r.network.spectrum() if r.status == "ok" and r.network is not None else None for r in runs]
+        metas = [{"seed": r.seed, "lr": r.lr, "wd": r.wd} for r in runs]
+        return cls.from_spectra(batch.group, spectra, metas, threshold=threshold, records=result.records or None,
+                                epochs=tuple(int(e) for e in result.epochs), seeds=tuple(r.seed for r in runs),
                                 constructed=dict(constructed or {}), config=dict(config or {}))
 
     def subset(self, indices) -> "Readings":
