@@ -1,30 +1,49 @@
-"""Finite Abelian groups, their characters and Fourier transform (knows nothing of networks).
+"""Finite groups — Abelian and not — their irreps and Fourier transforms (knows nothing of
+networks).
 
 >>> from groups import parse_group
 >>> G = parse_group("Z2xZ3xZ4")
 >>> G.order, G.invariant_factors()
 (24, (2, 12))
+>>> H = parse_group("S4")
+>>> H.order, H.is_abelian, [r.dim for r in H.irreps()]
+(24, False, [1, 1, 2, 3, 3])
 """
 
+from groups._finite import FiniteGroup
 from groups._base import FiniteAbelianGroup
 from groups._doubling import DoublingCycle, doubling_cycles
 from groups._concrete import CyclicGroup, ProductGroup, cyclic, from_moduli, product
+from groups._errors import GroupSpecError, NotAbelianError, require_abelian
 from groups._fourier import dft, idft
+from groups._irreps import Irrep, RealIrrep
 from groups._orbit import Orbit
-from groups._parse import GroupSpecError, parse_group
+from groups._parse import parse_group
+from groups._smallgroups import SHIPPED_MAX_ORDER, number_of_small_groups
+from groups._table_group import MAX_TABLE_ORDER, GroupTableError, TableGroup
 
 __all__ = [
+    "FiniteGroup",
     "FiniteAbelianGroup",
     "CyclicGroup",
     "ProductGroup",
+    "TableGroup",
     "GroupSpecError",
+    "GroupTableError",
+    "NotAbelianError",
     "DoublingCycle",
+    "Irrep",
+    "RealIrrep",
     "Orbit",
+    "MAX_TABLE_ORDER",
+    "SHIPPED_MAX_ORDER",
     "cyclic",
     "dft",
     "doubling_cycles",
     "from_moduli",
     "idft",
+    "number_of_small_groups",
     "parse_group",
     "product",
+    "require_abelian",
 ]

@@ -8,15 +8,15 @@ Every finite Abelian group is Z_{n1} x ... x Z_{nm}; concrete groups implement o
 from __future__ import annotations
 
 import abc
-import functools
 import math
 
 import numpy as np
 
+from groups._finite import FiniteGroup
 from groups._orbit import Orbit
 
 
-class FiniteAbelianGroup(abc.ABC):
+class FiniteAbelianGroup(FiniteGroup):
     """A finite Abelian group written additively, with its characters and Fourier transform.
 
     Concrete subclasses (:class:`CyclicGroup`, :class:`ProductGroup`) are final and only
@@ -24,13 +24,7 @@ class FiniteAbelianGroup(abc.ABC):
     (same factorisation) or :meth:`is_isomorphic` (same invariant factors).
     """
 
-    __slots__ = ("__weakref__", "_cache")
-
-    def __init__(self) -> None:
-        object.__setattr__(self, "_cache", {})
-
-    def __setattr__(self, name, value):  # immutable
-        raise AttributeError(f"{type(self).__name__} is immutable")
+    __slots__ = ()
 
     # -- the one hook -------------------------------------------------------------------
     @abc.abstractmethod
@@ -50,30 +44,19 @@ class FiniteAbelianGroup(abc.ABC):
         return self.order
 
     @property
+    def is_abelian(self) -> bool:
+        return True
+
+    @property
     def spec(self) -> str:
         """Canonical spec string, e.g. ``'Z2xZ3xZ4'``; ``parse_group(G.spec) == G``."""
         return "x".join(f"Z{n}" for n in self.moduli)
-
-    def __repr__(self) -> str:
-        return f"parse_group({self.spec!r})"
-
-    def __str__(self) -> str:
-        return self.spec
 
     def __eq__(self, other) -> bool:
         return isinstance(other, FiniteAbelianGroup) and self.moduli == other.moduli
 
     def __hash__(self) -> int:
         return hash(("FiniteAbelianGroup", self.moduli))
-
-    def _cached(self, key, fn):
-        cache = self._cache
-        if key not in cache:
-            value = fn()
-            if isinstance(value, np.ndarray):
-                value.setflags(write=False)
-            cache[key] = value
-        return cache[key]
 
     # -- elements --------------------------------------------------------------------------
     @property
@@ -119,16 +102,27 @@ class FiniteAbelianGroup(abc.ABC):
     def sub(self, i, j):
         return self.index(self.coords(i) - self.coords(j))
 
-    def cayley_table(self) -> np.ndarray:
+    def _table(self) -> np.ndarray:
         """(d, d) int64 table T[i, j] = index(i + j)."""
-        return self._cached(
-            "cayley",
-            lambda: self.add(np.arange(self.order)[:, None], np.arange(self.order)[None, :]),
-        )
+        return self.add(np.arange(self.order)[:, None], np.arange(self.order)[None, :])
 
     def neg_table(self) -> np.ndarray:
         """(d,) int64: T[i] = index(-i)."""
         return self._cached("neg", lambda: self.neg(np.arange(self.order)))
+
+    def inverse_table(self) -> np.ndarray:
+        return self.neg_table()
+
+    def conjugacy_classes(self) -> tuple[tuple[int, ...], ...]:
+        """Every element is its own class."""
+        return tuple((g,) for g in range(self.order))
+
+    def class_index(self) -> np.ndarray:
+        return self._cached("class_index", lambda: np.arange(self.order))
+
+    @property
+    def exponent(self) -> int:
+        return math.lcm(*self.moduli) if self.moduli else 1
 
     def element_orders(self) -> np.ndarray:
         """(d,) order of each element: lcm over factors of n_t / gcd(g_t, n_t)."""
@@ -163,6 +157,12 @@ class FiniteAbelianGroup(abc.ABC):
 
     def is_isomorphic(self, other: "FiniteAbelianGroup") -> bool:
         return self.invariant_factors() == other.invariant_factors()
+
+    def _compute_irreps(self):
+        """The characters χ_k (dual order) and the orbits {k, −k} as real irreducibles."""
+        from groups._irreps import abelian_irreps
+
+        return abelian_irreps(self)
 
     # -- dual group and characters -----------------------------------------------------
     def dual(self) -> "FiniteAbelianGroup":

@@ -19,13 +19,13 @@ from algebra._dispatch import NAMESPACE
 # only exist once its caller has imported torch, so it is recognised through sys.modules.
 
 
-def _torch():
+def torch_module():
     """The torch module if this process has imported it, else None."""
     return sys.modules.get("torch")
 
 
-def _is_tensor(x) -> bool:
-    torch = _torch()
+def is_tensor(x) -> bool:
+    torch = torch_module()
     return torch is not None and isinstance(x, torch.Tensor)
 
 
@@ -51,9 +51,9 @@ def _fft_pair(x):
 @dispatch(object, namespace=NAMESPACE)
 def _fft_pair(x):  # noqa: F811
     """A torch tensor (the only other array type :func:`dft` lets through)."""
-    if not _is_tensor(x):
+    if not is_tensor(x):
         raise TypeError(f"expected a numpy array or a torch tensor, got {type(x).__name__}")
-    torch = _torch()
+    torch = torch_module()
     if not (x.is_floating_point() or x.is_complex()):
         x = x.to(torch.float64)  # like numpy: integer input is transformed in double precision
     return x, (lambda y, axes: torch.fft.fftn(y, dim=axes)), (lambda y, axes: torch.fft.ifftn(y, dim=axes))
@@ -82,7 +82,7 @@ def _check(sign):
 def dft(group, x, axis: int = -1, sign: int = -1):
     """x̂[k] = (1/d) Σ_g x[g] χ_k(g)^{sign}  (sign = -1: conj χ, docs/mathematics.md#characters-and-the-fourier-transform inputs)."""
     _check(sign)
-    if not isinstance(x, np.ndarray) and not _is_tensor(x):
+    if not isinstance(x, np.ndarray) and not is_tensor(x):
         x = np.asarray(x)
     return _transform(group, x, int(axis), int(sign), False)
 
@@ -90,6 +90,6 @@ def dft(group, x, axis: int = -1, sign: int = -1):
 def idft(group, xhat, axis: int = -1, sign: int = -1):
     """x[g] = Σ_k x̂[k] χ_k(g)^{-sign}: the inverse of :func:`dft` with the same sign."""
     _check(sign)
-    if not isinstance(xhat, np.ndarray) and not _is_tensor(xhat):
+    if not isinstance(xhat, np.ndarray) and not is_tensor(xhat):
         xhat = np.asarray(xhat)
     return _transform(group, xhat, int(axis), int(sign), True)

@@ -42,6 +42,7 @@ from cogs.jobs.arguments import KEYWORDS, Spelling, integer, real, seed_list
 from cogs.jobs.outdir import Outputs
 from cogs.distributed.runner import KEEP_CHECKPOINTS
 from groups import parse_group
+from groups import FiniteAbelianGroup
 from models.spectrum import DEFAULT_THRESHOLD
 
 STRATEGIES = ("f6", "f46", "auto", "memorize")
@@ -118,6 +119,28 @@ def construct_all(plans: dict, *, seed: int, log=None) -> tuple[list[dict], dict
             log(f"  constructed {strategy:<9} order {network.order:>6}  loss {rows[-1]['loss']:.2e}  "
                 f"‖W‖² {rows[-1]['norm']:.1f}")
     return rows, networks
+
+
+def group_line(G) -> str:
+    """What the header line says of the group: orbit counts (finite Abelian groups written as
+    Z_n factors) or its irreps (any other group)."""
+    c = group_counts(G)
+    if "complex_orbits" in c:
+        return f"{c['complex_orbits']} complex orbits, {c['real_characters']} real characters"
+    kinds = [s.kind for s in G.real_irreps()[1:]]
+    dims = ", ".join(str(r["dim"]) for r in c["irreps"])
+    return (f"{'Abelian' if c['abelian'] else 'non-Abelian'}, {c['classes']} irreps (degrees {dims}), "
+            f"{len(kinds)} non-trivial real irreducibles (R {kinds.count('R')}, C {kinds.count('C')}, H {kinds.count('H')})")
+
+
+def group_counts(G) -> dict:
+    """The report's group keys: orbit counts for a finite Abelian group written as Z_n
+    factors (as ever), else abelian, classes and the complex irreps' degrees and indicators."""
+    if isinstance(G, FiniteAbelianGroup):
+        s = G.summary()
+        return {"complex_orbits": s["complex_orbits"], "real_characters": s["real_characters"]}
+    return {"abelian": G.is_abelian, "classes": len(G.conjugacy_classes()),
+            "irreps": [{"dim": r.dim, "indicator": r.indicator} for r in G.irreps()]}
 
 
 def run_rows(batch, analyses) -> list[dict]:
@@ -276,7 +299,8 @@ def compare(group, out=None, *, hidden: int = 512, wd: float = 5e-5, lr: float =
     plans = plan_all(G, cfg.strategies)  # unknown names refused, refusals known, before the folder is touched
     tcfg = TrainConfig(
         group=G.spec, q=cfg.hidden, epochs=cfg.epochs, lrs=(cfg.lr,), wds=(cfg.wd,), seeds=cfg.seeds,
-        train_frac=cfg.train_frac, seeding=cfg.seeding, device=cfg.device, dtype=cfg.dtype, record_sp=True,
+        train_frac=cfg.train_frac, seeding=cfg.seeding, device=cfg.device, dtype=cfg.dtype,
+        record_sp=isinstance(G, FiniteAbelianGroup),  # the SP dynamics are read in characters
     )  # validates everything before any work
     runner = job_runner(runner, resume=resume, keep_checkpoints=keep_checkpoints, log=train_log)
     device = resolve_device(tcfg.device)
@@ -288,8 +312,7 @@ def compare(group, out=None, *, hidden: int = 512, wd: float = 5e-5, lr: float =
     timings = {}
 
     summary = G.summary()
-    say(f"cogs compare {summary['group']}: d = {summary['order']}, {summary['complex_orbits']} complex orbits, "
-        f"{summary['real_characters']} real characters")
+    say(f"cogs compare {summary['group']}: d = {summary['order']}, {group_line(G)}")
     t0 = time.perf_counter()
     constructed, networks = construct_all(plans, seed=min(cfg.seeds), log=log)
     timings["construct_s"] = time.perf_counter() - t0
@@ -306,8 +329,7 @@ def compare(group, out=None, *, hidden: int = 512, wd: float = 5e-5, lr: float =
     report = {
         "group": summary["group"],
         "d": summary["order"],
-        "complex_orbits": summary["complex_orbits"],
-        "real_characters": summary["real_characters"],
+        **group_counts(G),
         "config": attrs.asdict(cfg) | {"device": str(device)},
         "constructed": constructed,
         "runs": run_rows(batch, readings.analyses),

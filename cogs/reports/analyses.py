@@ -92,10 +92,20 @@ def registered(names=None) -> list[Analysis]:
     return [a for a in ANALYSES.values() if a.name in set(names)]
 
 
+def has_orbits(group) -> bool:
+    """Whether ``group`` is read per orbit {k, −k}: a finite Abelian group written as Z_n factors."""
+    from groups import FiniteAbelianGroup
+
+    return isinstance(group, FiniteAbelianGroup)
+
+
 def report_of(readings: Readings, names=None) -> dict:
     """Every analysis's report keys, merged in registry order (a key twice is an error)."""
     out: dict = {}
+    orbits = has_orbits(readings.group)
     for a in registered(names):
+        if not a.serves(orbits):
+            continue
         part = a.report(readings)
         twice = set(part) & set(out)
         if twice:
@@ -107,7 +117,10 @@ def report_of(readings: Readings, names=None) -> dict:
 def markdown_of(report: dict, names=None) -> list[str]:
     """report.md lines of every analysis, sections separated by a blank line."""
     lines: list[str] = []
+    orbits = "complex_orbits" in report  # a report of a group written as Z_n factors
     for a in registered(names):
+        if not a.serves(orbits):
+            continue
         part = a.markdown(report)
         if part:
             lines += part + [""]
@@ -117,6 +130,9 @@ def markdown_of(report: dict, names=None) -> list[str]:
 def figures_of(readings: Readings, report: dict, out, figures, names=None) -> dict:
     """Draw every analysis's figure into ``out``; {key: file name}."""
     made: dict = {}
+    orbits = has_orbits(readings.group)
     for a in registered(names):
+        if not a.serves(orbits):
+            continue
         made.update(a.figure(readings, report, Path(out), figures))
     return made

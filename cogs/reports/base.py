@@ -74,8 +74,13 @@ class Readings:
         """The runs of a trained batch (:class:`cogs.jobs.runs.TrainedBatch`): each finished
         run's network read through its spectrum (computed once, kept by the network); a
         diverged run (status not ok, or no network: non-finite weights) reads as None."""
+        from groups import FiniteAbelianGroup
+
         runs, result = batch.runs, batch.result
-        spectra = [r.network.spectrum() if r.status == "ok" and r.network is not None else None for r in runs]
+        # the per-orbit reading needs characters: a group that is not written as Z_n factors
+        # is read by irreps alone (cogs.reading.irreps)
+        orbits = isinstance(batch.group, FiniteAbelianGroup)
+        spectra = [r.network.spectrum() if orbits and r.status == "ok" and r.network is not None else None for r in runs]
         metas = [{"seed": r.seed, "lr": r.lr, "wd": r.wd} for r in runs]
         return cls.from_spectra(batch.group, spectra, metas, threshold=threshold, records=result.records or None,
                                 epochs=tuple(int(e) for e in result.epochs), seeds=tuple(r.seed for r in runs),
@@ -131,6 +136,13 @@ class Analysis(abc.ABC):
     outputs: typing.ClassVar[tuple[str, ...]] = ()
     #: the caption of its figure in report.md
     caption: typing.ClassVar[str] = ""
+    #: the groups it reads: "abelian" (per-orbit readings: finite Abelian groups written as Z_n
+    #: factors) or "any"; the others' reports leave it out
+    groups: typing.ClassVar[str] = "abelian"
+
+    def serves(self, orbits: bool) -> bool:
+        """Whether it reports on a group that has (``orbits``) or lacks per-orbit readings."""
+        return orbits or self.groups == "any"
 
     @abc.abstractmethod
     def report(self, readings: Readings) -> dict:

@@ -32,9 +32,39 @@ def loss_norm_rows(report: dict) -> list[list]:
     return rows
 
 
+def irrep_rows(report: dict) -> tuple[list[str], list[list]]:
+    """Per trained seed, the order of each non-trivial real irreducible (active nodes whose
+    dominant irreducible it is), for a group read by irreps."""
+    runs = [r for r in report["runs"] if r.get("irreps")]
+    if not runs:
+        return ["seed"], []
+    labels = [f"σ{x['irrep']} ({x['kind']}{x['dim']})" for x in runs[0]["irreps"] if x["irrep"] != 0]
+    rows = [[r["seed"]] + [x["order"] for x in r["irreps"] if x["irrep"] != 0] for r in runs]
+    return ["seed"] + labels, rows
+
+
+IRREP_LEGEND = ("σi (Kd): real irreducible i of type K (R, C or H) realising complex irreps of dimension d; "
+                "cell: its order (active nodes whose dominant irreducible it is)")
+
+
+def group_sentence(report: dict) -> str:
+    """The report's first words on the group: orbit counts or irreps."""
+    if "complex_orbits" in report:
+        return f"d = {report['d']}, {report['complex_orbits']} complex orbits, {report['real_characters']} real characters. "
+    dims = ", ".join(str(r["dim"]) for r in report["irreps"])
+    return (f"d = {report['d']}, {'Abelian' if report['abelian'] else 'non-Abelian'}, {report['classes']} irreps "
+            f"(degrees {dims}); read by irreducible representations. ")
+
+
 def summary_text(report: dict) -> str:
     """The short terminal summary printed by ``cogs compare``."""
     cfg = report["config"]
+    if "complex_orbits" not in report:  # read by irreps
+        header, rows = irrep_rows(report)
+        out = [f"Per seed and real irreducible ({IRREP_LEGEND})", plain_table(header, rows), ""]
+        out.append("Constructed vs trained")
+        out.append(plain_table(["network", "nodes", "loss", "‖W‖²", "note"], loss_norm_rows(report)))
+        return "\n".join(out)
     out = [f"Per seed and orbit ({CELL_LEGEND})"]
     header, rows = orbit_table(report)
     out.append(plain_table(header, rows))
@@ -59,7 +89,7 @@ def write_markdown(path, report: dict) -> Path:
     parts = [
         f"# CoGS comparison: {report['group']}",
         "",
-        f"d = {report['d']}, {report['complex_orbits']} complex orbits, {report['real_characters']} real characters. "
+        group_sentence(report) +
         f"Training: q = {cfg['hidden']}, lr = {cfg['lr']:g}, wd = {cfg['wd']:g}, {cfg['epochs']} epochs, seeds "
         f"{', '.join(str(s) for s in cfg['seeds'])}, {cfg['seeding']} seeding, {cfg['dtype']} on {cfg['device']}.",
         "",

@@ -38,7 +38,7 @@ from cogs.generators.scope import current_registry
 from cogs.solver.builtin_strategies import CHAIN, F6, F46, LAYOUT_OPTIONS, MEMORIZE, MEMORIZE_MAX_D, compose_layout, layout_plan
 from cogs.solver.order_formulas import reference_orders
 from cogs.solver.strategy import Plan, Refusal, Strategy, check_seed
-from groups import parse_group
+from groups import FiniteAbelianGroup, parse_group
 from models.named_registry import NamedRegistry
 from models.network import Network
 
@@ -162,6 +162,10 @@ def make_plan(group, strategy: str = "auto", *, registry: Registry | None = None
     G = parse_group(group)
     chosen = get_strategy(strategy)
     _check_options(chosen, options)
+    if chosen.groups != "any" and not isinstance(G, FiniteAbelianGroup):
+        kind = "is Abelian but given by its table" if G.is_abelian else "is not Abelian"
+        return Refusal(chosen, G, f"{chosen.name} builds from the characters of a finite Abelian group written as Z_n factors; "
+                                  f"{G.spec} {kind}", brief="needs a finite Abelian group (Z_n factors)")
     return chosen.plan(G, registry=current_registry() if registry is None else registry, **options)
 
 

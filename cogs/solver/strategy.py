@@ -66,6 +66,10 @@ class Strategy(abc.ABC):
     options: tuple[str, ...] = ()
     compared: bool = True
     compares_others: bool = False
+    #: the groups it builds for: "abelian" (finite Abelian groups written as Z_n factors: it
+    #: reads characters and orbits) or "any"; :func:`~cogs.solver.make_plan` refuses the others
+    #: before :meth:`plan` is called
+    groups: str = "abelian"
 
     @abc.abstractmethod
     def plan(self, group, *, registry: Registry, **options) -> Plan | Refusal:
