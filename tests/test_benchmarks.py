@@ -57,3 +57,10 @@ def test_reference_style_baseline_is_the_spec_network_and_loss():
     lean = tt._lean_outputs(*(w.T.contiguous() for w in W), torch.as_tensor(pairs[:, 0]), torch.as_tensor(pairs[:, 1]))
     assert torch.allclose(lean, o, rtol=1e-12, atol=1e-12)
     assert tt.time_reference_style_loop(4, 8, 2, 1, "cpu") > 0 and tt.time_per_run_loop(4, 8, 2, 1, "cpu") > 0
+
+
+def test_any_group_benchmark_quick_mode(capsys):
+    bench = _load("any_group")
+    assert bench.main(["--quick"]) == 0
+    out = capsys.readouterr().out
+    assert "S4 / Z24 = " in out and "groups), from scratch" in out and "S5 (order 120)" in out

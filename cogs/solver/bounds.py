@@ -70,7 +70,7 @@ from models.frozen import frozen_mapping, reduce_by_fields
 from cogs.solver.order_formulas import paper_orders
 from cogs.solver.strategies import STRATEGIES, make_plan
 from cogs.solver.strategy import Refusal
-from groups import parse_group
+from groups import parse_group, require_abelian
 
 __all__ = ["Attempt", "BUILD_MAX_D", "BestConstruction", "Bounds", "CONVERGED_LOSS", "Discovered", "bounds", "bounds_table",
            "cogs_construction", "group_for_results", "lower_bound", "read_results", "results_groups"]
@@ -86,7 +86,7 @@ def lower_bound(group) -> int:
     >>> lower_bound("Z8"), lower_bound("Z2xZ4")
     (10, 9)
     """
-    G = parse_group(group)
+    G = require_abelian(parse_group(group), "bounds (orbit counts, constructions and discovery by orbit)")
     return 3 * len(G.complex_orbits()) + len(G.real_orbits())
 
 

@@ -6,6 +6,8 @@ from the network's ``seed``, ``seeding`` and ``train_frac`` metadata — it is c
 force. Accuracy is always brute force and skipped by default when d > :data:`ACCURACY_MAX_D`.
 The constraint report (:func:`cogs.sp.loss.constraint_report`) lists, per orbit {k, −k},
 r_kkk and the violations of R_c, R_n and R_* (paper units, docs/mathematics.md#sum-potentials).
+A group that is not written as Z_n factors has no orbits: its report splits the all-pairs loss
+into its four parts instead (:mod:`models.loss_parts`: the bilinear part and three junk parts).
 
 >>> from cogs.solver import construct
 >>> rep = loss_report(construct("Z7", "f46"))
@@ -25,7 +27,7 @@ from pathlib import Path
 import attrs
 import numpy as np
 
-from groups import FiniteAbelianGroup
+from groups import FiniteAbelianGroup, FiniteGroup
 from models.jsonable import jsonable
 from models.weights import weights_of
 
@@ -124,7 +126,7 @@ class LossReport:
     ``text()`` what it prints without --json."""
 
     source: str
-    group: FiniteAbelianGroup
+    group: FiniteGroup
     q: int
     pairs: str
     n_pairs: int
@@ -132,9 +134,10 @@ class LossReport:
     loss_method: str
     accuracy: float | None
     accuracy_skipped: str | None
-    dc_a: float
-    dc_b: float
+    dc_a: float | None
+    dc_b: float | None
     orbits: tuple
+    parts: dict | None = None
 
     def to_dict(self) -> dict:
         """Plain JSON (r_kkk as {"re", "im"})."""
@@ -145,6 +148,9 @@ class LossReport:
         doc.update((k, values[k]) for k in _LOSS_KEYS["all" if self.pairs == "all" else "split"] if values[k] is not None)
         if self.accuracy_skipped is not None:
             doc["accuracy_skipped"] = self.accuracy_skipped
+        if self.parts is not None:  # read by irreps: the loss in four parts
+            doc["parts"] = dict(self.parts)
+            return jsonable(doc)
         doc.update(dc_a=self.dc_a, dc_b=self.dc_b, orbits=list(self.orbits))
         return jsonable(doc)
 
@@ -158,6 +164,13 @@ class LossReport:
             f"pairs        {self.pairs} ({self.n_pairs})",
             f"loss         {self.loss:.12g}   [{self.loss_method}]",
             f"accuracy     {accuracy}",
+        ]
+        if self.parts is not None:
+            lines.append("the all-pairs loss in four parts (bilinear: the product on the augmentation algebra; "
+                         "junk: terms quadratic in one input, or constant)")
+            lines += [f"  {k:<9} {v:.6g}" for k, v in self.parts.items()]
+            return "\n".join(lines)
+        lines += [
             f"input DC     max|a_0| = {self.dc_a:.3g}, max|b_0| = {self.dc_b:.3g}  (paper units; 0 = zero-mean)",
             "orbits (paper units): r_kkk target 1; R_c, R_n, R_* are violations (target 0)",
             f"  {'k':>5} {'-k':>5} {'kind':<7} {'Re r_kkk':>11} {'Im r_kkk':>11} {'R_c':>10} {'R_n':>10} {'R_*':>10}",
@@ -228,11 +241,17 @@ def loss_report(group, W_a=None, W_b=None, W_c=None, *, pairs: str = "all", accu
                 loss, acc = (float(x) for x in loss_and_accuracy(G, W_a, W_b, W_c, pairs=pr))
             else:
                 loss = float(brute_force_loss(G, W_a, W_b, W_c, pairs=pr))
-        rep = constraint_report(G, W_a, W_b, W_c)
+        rep = constraint_report(G, W_a, W_b, W_c) if isinstance(G, FiniteAbelianGroup) else None
+    parts = None
+    if rep is None:
+        from models.loss_parts import loss_parts
+
+        parts = loss_parts(G, W_a, W_b, W_c).terms
+        rep = {"dc_a": None, "dc_b": None, "orbits": ()}
     skipped = None if want_acc else (f"d = {d} > {ACCURACY_MAX_D}: pass --accuracy to compute it" if accuracy is None
                                      else "--no-accuracy")
     out = LossReport(source, G, q, pairs, n_pairs, loss, method, acc, skipped, rep["dc_a"], rep["dc_b"],
-                     tuple(rep["orbits"]))
+                     tuple(rep["orbits"]), parts)
     _check_finite(out, net)
     return out
 
@@ -240,7 +259,7 @@ def loss_report(group, W_a=None, W_b=None, W_c=None, *, pairs: str = "all", accu
 def _check_finite(rep: LossReport, net) -> None:
     """Finite weights can still overflow float64 in the cubic network (|w| ≳ 1e100): refuse the
     report instead of giving a NaN loss."""
-    values = [rep.loss, rep.accuracy or 0.0, rep.dc_a, rep.dc_b]
+    values = [rep.loss, rep.accuracy or 0.0, rep.dc_a or 0.0, rep.dc_b or 0.0, *(rep.parts or {}).values()]
     for row in rep.orbits:
         values += [row["r_kkk"].real, row["r_kkk"].imag, row["R_c"], row["R_n"], row["R_*"]]
     if not all(math.isfinite(v) for v in values):

@@ -40,6 +40,7 @@ _EXPORTS = {
     "initial_weights": "seeding",
     "n_test_pairs": "seeding",
     "reference_init": "seeding",
+    "reference_joint_init": "seeding",
     "split": "seeding",
     "init_weights": "trainer",
     "initial_state": "trainer",

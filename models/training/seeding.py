@@ -12,6 +12,11 @@ Two recipes:
   W_a ~ U(±1/√d) (q×d), then W_b likewise, then W_c ~ U(±1/√q) (d×q); the split is
   ``np.random.default_rng(s).permutation(d²)`` cut the same way. Global RNGs are untouched.
 
+For a group read from a table file (the reference's collection format), ``reference`` follows
+the collection script instead, whose model takes both operands through one layer: after the
+d×d ``randn``, ``nn.Linear(2d, q)`` (U(±1/√(2d))) gives W_a = its first d columns and W_b the
+last d, then ``nn.Linear(q, d)`` gives W_c; the split is the same.
+
 In both, n_test = ⌈(1 − train_frac)·d²⌉ and pairs are indexed a·d + b (docs/mathematics.md#groups-and-elements).
 """
 
@@ -60,6 +65,25 @@ def reference_init(d: int, q: int, seed: int) -> tuple[torch.Tensor, torch.Tenso
         torch.set_rng_state(torch_state)
 
 
+def reference_joint_init(d: int, q: int, seed: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The collection script's float32 initial (W_a, W_b, W_c): one ``Linear(2d, q)`` for both
+    operands (see module doc)."""
+    py_state, np_state, torch_state = random.getstate(), np.random.get_state(), torch.get_rng_state()
+    try:
+        random.seed(seed)
+        np.random.seed(seed + 1)
+        torch.manual_seed(seed + 2)
+        torch.randn(d, d, dtype=torch.float32)  # the script's embedding (then set to the identity)
+        lin_w = nn.Linear(2 * d, q, bias=False, dtype=torch.float32, device="cpu")
+        lin_c = nn.Linear(q, d, bias=False, dtype=torch.float32, device="cpu")
+        W = lin_w.weight.detach()
+        return W[:, :d].clone(), W[:, d:].clone(), lin_c.weight.detach().clone()
+    finally:
+        random.setstate(py_state)
+        np.random.set_state(np_state)
+        torch.set_rng_state(torch_state)
+
+
 def default_init(d: int, q: int, seed: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """This project's float64 initial (W_a, W_b, W_c) for seed s (see module doc)."""
     gen = torch.Generator(device="cpu").manual_seed(int(seed))
@@ -70,5 +94,9 @@ def default_init(d: int, q: int, seed: int) -> tuple[torch.Tensor, torch.Tensor,
     return tuple(out)
 
 
-def initial_weights(d: int, q: int, seed: int, seeding: str):
-    return reference_init(d, q, seed) if seeding == "reference" else default_init(d, q, seed)
+def initial_weights(d: int, q: int, seed: int, seeding: str, *, joint: bool = False):
+    """A run's initial weights; ``joint``: the group comes from a table file (reference seeding
+    then follows the collection script, module doc)."""
+    if seeding == "reference":
+        return reference_joint_init(d, q, seed) if joint else reference_init(d, q, seed)
+    return default_init(d, q, seed)

@@ -64,7 +64,8 @@ def initial_state(config: TrainConfig, init=None):
     runs = config.runs
     masks = train_masks(config)
     if init is None:
-        by_seed = {s: initial_weights(G.order, q, s, config.seeding) for s in config.seeds}
+        joint = getattr(G, "source", None) == "file"  # the reference collection's one input layer
+        by_seed = {s: initial_weights(G.order, q, s, config.seeding, joint=joint) for s in config.seeds}
         ws = [torch.stack([by_seed[run.seed][i].to(torch.float64) for run in runs]) for i in range(3)]
     else:
         ws = _init_tensors(init, G, q, R)
