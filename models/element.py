@@ -16,6 +16,10 @@ Identification: node permutations; nodes with identical (a, b) rows merge (c row
 nodes whose c row is zero (in particular all-zero nodes) are dropped — they change neither
 the network's function nor any sum potential.
 
+Elements read the characters of a finite Abelian group (Z_n factors): any other group is
+refused with a one-line :class:`groups.NotAbelianError` (networks on those groups live in
+weight space, :class:`models.network.Networks`).
+
 >>> from groups import parse_group
 >>> S = NetworkSemiring(parse_group("Z5"))
 >>> x = S.random(3, rng=np.random.default_rng(0))
@@ -32,7 +36,7 @@ import attrs
 import numpy as np
 
 from algebra import Semiring, SemiringElement
-from groups import FiniteAbelianGroup, Orbit, parse_group
+from groups import FiniteAbelianGroup, Orbit, parse_group, require_abelian
 from models.spectrum import fourier_coefficients, paper_scale
 from models.weights import as_arrays, weights_of
 
@@ -61,6 +65,7 @@ class NetworkElement(SemiringElement):
     z: np.ndarray = attrs.field()
 
     def __attrs_post_init__(self):
+        require_abelian(self.group, "a network element (Fourier coefficients over characters χ_k)")
         object.__setattr__(self, "z", _as_z(self.z, self.group.order))
 
     @property
@@ -121,6 +126,7 @@ class NetworkElement(SemiringElement):
         """Exact conversion of a network — or of ``group``'s W_a, W_b, W_c — to its element
         (docs/mathematics.md#characters-and-the-fourier-transform)."""
         group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
+        require_abelian(group, "a network element (Fourier coefficients over characters χ_k)")
         d = group.order
         W_a, W_b, W_c = as_arrays(W_a, W_b, W_c, group=group, allow_empty=True)
         A, B, C = fourier_coefficients(group, W_a, W_b, W_c)
@@ -223,8 +229,9 @@ class NetworkSemiring(Semiring):
 
     @functools.lru_cache(maxsize=None)
     def __new__(cls, group):
+        G = require_abelian(parse_group(group), "the Fourier-domain semi-ring NetworkSemiring (characters χ_k)")
         self = super().__new__(cls)
-        self.group = parse_group(group)
+        self.group = G
         return self
 
     def __init__(self, group):
@@ -365,7 +372,7 @@ class Block(SemiringElement):
 
     def lift(self, group, orbit: Orbit | int) -> NetworkElement:
         """The element of Z(G) supported on ``orbit``: z[p, k] = v[p], z[p, -k] = conj v[p]."""
-        group = parse_group(group)
+        group = require_abelian(parse_group(group), "lifting a block onto an orbit {k, −k} of characters")
         orbit = orbit if isinstance(orbit, Orbit) else group.orbit_of(orbit)
         if orbit.is_real != (self.kind == "real"):
             raise ValueError(f"a {self.kind} block cannot sit on a {orbit.kind} orbit {orbit}")

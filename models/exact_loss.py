@@ -1,8 +1,8 @@
-"""The exact loss of docs/mathematics.md#the-network-and-its-loss over all d² pairs in weight
-space, never enumerating pairs: :func:`fast_loss`, O(q²d + q·d log d), differentiable; and
-:func:`exact_loss`, the cheaper exact method for the sizes at hand (the weight-space form, or
-the residual sum of :mod:`models.residuals` once q ≥ d²). :func:`brute_force_loss` enumerates
-pairs (any subset), for comparison.
+"""The exact loss of docs/mathematics.md#the-network-and-its-loss over all n² pairs in weight
+space, never enumerating pairs, on any finite group G (n = |G|, Abelian or not):
+:func:`fast_loss`, differentiable; and :func:`exact_loss`, the cheaper exact method for the
+sizes at hand (the weight-space form, or the residual sum of :mod:`models.residuals` once
+q ≥ n²). :func:`brute_force_loss` enumerates pairs (any subset), for comparison.
 
 All take weights as torch tensors (batched over leading dims) or numpy arrays and return
 torch tensors.
@@ -10,21 +10,38 @@ torch tensors.
 Derivation of :func:`fast_loss`. With u = W_a[j], v = W_b[j], h_j(a,b) = u(a)² + 2u(a)v(b) + v(b)², i.e.
 h_j = Σ_s c_s X_s[j,a] Y_s[j,b] with X = (u², u, 1), Y = (1, v, v²), c = (1, 2, 1). Then
     Σ_{a,b} ‖P o‖² = tr(M H),  M = W_cᵀ P W_c,  H_{jj'} = Σ_{s,t} c_s c_t (X_s X_tᵀ)_{jj'} (Y_s Y_tᵀ)_{jj'},
-    Σ_{a,b} o_{a+b}(a,b) = Σ_j σ_j (‖u_j‖² + ‖v_j‖²) + 2 d² Σ_{k,j} A_kj B_kj C_kj,  σ_j = Σ_g W_c[g,j],
-    Σ_{a,b} ō(a,b) = (1/d) Σ_j σ_j (d‖u_j‖² + 2 Σu_j Σv_j + d‖v_j‖²),
-and ℓ = (1/d²)[tr(MH) − 2(Σ o_{a+b} − Σ ō)] + 1 − 1/d.
+    Σ_{a,b} o_{a·b}(a,b) = Σ_j σ_j (‖u_j‖² + ‖v_j‖²) + 2 Σ_j u_jᵀ C_j v_j,  σ_j = Σ_g W_c[g,j],
+    Σ_{a,b} ō(a,b) = (1/n) Σ_j σ_j (n‖u_j‖² + 2 Σu_j Σv_j + n‖v_j‖²),
+and ℓ = (1/n²)[tr(MH) − 2(Σ o_{a·b} − Σ ō)] + 1 − 1/n. Only the cross term Σ_{a,b} o_{a·b}(a,b)
+reads the group's multiplication, through C_j[g,h] = W_c[g·h, j] (Σ_h W_c[g·h, j] = σ_j for
+every g gives its first part). Its bilinear part 2 Σ_j u_jᵀ C_j v_j is computed
+
+* for a :class:`groups.FiniteAbelianGroup` (Z_n factors) by the FFT:
+  Σ_j u_jᵀ C_j v_j = n² Σ_{k,j} Re(A_kj B_kj C_kj) (docs/mathematics.md#characters-and-the-fourier-transform),
+  O(q·n log n);
+* for any other group (non-Abelian, or given by its table) in weight space from the Cayley
+  table T: u_jᵀ C_j v_j = Σ_g u_j(g) Σ_h W_c[T[g,h], j] v_j(h), O(q·n²) work, chunked over
+  nodes so that memory stays bounded.
+
+The quadratic part tr(MH) is O(q²n) on every group.
 
 >>> import numpy as np
 >>> rng = np.random.default_rng(0)
 >>> W = rng.normal(size=(4, 7)), rng.normal(size=(4, 7)), rng.normal(size=(7, 4))
 >>> abs(float(fast_loss("Z7", *W)) - float(brute_force_loss("Z7", *W))) < 1e-10
 True
+>>> W = rng.normal(size=(4, 6)), rng.normal(size=(4, 6)), rng.normal(size=(6, 4))
+>>> abs(float(fast_loss("S3", *W)) - float(brute_force_loss("S3", *W))) < 1e-10
+True
 """
 
 from __future__ import annotations
 
+import math
+
 import torch
 
+from groups import FiniteAbelianGroup
 from models.forward import brute_force_loss  # re-exported: the enumeration the exact forms are checked against
 from models.weights import as_tensors, weights_of
 
@@ -77,9 +94,34 @@ def fast_loss(group, W_a=None, W_b=None, W_c=None) -> torch.Tensor:
     flat = M.shape[:-2] + (1, -1)
     quad = torch.matmul(M.reshape(flat), H.reshape(flat).transpose(-1, -2))[..., 0, 0] + 2 * rank_one
     sigma = W_c.sum(-2)  # (..., q)
-    cross = (sigma * (su2 + sv2)).sum(-1) + 2 * d * d * _sum_re_r_kkk(group, u, v, W_c.transpose(-1, -2))
+    if isinstance(group, FiniteAbelianGroup):
+        cross = (sigma * (su2 + sv2)).sum(-1) + 2 * d * d * _sum_re_r_kkk(group, u, v, W_c.transpose(-1, -2))
+    else:
+        cross = (sigma * (su2 + sv2)).sum(-1) + 2 * _sum_u_C_v(group, u, v, W_c)
     mean = (sigma * (d * su2 + 2 * su * sv + d * sv2)).sum(-1) / d
     return (quad - 2 * (cross - mean)) / (d * d) + (1.0 - 1.0 / d)
+
+
+# elements of (batch, nodes, n, n) gathered at once by :func:`_sum_u_C_v`
+_CROSS_CHUNK_ELEMENTS = 1 << 22
+
+
+def _sum_u_C_v(group, u, v, W_c) -> torch.Tensor:
+    """Σ_j Σ_{g,h} u_j(g) W_c[g·h, j] v_j(h) for real u, v of shape (..., q, n) and W_c of shape
+    (..., n, q), on any finite group, from its Cayley table (no Fourier transform): O(q·n²)
+    work, chunked over nodes (at most about 4M gathered entries at once)."""
+    n, q = group.order, u.shape[-2]
+    T = torch.tensor(group.cayley_table(), device=u.device)  # (n, n): T[g, h] = g·h (a copy: the table is read-only)
+    c = W_c.transpose(-1, -2)  # (..., q, n)
+    batch = math.prod(u.shape[:-2])
+    step = max(1, min(q, _CROSS_CHUNK_ELEMENTS // max(1, batch * n * n)))
+    total = u.new_zeros(u.shape[:-2])
+    for start in range(0, q, step):
+        nodes = slice(start, start + step)
+        Cj = c[..., nodes, :][..., T]  # (..., step, g, h): W_c[g·h, j]
+        Cv = torch.matmul(Cj, v[..., nodes, :].unsqueeze(-1)).squeeze(-1)  # (..., step, g)
+        total = total + (u[..., nodes, :] * Cv).sum((-1, -2))
+    return total
 
 
 def _sum_re_r_kkk(group, u, v, c) -> torch.Tensor:

@@ -1,6 +1,6 @@
 """One network as a value: :class:`Network`, the type every part of CoGS hands around.
 
-A network of order q on a finite group G (d = |G|) is three real matrices — W_a, W_b (q × d)
+A network of order q on a finite group G (d = |G|; any finite group, Abelian or not) is three real matrices — W_a, W_b (q × d)
 and W_c (d × q), float64 — with o(a, b) = W_c (W_a[:, a] + W_b[:, b])² (docs/mathematics.md,
 "The network and its loss"). A :class:`Network` holds them read-only together with its group,
 its metadata (``meta``: what made it, JSON-able), the certificate of a construction, and the
@@ -11,10 +11,18 @@ Networks form a semi-ring (docs/mathematics.md, "The semi-ring of networks"):
 
 * ``x + y`` concatenates hidden nodes (order q1 + q2); zero is the empty network;
 * ``x * y`` has one node per pair of nodes (j1 outer), each matrix row the group convolution
-  of the two rows scaled by λ/d, λ = (2d)^{1/3}: in the Fourier basis it is the entry-wise
-  product of the coefficients in paper units (:class:`models.element.NetworkElement`); one is
-  the single node (d/λ)·δ_e;
+  (x⋆y)(k) = Σ_{g·h=k} x(g) y(h) of the two rows scaled by λ/d, λ = (2d)^{1/3}: in the
+  Fourier basis it is the entry-wise product of the coefficients in paper units
+  (:class:`models.element.NetworkElement`; for any group, the product of the matrices
+  (λ/d)·x̂(ρ) per irrep ρ); one is the single node (d/λ)·δ_e, e = ``group.identity``. The
+  product is commutative exactly when G is Abelian;
 * ``s * x`` scales the output layer (every sum potential is linear in W_c).
+
+Everything in weight space (the semi-ring, equality, the loss, accuracy) works on every finite
+group; what reads characters — :meth:`Network.spectrum`, :meth:`Network.element`,
+:meth:`Network.explain`, :class:`FourierMap` — needs a :class:`groups.FiniteAbelianGroup` and
+refuses any other group with a one-line :class:`groups.NotAbelianError`. Equality compares
+nodes in the Fourier basis (paper units) on those groups and in weight space on the others.
 
 Equality is that of the semi-ring: up to node order, merging nodes with equal inputs and
 dropping nodes that reach no output (:meth:`Network.isclose`).
@@ -44,7 +52,7 @@ import attrs
 import numpy as np
 
 from algebra import Homomorphism, Semiring, SemiringElement
-from groups import parse_group
+from groups import FiniteAbelianGroup, parse_group, require_abelian
 from models.frozen import frozen_mapping, reduce_by_fields
 from models.weights import as_arrays
 
@@ -190,7 +198,9 @@ class Network(SemiringElement):
         return float(loss_and_accuracy(self, pairs=pairs)[1])
 
     def spectrum(self):
-        """The :class:`models.spectrum.Spectrum` (Fourier coefficients, computed once)."""
+        """The :class:`models.spectrum.Spectrum` (Fourier coefficients, computed once; a
+        :class:`groups.FiniteAbelianGroup` only, else :class:`groups.NotAbelianError`)."""
+        require_abelian(self.group, "the Fourier spectrum (orbits {k, −k} of characters)")
         if "spectrum" not in self._cache:
             from models.spectrum import Spectrum
 
@@ -198,13 +208,17 @@ class Network(SemiringElement):
         return self._cache["spectrum"]
 
     def element(self):
-        """The :class:`models.element.NetworkElement` (Fourier domain, paper units)."""
+        """The :class:`models.element.NetworkElement` (Fourier domain, paper units; a
+        :class:`groups.FiniteAbelianGroup` only, else :class:`groups.NotAbelianError`)."""
+        require_abelian(self.group, "the Fourier-domain element (characters χ_k)")
         from models.element import NetworkElement
 
         return NetworkElement.from_weights(self)
 
     def explain(self, **options):
-        """:func:`models.explain.explain` of this network (per node and orbit; local dimension)."""
+        """:func:`models.explain.explain` of this network (per node and orbit; local dimension;
+        a :class:`groups.FiniteAbelianGroup` only, else :class:`groups.NotAbelianError`)."""
+        require_abelian(self.group, "explain (per node and orbit of characters)")
         from models.explain import explain
 
         return explain(self, **options)
@@ -220,10 +234,15 @@ class Network(SemiringElement):
     def canonical(self, atol: float = 1e-9) -> "Network":
         """Nodes merged (equal inputs: outputs add) and dropped (no output), in a canonical order:
         other weights, so without the certificate and the meta keys that describe the weights
-        (:meth:`evolve`)."""
-        from models.element import NetworkElement
+        (:meth:`evolve`). On a :class:`groups.FiniteAbelianGroup` nodes are compared in the
+        Fourier basis (paper units), on any other group in weight space."""
+        from models.element import NetworkElement, canonical_nodes
 
-        W = NetworkElement.from_weights(self).canonical(atol).to_weights()
+        if isinstance(self.group, FiniteAbelianGroup):
+            W = NetworkElement.from_weights(self).canonical(atol).to_weights()
+        else:
+            z = canonical_nodes(_weight_nodes(self), atol).real
+            W = (z[0].T.copy(), z[1].T.copy(), z[2].copy())
         return Network(self.group, *W, meta=self._meta_without_weight_keys())
 
     # -- files ------------------------------------------------------------------------
@@ -280,17 +299,24 @@ class Network(SemiringElement):
         return f"<table><caption>Network</caption>{body}</table>"
 
 
+def _weight_nodes(x: Network) -> np.ndarray:
+    """The (3, d, q) node tensor of a network in weight space: [W_a.T, W_b.T, W_c] (the form
+    :func:`models.element.canonical_nodes` compares on groups without characters)."""
+    return np.stack([x.W_a.T, x.W_b.T, x.W_c]) if x.order else np.zeros((3, x.d, 0))
+
+
 def _convolve(X: np.ndarray, Y: np.ndarray, G) -> np.ndarray:
     """Rows of X (q1, d) convolved with rows of Y (q2, d) over G: (q1·q2, d), j1 outer,
-    (x * y)(g) = Σ_h x(h) y(h⁻¹g)."""
-    T, inv = G.cayley_table(), G.neg_table()
+    (x * y)(g) = Σ_h x(h) y(h⁻¹g) = Σ_{h·k=g} x(h) y(k) (order matters: G need not be Abelian)."""
+    T, inv = G.cayley_table(), G.inverse_table()
     shifted = Y[:, T[inv]]  # (q2, h, g): y(h⁻¹ g)
     return np.einsum("ah,bhg->abg", X, shifted).reshape(X.shape[0] * Y.shape[0], X.shape[1])
 
 
 @typing.final
 class Networks(Semiring):
-    """The semi-ring of real networks on a group, in weight space (module doc). Cached per
+    """The semi-ring of real networks on a finite group, in weight space (module doc):
+    commutative when the group is Abelian, not otherwise (x * y ≠ y * x in general). Cached per
     group and read-only: ``Networks(G) is Networks(G)``, and its ``group`` cannot be set (ask
     ``Networks(H)`` for another group).
 
@@ -368,6 +394,8 @@ class Networks(Semiring):
 
         if x.group != y.group:
             return False
+        if not isinstance(self.group, FiniteAbelianGroup):  # no characters: compare nodes in weight space
+            return nodes_isclose(_weight_nodes(x), _weight_nodes(y), atol)
         return nodes_isclose(NetworkElement.from_weights(x).z, NetworkElement.from_weights(y).z, atol)
 
     def contains(self, x) -> bool:
@@ -444,7 +472,7 @@ class FourierMap(Homomorphism):
     """
 
     def __init__(self, group):
-        self.group = parse_group(group)
+        self.group = require_abelian(parse_group(group), "FourierMap (the characters of a finite Abelian group)")
 
     @property
     def domain(self) -> Networks:

@@ -15,6 +15,9 @@ float64/complex128 numpy arrays together with the orbit index the analyses need:
 orbit {0} first, then ``group.orbits()``; per node its dominant orbit (the orbit {k, −k} with
 the largest |A_kj|) and that magnitude; the scale-free node strength.
 
+Characters need a finite Abelian group written as Z_n factors: any other group is refused with
+a one-line :class:`groups.NotAbelianError`.
+
 >>> import numpy as np
 >>> from groups import parse_group
 >>> G = parse_group("Z5")
@@ -33,7 +36,7 @@ import typing
 import attrs
 import numpy as np
 
-from groups import Orbit
+from groups import Orbit, require_abelian
 from models.weights import as_arrays, weights_of
 
 __all__ = ["DEFAULT_TAU", "DEFAULT_THRESHOLD", "Spectrum", "fourier_coefficients", "paper_scale"]
@@ -54,6 +57,7 @@ def fourier_coefficients(group, W_a=None, W_b=None, W_c=None):
     from ``group``'s W_a, W_b of shape (..., q, d) and W_c of shape (..., d, q); numpy arrays
     or torch tensors (the result is of the same library, on the same device)."""
     group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
+    require_abelian(group, "Fourier coefficients over characters χ_k")
     A = group.dft(W_a, axis=-1, sign=-1).swapaxes(-1, -2)
     B = group.dft(W_b, axis=-1, sign=-1).swapaxes(-1, -2)
     C = group.dft(W_c, axis=-2, sign=+1)
@@ -93,6 +97,7 @@ class Spectrum:
         """The spectrum of a network, or of ``group``'s W_a, W_b (q, d) and W_c (d, q) (numpy
         or torch, any device)."""
         group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
+        require_abelian(group, "the Fourier spectrum (orbits {k, −k} of characters)")
         W_a, W_b, W_c = as_arrays(W_a, W_b, W_c, group=group, allow_empty=True)
         q = W_a.shape[0]
         A, B, C = (np.asarray(X) for X in fourier_coefficients(group, W_a, W_b, W_c))
