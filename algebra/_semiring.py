@@ -1,4 +1,4 @@
-"""Abstract commutative semi-ring structures and their elements.
+"""Abstract semi-ring structures and their elements (commutative or not).
 
 A :class:`Semiring` is the *structure* (escnn's ``Group`` pattern): it holds the operations
 as hooks; elements may be any objects. Elements that subclass :class:`SemiringElement` get
@@ -17,8 +17,9 @@ from algebra._dispatch import NAMESPACE
 
 
 class Semiring(abc.ABC):
-    """(S, +, *, 0, 1): + and * associative and commutative, * distributes over +,
-    0 absorbing for *. Equality is *under the structure's identification* (:meth:`equal`);
+    """(S, +, *, 0, 1): + and * associative, + commutative, * distributing over + on both
+    sides, 0 absorbing for *; * is commutative for some structures (networks on an Abelian
+    group) and not for others (networks on a non-Abelian group). Equality is *under the structure's identification* (:meth:`equal`);
     floating-point structures also decide :meth:`isclose` with a tolerance.
     """
 

@@ -135,11 +135,12 @@ def group_line(G) -> str:
 
 def group_counts(G) -> dict:
     """The report's group keys: orbit counts for a finite Abelian group written as Z_n
-    factors (as ever), else abelian, classes and the complex irreps' degrees and indicators."""
+    factors (as ever), else ``read_by: irreps``, abelian, classes and the complex irreps'
+    degrees and indicators."""
     if isinstance(G, FiniteAbelianGroup):
         s = G.summary()
         return {"complex_orbits": s["complex_orbits"], "real_characters": s["real_characters"]}
-    return {"abelian": G.is_abelian, "classes": len(G.conjugacy_classes()),
+    return {"read_by": "irreps", "abelian": G.is_abelian, "classes": len(G.conjugacy_classes()),
             "irreps": [{"dim": r.dim, "indicator": r.indicator} for r in G.irreps()]}
 
 

@@ -117,7 +117,7 @@ def report_of(readings: Readings, names=None) -> dict:
 def markdown_of(report: dict, names=None) -> list[str]:
     """report.md lines of every analysis, sections separated by a blank line."""
     lines: list[str] = []
-    orbits = "complex_orbits" in report  # a report of a group written as Z_n factors
+    orbits = report.get("read_by") != "irreps"  # reports of groups not written as Z_n factors say so
     for a in registered(names):
         if not a.serves(orbits):
             continue

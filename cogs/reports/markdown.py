@@ -49,7 +49,7 @@ IRREP_LEGEND = ("σi (Kd): real irreducible i of type K (R, C or H) realising co
 
 def group_sentence(report: dict) -> str:
     """The report's first words on the group: orbit counts or irreps."""
-    if "complex_orbits" in report:
+    if report.get("read_by") != "irreps":
         return f"d = {report['d']}, {report['complex_orbits']} complex orbits, {report['real_characters']} real characters. "
     dims = ", ".join(str(r["dim"]) for r in report["irreps"])
     return (f"d = {report['d']}, {'Abelian' if report['abelian'] else 'non-Abelian'}, {report['classes']} irreps "
@@ -59,7 +59,7 @@ def group_sentence(report: dict) -> str:
 def summary_text(report: dict) -> str:
     """The short terminal summary printed by ``cogs compare``."""
     cfg = report["config"]
-    if "complex_orbits" not in report:  # read by irreps
+    if report.get("read_by") == "irreps":
         header, rows = irrep_rows(report)
         out = [f"Per seed and real irreducible ({IRREP_LEGEND})", plain_table(header, rows), ""]
         out.append("Constructed vs trained")
