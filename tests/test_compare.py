@@ -273,16 +273,21 @@ def test_presets_are_registered_in_the_commands_order():
     import cogs.jobs.sweep as sweep_module
     from cogs.jobs.sweep import PRESETS, sweep_grids
 
-    assert list(PRESETS) == ["table2", "fig4", "width", "fig3", "rstar"]
+    assert list(PRESETS) == ["table2", "fig4", "width", "fig3", "rstar", "irreps"]
     assert all(isinstance(p, Preset) and p.name == n and p.summary for n, p in PRESETS.items())
     grids = sweep_grids("width", epochs=5, seeds=(1,))
     assert [g.folder for g in grids] == ["Z23_q256", "Z23_q512", "Z23_q1024", "Z23_q2048"]
     assert [g.objective for g in sweep_grids("rstar", epochs=5, seeds=(1,))] == ["sp", "sp-no-rstar"]
     assert not hasattr(sweep_module, "preset_jobs")  # the grids are the one list of what a sweep trains
-    with pytest.raises(ValueError, match="unknown preset 'fig9'; choose from table2, fig4, width, fig3, rstar"):
+    with pytest.raises(ValueError, match="unknown preset 'fig9'; choose from table2, fig4, width, fig3, rstar, irreps"):
         sweep_grids("fig9")
     with pytest.raises(ValueError, match="scale must be"):
         sweep_grids("rstar", scale="huge")
+    assert [(g.folder, g.config.group) for g in sweep_grids("irreps", epochs=5, seeds=(1,), group="SmallGroup(16,3)")] == \
+        [("irreps_SmallGroup_16_3_", "SmallGroup(16,3)")]
+    assert sweep_grids("irreps", epochs=5, seeds=(1,))[0].config.group == "S4"
+    with pytest.raises(ValueError, match="preset 'fig4' trains its own groups; group is read by irreps"):
+        sweep_grids("fig4", group="S4")
 
 
 # ----------------------------------------------------------------------------- strategies, numbers, wording

@@ -7,7 +7,7 @@ groups, on groups given by a table whose identity is not at index 0, and on Abel
 The reference is a plain numpy enumeration written here from the definition
 ℓ = (1/n²) Σ_{g,h} ‖P(o(g,h) − e_{g·h})‖² (a sum of squared residuals). Two groups have
 tables built here from their definitions (permutations of {0, 1, 2}; the quaternion units),
-shuffled so that the identity is not at index 0. A hand-derived exact case: SPEC §11's
+shuffled so that the identity is not at index 0. A hand-derived exact case: docs/mathematics.md's ("Any finite group")
 polarisation of the plain real-matrix-product algorithm on every non-trivial real irreducible
 (S3 → 18 nodes, D4 22, A4 70), and the memorisation network z_M (one node per pair).
 """
@@ -286,7 +286,7 @@ def attrs_frozen_error():
 
 # --------------------------------------------------------------------------- exact networks
 def polarised_matrix_product(G):
-    """SPEC §11, derived here: R[G] = ⊕_σ (blocks of the real Fourier transform
+    """docs/mathematics.md, "Any finite group", derived here: R[G] = ⊕_σ (blocks of the real Fourier transform
     x̂(σ) = Σ_g x(g) σ(g)), and x⋆y − (Σx)(Σy)/n = Σ_{σ non-trivial} ifourier_σ(x̂(σ) ŷ(σ)). The plain
     matrix product (x̂ŷ)_{ik} = Σ_l x̂_{il} ŷ_{lk} is a bilinear algorithm of s³ products per block of
     size s: product (σ, i, l, k) reads x̂_{il} = ⟨x, σ(·)_{il}⟩ and ŷ_{lk} = ⟨y, σ(·)_{lk}⟩ and writes
@@ -323,7 +323,7 @@ def polarised_matrix_product(G):
 def test_polarised_matrix_product_is_a_global_solution(group, order):
     G = _G(group)
     W, rank = polarised_matrix_product(G)
-    assert 2 * rank == order == W[0].shape[0]  # SPEC §11: S3 18, D4 22, A4 70
+    assert 2 * rank == order == W[0].shape[0]  # docs/mathematics.md (Any finite group): S3 18, D4 22, A4 70
     assert loss_reference(G.cayley_table(), *W) <= 1e-20
     parts = loss_parts(G, *W)
     assert parts.total <= 1e-20 and max(parts.sum_X2, parts.sum_Ja2, parts.sum_Jb2, parts.sum_J02) <= 1e-20

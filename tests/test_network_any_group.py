@@ -4,7 +4,7 @@ semi-ring, SP tensors) in weight space, models/network.py.
 Laws run on random networks of S3, D4, Q8, A4, a product (S3xZ3) and S3 built here from
 permutations with its elements shuffled (identity not at index 0). The product is checked
 against the group convolution written here from its definition, (x⋆y)(k) = Σ_{g·h=k} x(g) y(h),
-with the scale λ/n, λ = (2n)^{1/3} (SPEC §4); the unit against (n/λ)·δ_e. The SP tensors
+with the scale λ/n, λ = (2n)^{1/3} (docs/mathematics.md, the semi-ring); the unit against (n/λ)·δ_e. The SP tensors
 r_{στρ}(z) = Σ_j conj(â_j(σ)) ⊗ conj(b̂_j(τ)) ⊗ ĉ_j(ρ) (â = G.fourier of a row) are checked to be
 a homomorphism into the matrix algebra M_{dσ} ⊗ M_{dτ} ⊗ M_{dρ} (Kronecker products, multiplied
 as matrices). What reads characters refuses these groups with a one-line error.
@@ -49,7 +49,7 @@ def _id(G):
 
 
 def paper_lambda(n: int) -> float:
-    """λ = (2n)^{1/3} (SPEC §3)."""
+    """λ = (2n)^{1/3} (docs/mathematics.md#units)."""
     return (2.0 * n) ** (1.0 / 3.0)
 
 

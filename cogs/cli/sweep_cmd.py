@@ -22,6 +22,7 @@ def add_arguments(p) -> None:
     from cogs.jobs.sweep import PRESETS
 
     p.add_argument("--preset", required=True, choices=PRESETS, help="which experiment")
+    p.add_argument("--group", default=None, help="the group of a preset that takes one (irreps: any spec, default S4)")
     p.add_argument("--scale", choices=SCALES, default=SCALES[0], help="cpu: d = 23 only; full: d ∈ {23, 71, 127}")
     p.add_argument("--epochs", type=integer, default=10000, help="epochs per run (default 10000)")
     _options.add_seeds(p, "1-5")
@@ -50,7 +51,7 @@ def run(args) -> int:
     # refuse bad options and a used folder before a backend starts; sweep checks a resume against
     # the checkpoints, and only then clears what the earlier sweep left, before any shard is submitted
     settings = dict(scale=args.scale, epochs=args.epochs, seeds=args.seeds, device=args.device, dtype=args.dtype,
-                    overwrite=args.overwrite, resume=args.resume, spelling=FLAGS)
+                    group=args.group, overwrite=args.overwrite, resume=args.resume, spelling=FLAGS)
     check_sweep(args.preset, args.out, **settings)
     if args.backend == "local":
         # with Ray the cluster's devices count, not this machine's

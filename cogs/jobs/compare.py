@@ -157,6 +157,13 @@ def run_rows(batch, analyses) -> list[dict]:
             "final": dict(run.final),
             "norm": run.network.weight_norm2() if an is not None else None,
         }
+        if an is None and run.status == "ok" and run.network is not None and not isinstance(batch.group, FiniteAbelianGroup):
+            from cogs.reading.irreps import read_irreps
+
+            reading = read_irreps(run.network)  # a group read by irreps
+            row["norm"] = run.network.weight_norm2()
+            row["active_nodes"] = int(sum(reading.orders[1:]))
+            row["irreps"] = reading.to_rows()
         if an is not None:
             row["active_nodes"] = int(sum(o.order for o in an.orbits))
             row["orbits"] = [o.to_dict("compact") for o in an.orbits]

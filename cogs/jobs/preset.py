@@ -78,6 +78,9 @@ class Preset(abc.ABC):
     #: what it writes at the top of --out besides report.json and report.md: its grid folders
     #: and figure files (names, or compiled patterns for families of names)
     outputs: tuple = ()
+    #: whether :meth:`grids` takes a ``group`` keyword (``cogs sweep --group``); the paper's
+    #: presets train their own Z_d
+    takes_group: bool = False
 
     @abc.abstractmethod
     def grids(self, *, scale: str, epochs: int, seeds: tuple[int, ...], device: str, dtype: str) -> list[Grid]:

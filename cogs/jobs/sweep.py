@@ -37,6 +37,7 @@ import attrs
 
 from cogs.jobs.arguments import KEYWORDS, Spelling, integer, seed_list
 from cogs.jobs.outdir import Outputs
+from cogs.jobs.group_presets import IRREPS
 from cogs.jobs.paper_presets import FIG3, FIG4, RSTAR, TABLE2, WIDTH
 from cogs.jobs.preset import Grid, Preset, TrainedGrid
 from models.named_registry import NamedRegistry
@@ -45,14 +46,14 @@ from cogs.distributed.runner import KEEP_CHECKPOINTS
 SEEDS = (1, 2, 3, 4, 5)
 
 
-PRESETS = NamedRegistry("preset", Preset, (TABLE2, FIG4, WIDTH, FIG3, RSTAR), doc="""The registered sweep presets
+PRESETS = NamedRegistry("preset", Preset, (TABLE2, FIG4, WIDTH, FIG3, RSTAR, IRREPS), doc="""The registered sweep presets
 by name, in registration order: the paper's table2, fig4, width, fig3 and rstar (the order
 ``cogs sweep --help`` lists), then those added with :func:`register_preset` (a read-only
 mapping; iterating it gives the names).
 
 >>> import cogs
 >>> list(cogs.PRESETS), cogs.PRESETS["fig4"].summary.split(":")[0]
-(['table2', 'fig4', 'width', 'fig3', 'rstar'], 'order histograms per weight decay (1e-5 … 5e-4)')
+(['table2', 'fig4', 'width', 'fig3', 'rstar', 'irreps'], 'order histograms per weight decay (1e-5 … 5e-4)')
 """)
 __test__ = {"PRESETS": PRESETS.__doc__}
 
@@ -113,16 +114,25 @@ def sweep_epochs(epochs, spelling: Spelling = KEYWORDS) -> int:
 
 
 def sweep_grids(preset, *, scale: str = "cpu", epochs: int = 10000, seeds=SEEDS, device="auto",
-                dtype="float32", spelling: Spelling = KEYWORDS) -> list[Grid]:
+                dtype="float32", group=None, spelling: Spelling = KEYWORDS) -> list[Grid]:
     """``[(folder, TrainConfig, objective name), …]``: the grids :func:`sweep` trains, in order,
     with the folder of --out each one's runs go to. ``epochs``: an integer ≥ 1
-    (:func:`sweep_epochs`); ``seeds``: one, a list or text ('1-5')."""
-    return list(get_preset(preset).grids(scale=scale, epochs=sweep_epochs(epochs, spelling), seeds=seed_list(seeds),
-                                         device=device, dtype=dtype))
+    (:func:`sweep_epochs`); ``seeds``: one, a list or text ('1-5'); ``group``: the group of a
+    preset that takes one (``takes_group``; None: its default), refused for the others."""
+    preset = get_preset(preset)
+    extra = {}
+    if group is not None:
+        if not preset.takes_group:
+            takers = [p.name for p in PRESETS.values() if p.takes_group]
+            raise ValueError(f"preset {preset.name!r} trains its own groups; {spelling.option('group')} is read by "
+                             f"{', '.join(takers) or 'no registered preset'}")
+        extra["group"] = group
+    return list(preset.grids(scale=scale, epochs=sweep_epochs(epochs, spelling), seeds=seed_list(seeds),
+                             device=device, dtype=dtype, **extra))
 
 
 def check_sweep(preset, out, *, scale: str = "cpu", epochs: int = 10000, seeds=SEEDS, device="auto",
-                dtype="float32", overwrite: bool = False, resume: bool = False,
+                dtype="float32", group=None, overwrite: bool = False, resume: bool = False,
                 spelling: Spelling = KEYWORDS) -> list[Grid]:
     """Everything a sweep refuses before it starts, touching nothing: ``epochs``, ``seeds``,
     ``scale`` (:func:`sweep_grids`), a grid folder the preset's outputs do not name
@@ -132,7 +142,8 @@ def check_sweep(preset, out, *, scale: str = "cpu", epochs: int = 10000, seeds=S
     from cogs.jobs.outdir import check_out
 
     preset = get_preset(preset)
-    grids = sweep_grids(preset, scale=scale, epochs=epochs, seeds=seeds, device=device, dtype=dtype, spelling=spelling)
+    grids = sweep_grids(preset, scale=scale, epochs=epochs, seeds=seeds, device=device, dtype=dtype, group=group,
+                        spelling=spelling)
     outputs = None if out is None else sweep_outputs(preset, grids)
     check_out(out, outputs, overwrite=overwrite, resume=resume, spelling=spelling)
     return grids
@@ -234,7 +245,7 @@ class SweepReport:
 
 
 def sweep(preset, out=None, *, scale: str = "cpu", epochs: int = 10000, seeds=SEEDS, device: str = "auto",
-          dtype: str = "float32", resume: bool = False, overwrite: bool = False,
+          dtype: str = "float32", group=None, resume: bool = False, overwrite: bool = False,
           keep_checkpoints: int | None = KEEP_CHECKPOINTS, runner=None, progress=None, log=None,
           train_log=None, spelling: Spelling = KEYWORDS) -> SweepReport:
     """Run ``preset`` (a name of :data:`PRESETS`, or a Preset); the :class:`SweepReport`.
@@ -247,7 +258,8 @@ def sweep(preset, out=None, *, scale: str = "cpu", epochs: int = 10000, seeds=SE
     checkpoint; grids that finished are not trained again; refused before anything is deleted
     when the checkpoints do not fit: :func:`cogs.jobs.outdir.prepare_out`); :func:`check_sweep`
     lists what is refused before anything starts, naming the options as ``spelling`` spells them.
-    ``epochs``: an integer ≥ 1; ``seeds``: one, a list or text ('1-5').
+    ``epochs``: an integer ≥ 1; ``seeds``: one, a list or text ('1-5'); ``group``: the group of
+    a preset that takes one (``irreps``: any finite group).
 
     ``runner``: what trains each grid (:mod:`cogs.distributed.runner`; its ``prefetch`` hears
     of every grid up front); None: one batch per grid here, keeping ``keep_checkpoints``
@@ -268,7 +280,7 @@ def sweep(preset, out=None, *, scale: str = "cpu", epochs: int = 10000, seeds=SE
 
     preset = get_preset(preset)
     epochs, seeds = sweep_epochs(epochs, spelling), seed_list(seeds)
-    grids = check_sweep(preset, out, scale=scale, epochs=epochs, seeds=seeds, device=device, dtype=dtype,
+    grids = check_sweep(preset, out, scale=scale, epochs=epochs, seeds=seeds, device=device, dtype=dtype, group=group,
                         overwrite=overwrite, resume=resume, spelling=spelling)
     runner = job_runner(runner, resume=resume, keep_checkpoints=keep_checkpoints, log=train_log)
     for grid in grids:  # e.g. one batch over the limits: refused before the folder is touched
@@ -295,6 +307,8 @@ def sweep(preset, out=None, *, scale: str = "cpu", epochs: int = 10000, seeds=SE
         trained.append(TrainedGrid(grid, batch, Readings.from_batch(batch)))  # the default activity threshold
     trained = tuple(trained)
     doc = {"preset": preset.name, "scale": scale, "epochs": epochs, "seeds": list(seeds), "rows": preset.rows(trained)}
+    if group is not None:
+        doc["group"] = parse_group(group).spec
     doc["seconds"] = time.perf_counter() - t0
     report = SweepReport(preset, scale, trained, doc)
     return report if out is None else report._report_written(out)

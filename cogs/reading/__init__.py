@@ -6,7 +6,8 @@ from a :class:`models.spectrum.Spectrum`), :mod:`~cogs.reading.factorize` (pairi
 :mod:`~cogs.reading.classify` (matcher protocol, built-in matchers, naming),
 :mod:`~cogs.reading.matcher_registry` (registry → matchers), :mod:`~cogs.reading.orbit`
 (:class:`OrbitAnalysis` and its projections :data:`ORBIT_VIEWS`), :mod:`~cogs.reading.stats`
-(:func:`analyze_network`, :func:`aggregate`).
+(:func:`analyze_network`, :func:`aggregate`), :mod:`~cogs.reading.irreps` (any finite group:
+orders and norm shares per real irreducible, :func:`read_irreps`).
 
 Reference: Y. Tian, "Composing Global Solutions to Reasoning Tasks via Algebraic Objects in
 Neural Nets", NeurIPS 2025, arXiv 2410.01779.
@@ -45,6 +46,7 @@ from models.spectrum import Spectrum
 from cogs.reading.matcher_registry import matcher_for, register_matcher, resolve_matchers
 from cogs.reading.orbit import ORBIT_VIEWS, OrbitAnalysis
 from cogs.reading.stats import NetworkAnalysis, aggregate, analyze_network, analyze_spectrum
+from cogs.reading.irreps import IrrepReading, read_irrep_spectrum, read_irreps
 
 __all__ = [
     "BlockName",
@@ -52,6 +54,7 @@ __all__ = [
     "FactorName",
     "Factorization",
     "GenericMatcher",
+    "IrrepReading",
     "Matcher",
     "NetworkAnalysis",
     "ORBIT_VIEWS",
@@ -77,6 +80,8 @@ __all__ = [
     "orbit_orders",
     "pairing_candidates",
     "pairing_errors",
+    "read_irrep_spectrum",
+    "read_irreps",
     "register_matcher",
     "resolve_matchers",
 ]

@@ -5,7 +5,8 @@ Modules, lowest first: :mod:`~cogs.reports.tables` and :mod:`~cogs.reports.figur
 text tables, PNG figures); :mod:`~cogs.reports.base` (:class:`Readings`, :class:`Analysis`);
 one module per analysis (:mod:`~cogs.reports.table2`, :mod:`~cogs.reports.family_shares`,
 :mod:`~cogs.reports.orbit_table`, :mod:`~cogs.reports.order_histogram`,
-:mod:`~cogs.reports.frequency_maps`, :mod:`~cogs.reports.sp_dynamics`);
+:mod:`~cogs.reports.frequency_maps`, :mod:`~cogs.reports.sp_dynamics`,
+:mod:`~cogs.reports.irrep_orders`: per-irreducible orders of a group not written as Z_n factors);
 :mod:`~cogs.reports.analyses` (:data:`ANALYSES`, :func:`register`, …);
 :mod:`~cogs.reports.markdown` (report.md and the terminal summary);
 :mod:`~cogs.reports.analyze` (:func:`~cogs.reports.analyze.analyze`: networks and files read into
@@ -24,6 +25,9 @@ from cogs.reports.analyses import (
     report_of,
     unregister,
 )
+from cogs.reports.irrep_orders import IrrepOrders
+
+register(IrrepOrders())  # after the built-ins: reports nothing for groups written as Z_n factors
 
 __all__ = ["ANALYSES", "Analysis", "Readings", "captions_of", "figures_of", "markdown_of", "outputs_of", "register",
            "registered", "report_of", "unregister"]

@@ -42,7 +42,7 @@ mapping; iterating it gives the names).
 
 >>> import cogs
 >>> list(cogs.ANALYSES)
-['table2', 'family_shares', 'orbit_table', 'order_histogram', 'frequency_maps', 'dynamics']
+['table2', 'family_shares', 'orbit_table', 'order_histogram', 'frequency_maps', 'dynamics', 'irrep_orders']
 >>> cogs.ANALYSES["order_histogram"].outputs
 ('order_histogram.png',)
 """)

@@ -30,8 +30,9 @@ import attrs
 from cogs.reports import table2
 from cogs.reports.base import Readings
 from cogs.reports.family_shares import HEADER, LEGEND, share_rows
-from cogs.reports.analyses import report_of
+from cogs.reports.analyses import has_orbits, report_of
 from cogs.reports.tables import plain_table
+from cogs.reading.irreps import ANALYZE_KEYS, read_irreps
 from groups import parse_group
 from models.jsonable import jsonable
 from models.network import Network, load
@@ -44,6 +45,11 @@ ORBIT_LEGEND = ("- order: active nodes whose dominant input frequency is the orb
                 "error: the pairing search's Frobenius deviation, factorable when ≤ 0.1·√(3·order); "
                 "—: not of order 4/6 or not named.")
 ORBIT_HEADER = ["k", "order", "order (scale-free)", "factorable", "error", "family", "registry"]
+#: the legend line of the per-irreducible tables (networks on a group not written as Z_n factors)
+IRREP_LEGEND = ("- irrep: index of the real irreducible (0 = trivial); dim, kind: the dimension and type (R, C, H) of "
+                "the complex irreps it realises; order: active nodes whose dominant irreducible it is; norm share: "
+                "its share of ‖W_a‖² + ‖W_b‖² + ‖W_c‖² (docs/reading.md#reading-by-irreducible-representations).")
+IRREP_HEADER = ["irrep", "dim", "kind", "order", "norm share"]
 
 
 @typing.final
@@ -51,8 +57,10 @@ ORBIT_HEADER = ["k", "order", "order (scale-free)", "factorable", "error", "fami
 class AnalysisReport:
     """The reading of several networks (module doc): ``networks`` (Networks), their ``labels``
     (the file each was read from; "network i" for one that has none), their per-orbit
-    ``analyses`` (:class:`cogs.reading.NetworkAnalysis`), the activity ``threshold``, and
-    ``pooled``: the keys every registered analysis reported when :func:`analyze` ran.
+    ``analyses`` (:class:`cogs.reading.NetworkAnalysis`; None for a group not written as Z_n
+    factors, which has no orbits), the activity ``threshold``, ``pooled``: the keys every
+    registered analysis reported when :func:`analyze` ran, and ``irreps``: each network's
+    reading by real irreducibles (:class:`cogs.reading.IrrepReading`, any group).
 
     >>> from cogs.solver import construct
     >>> report = analyze([construct("Z5", "f46")], threshold=0.05)
@@ -67,16 +75,27 @@ class AnalysisReport:
     analyses: tuple
     threshold: float
     pooled: typing.Mapping = attrs.field(converter=types.MappingProxyType)
+    irreps: tuple = ()
 
     def to_dict(self) -> dict:
         """Exactly the document ``cogs analyze --json`` prints (plain JSON): ``threshold``,
-        ``networks`` (per network its file, group, q, orbit rows, Table 2 row and match rate),
-        ``table2`` and the other registered analyses' keys (empty ones left out)."""
-        networks = [{"file": label, "group": a.group, "q": a.q, "orbits": [o.to_dict("compact_scale_free") for o in a.orbits],
-                     "table2": table2.network_row(a), "match_rate": a.stats()["match_rate"]}
-                    for label, a in zip(self.labels, self.analyses)]
+        ``networks`` (per network its file, group, q, orbit rows, Table 2 row and match rate —
+        None for a group not written as Z_n factors — and ``irreps``, its rows by real
+        irreducible), ``table2`` and the other registered analyses' keys (empty ones left out)."""
+        networks = [self._network_row(i) for i in range(len(self.labels))]
         pooled = {k: v for k, v in self.pooled.items() if v != {} or k == "table2"}
         return jsonable({"threshold": self.threshold, "networks": networks, **pooled})
+
+    def _network_row(self, i: int) -> dict:
+        label, net, a = self.labels[i], self.networks[i], self.analyses[i]
+        if a is None:  # no orbits: read by irreps alone
+            row = {"file": label, "group": net.group.spec, "q": net.q, "orbits": None, "table2": None, "match_rate": None}
+        else:
+            row = {"file": label, "group": a.group, "q": a.q, "orbits": [o.to_dict("compact_scale_free") for o in a.orbits],
+                   "table2": table2.network_row(a), "match_rate": a.stats()["match_rate"]}
+        if self.irreps:
+            row["irreps"] = self.irreps[i].to_rows(ANALYZE_KEYS)
+        return row
 
     def text(self) -> str:
         """What ``cogs analyze`` prints: one orbit table per network, Table 2 over them (with the
@@ -85,16 +104,26 @@ class AnalysisReport:
         doc = self.to_dict()
         lines = []
         for net in doc["networks"]:
+            if net["orbits"] is None:
+                rows = [[r["irrep"], r["dim"], r["kind"], r["order"], f"{100 * r['norm_share']:.1f} %"]
+                        for r in net.get("irreps") or ()]
+                lines += [f"{net['file']}: {net['group']}, q = {net['q']}, read by real irreducibles",
+                          plain_table(IRREP_HEADER, rows), ""]
+                continue
             lines.append(f"{net['file']}: {net['group']}, q = {net['q']}, match_rate {100 * net['match_rate']:.1f} %")
             rows = [[o["k"], o["order"], o["order_scale_free"],
                      "—" if o["factorable"] is None else ("yes" if o["factorable"] else "no"),
                      "—" if o["error"] is None else f"{o['error']:.3f}",
                      o["family"] or "—", o["registry_family"] or "—"] for o in net["orbits"]]
             lines += [plain_table(ORBIT_HEADER, rows), ""]
-        n = len(doc["networks"])
+        if "table2" not in doc:  # no network has orbits
+            return "\n".join(lines + [IRREP_LEGEND])
+        n = sum(1 for net in doc["networks"] if net["orbits"] is not None)
         lines.append(f"Table 2 over {n} network(s)")
         lines.append(plain_table(table2.text_header(), table2.text_rows(doc["table2"], f"{n} network(s)", self._cyclic_d())))
         lines += table2.text_legend() + [ORBIT_LEGEND]
+        if n < len(doc["networks"]):
+            lines.append(IRREP_LEGEND)
         if doc.get("family_shares") is not None:
             lines += ["", f"Family shares over {n} network(s), three readings", plain_table(HEADER, share_rows(doc)), *LEGEND]
         return "\n".join(lines)
@@ -105,13 +134,14 @@ class AnalysisReport:
         if len(groups) != 1:
             return None
         g = groups.pop().summary()
-        return g["order"] if len(g["moduli"]) == 1 else None
+        return g["order"] if len(g.get("moduli", ())) == 1 else None
 
     def __repr__(self) -> str:
-        groups = ",".join(sorted({a.group for a in self.analyses}))
+        groups = ",".join(sorted({net.group.spec for net in self.networks}))
+        read = [a for a in self.analyses if a is not None]
         return (f"AnalysisReport(group={groups}, networks={len(self.analyses)}, "
-                f"orbits={sum(len(a.orbits) for a in self.analyses)}, "
-                f"named={sum(1 for a in self.analyses for o in a.orbits if o.matched)}, threshold={self.threshold:g})")
+                f"orbits={sum(len(a.orbits) for a in read)}, "
+                f"named={sum(1 for a in read for o in a.orbits if o.matched)}, threshold={self.threshold:g})")
 
 
 def _labelled(item, index: int, group, keys):
@@ -163,6 +193,9 @@ def analyze(networks, *, group=None, keys=None, threshold: float = DEFAULT_THRES
         raise ValueError("analyze needs at least one network")
     labels = tuple(label for label, _ in labelled)
     loaded = tuple(read() for _, read in labelled)  # every file judged before any analysis
-    readings = Readings.from_spectra(loaded[0].group, [net.spectrum() for net in loaded],
-                                     [{"file": label} for label in labels], threshold=threshold)
-    return AnalysisReport(loaded, labels, readings.analyses, threshold, report_of(readings))
+    # the per-orbit reading needs characters: a group not written as Z_n factors is read by irreps alone
+    spectra = [net.spectrum() if has_orbits(net.group) else None for net in loaded]
+    readings = Readings.from_spectra(loaded[0].group, spectra, [{"file": label} for label in labels],
+                                     threshold=threshold, networks=loaded)
+    irreps = tuple(read_irreps(net, threshold=threshold) for net in loaded)
+    return AnalysisReport(loaded, labels, readings.analyses, threshold, report_of(readings), irreps)

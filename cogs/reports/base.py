@@ -41,7 +41,8 @@ class Readings:
     entry per network, None for a network that could not be read (diverged, non-finite).
     ``records``: the trainer's SP records (key → (R, E[, n]) arrays) with ``epochs`` and
     ``seeds``, or None. ``constructed``: strategy → the constructed :class:`models.network.Network`.
-    ``config``: the training set-up (shown in captions). ``lsq``: the per-orbit readings with
+    ``config``: the training set-up (shown in captions). ``networks``: the networks themselves,
+    when known (what the reading by irreps reads). ``lsq``: the per-orbit readings with
     the order-m factor estimated by least squares, computed on first use from the same spectra."""
 
     group: typing.Any
@@ -55,6 +56,9 @@ class Readings:
     constructed: dict = attrs.Factory(dict)
     config: dict = attrs.Factory(dict)
     _cache: dict = attrs.Factory(dict)
+    #: the networks themselves (one entry per network, None for one that could not be read),
+    #: for readings that work in weight space (by irreps); () when only spectra were given
+    networks: tuple = ()
 
     @classmethod
     def from_spectra(cls, group, spectra, metas=None, *, threshold: float = DEFAULT_THRESHOLD, **kw) -> "Readings":
@@ -82,9 +86,10 @@ class Readings:
         orbits = isinstance(batch.group, FiniteAbelianGroup)
         spectra = [r.network.spectrum() if orbits and r.status == "ok" and r.network is not None else None for r in runs]
         metas = [{"seed": r.seed, "lr": r.lr, "wd": r.wd} for r in runs]
+        networks = tuple(r.network if r.status == "ok" else None for r in runs)
         return cls.from_spectra(batch.group, spectra, metas, threshold=threshold, records=result.records or None,
                                 epochs=tuple(int(e) for e in result.epochs), seeds=tuple(r.seed for r in runs),
-                                constructed=dict(constructed or {}), config=dict(config or {}))
+                                constructed=dict(constructed or {}), config=dict(config or {}), networks=networks)
 
     def subset(self, indices) -> "Readings":
         """The networks at ``indices`` (e.g. one weight decay of a grid), read as they were."""
@@ -92,7 +97,8 @@ class Readings:
         pick = lambda xs: tuple(xs[i] for i in idx)  # noqa: E731
         return Readings(self.group, pick(self.spectra), pick(self.analyses), pick(self.metas), self.threshold,
                         None if self.records is None else {k: [v[i] for i in idx] for k, v in self.records.items()},
-                        self.epochs, pick(self.seeds) if self.seeds else (), dict(self.constructed), dict(self.config))
+                        self.epochs, pick(self.seeds) if self.seeds else (), dict(self.constructed), dict(self.config),
+                        networks=pick(self.networks) if self.networks else ())
 
     def __repr__(self) -> str:
         return (f"Readings(group={self.group.spec}, networks={len(self.analyses)}, read={len(self.ok)}, "
