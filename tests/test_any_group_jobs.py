@@ -149,3 +149,16 @@ def test_refusals_on_non_abelian_groups_are_one_line(args, tmp_path):
     assert r.returncode == 2 and r.stdout == ""
     assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
     assert not (tmp_path / "x.npz").exists() and not (tmp_path / "x").exists()
+
+
+def test_discover_finds_an_exact_s3_network_at_order_10_and_reads_it_by_irreps(tmp_path):
+    """Direct search on S3 (a group read by irreps): exact at q = 10 (docs/mathematics.md, Any
+    finite group; the polarised matrix product needs 18). The certificate uses the four parts."""
+    r = _cogs("discover", "--group", "S3", "--order", "10", "--restarts", "4", "--out", str(tmp_path / "d"), "--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    cert = json.loads((tmp_path / "d" / "certificate.json").read_text())
+    assert doc["converged"] and cert["loss_kappa"] is None and cert["loss_four_parts"] < 1e-24
+    net = cogs.load(tmp_path / "d" / "best.npz")
+    assert net.order == 10 and float(net.loss()) < 1e-12
+    assert doc["explanation"][0].startswith("nodes by dominant real irreducible")

@@ -53,6 +53,8 @@ __all__ = ["CERT_KAPPA_MAX_D", "DiscoveryResult", "ScanResult", "ScanRow", "vers
 #: the κ form of the certificate is evaluated up to this group order
 CERT_KAPPA_MAX_D = 64
 LOSS_FORM = "kappa (general, DC inputs allowed) + brute force"
+#: the certificate's loss forms on a group read by irreps (models.loss_parts)
+FOUR_PARTS_FORM = "four parts (bilinear + junk, any group, DC inputs allowed) + brute force"
 
 
 def version() -> str:
@@ -203,17 +205,29 @@ class DiscoveryResult:
 
     def _certificate(self) -> dict:
         from cogs.sp.loss import sp_loss_general
+        from groups import FiniteAbelianGroup
 
         d = self.group.order
-        kappa = float(sp_loss_general(self.group, *self.best.tensors())) if d <= CERT_KAPPA_MAX_D else None
+        extra = {}
+        if not isinstance(self.group, FiniteAbelianGroup):  # no characters: the loss in four parts instead of κ
+            from models.loss_parts import loss_parts
+
+            kappa = None
+            extra["loss_four_parts"] = float(loss_parts(self.group, *self.best.weights).total) if d <= CERT_KAPPA_MAX_D else None
+            form = (FOUR_PARTS_FORM if extra["loss_four_parts"] is not None
+                    else f"brute force (d > {CERT_KAPPA_MAX_D}: no four-part form)")
+        else:
+            kappa = float(sp_loss_general(self.group, *self.best.tensors())) if d <= CERT_KAPPA_MAX_D else None
+            form = LOSS_FORM if kappa is not None else f"brute force (d > {CERT_KAPPA_MAX_D}: no κ form)"
         return jsonable(
             {
                 "group": self.group.spec,
                 "d": d,
                 "order": self.q,
-                "loss_form": LOSS_FORM if kappa is not None else f"brute force (d > {CERT_KAPPA_MAX_D}: no κ form)",
+                "loss_form": form,
                 "loss": self.loss,
                 "loss_kappa": kappa,
+                **extra,
                 "loss_brute_force": self.brute_force_loss,
                 "loss_residual_brute_force": self.residual_loss,
                 "converged": self.converged,
@@ -245,11 +259,23 @@ class DiscoveryResult:
         computed once), or one line saying why there is none: it never fails the search."""
         if "explanation" not in self._cache:
             try:
-                lines = [str(x) for x in self.network.explain().summary_lines()]
+                from groups import FiniteAbelianGroup
+
+                lines = ([str(x) for x in self.network.explain().summary_lines()] if isinstance(self.group, FiniteAbelianGroup)
+                         else self._irrep_lines())
             except Exception as err:  # noqa: BLE001 - the explanation is a bonus
                 lines = [f"(no explanation: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''})"]
             self._cache["explanation"] = tuple(lines)
         return list(self._cache["explanation"])
+
+    def _irrep_lines(self) -> list[str]:
+        """A group read by irreps: the nodes of each real irreducible (cogs.reading.irreps)."""
+        from cogs.reading.irreps import read_irreps
+
+        reading = read_irreps(self.network)
+        rows = [f"  σ{r['irrep']} ({r['kind']}, dim {r['dim']}, size {r['size']}): {r['order']} node(s), "
+                f"{100 * r['norm_share']:.1f} % of ‖W‖²" for r in reading.rows]
+        return ["nodes by dominant real irreducible (paper's 0.05 rule):", *rows]
 
     def report(self, files: dict) -> dict:
         """The document ``cogs discover --json`` prints, ``files`` being what :meth:`save` returned."""
@@ -272,13 +298,15 @@ class DiscoveryResult:
     def summary(self, files: dict) -> str:
         """The text ``cogs discover`` prints, ``files`` being what :meth:`save` returned."""
         kappa = self.certificate()["loss_kappa"]
+        parts = self.certificate().get("loss_four_parts")
         start = f", from {self.init_from} with noise {self.init_noise:g}" if self.init_from else ", random"
         lines = [
             f"group        {_group_header(self.group)}",
             f"order        {self.q} hidden nodes",
             f"restarts     {self.restarts}  (seed {self.seed}{start})",
             f"best loss    {self.loss:.3e}  (‖ρ‖²);  brute force {self.residual_loss:.3e} (residual form), "
-            f"{self.brute_force_loss:.3e} (per-sample)" + (f";  κ form {kappa:.3e}" if kappa is not None else ""),
+            f"{self.brute_force_loss:.3e} (per-sample)" + (f";  κ form {kappa:.3e}" if kappa is not None else "")
+            + (f";  four parts {parts:.3e}" if parts is not None else ""),
             f"converged    {'yes' if self.converged else 'no'}  (tol {self.tol:g}; {self.n_converged} restart(s); "
             f"stopped: {self.stopped})",
             f"seconds      {self.seconds:.1f}  ({self.batches} batch(es), {self.rounds} round(s), {self.adam_steps} Adam "
