@@ -19,7 +19,7 @@ def _permutation_table(perms: list[tuple[int, ...]]) -> np.ndarray:
     base = P.shape[1]
     weights = base ** np.arange(base - 1, -1, -1)
     code = {int(c): i for i, c in enumerate(P @ weights)}
-    composed = P[:, P].transpose(1, 0, 2)  # composed[g, h, i] = g(h(i)) = P[g, P[h, i]]
+    composed = P[:, P]  # composed[g, h, i] = g(h(i)) = P[g, P[h, i]]
     codes = composed @ weights
     return np.vectorize(code.__getitem__, otypes=[np.int64])(codes)
 

@@ -164,9 +164,10 @@ def _real_copies(G, rng):
 
 
 def _restrict(G, V) -> np.ndarray:
-    """σ(g) = Vᵀ L(g) V for every g, (n, s, s): (L(g) V)[a] = V[g⁻¹ a]."""
+    """σ(g) = Vᵀ L(g) V for every g, (n, s, s): (L(g) V)[a] = V[g⁻¹ a], so
+    σ(g)[i, j] = Σ_a V[a, i] V[g⁻¹ a, j]."""
     T, inv = G.cayley_table(), G.inverse_table()
-    return np.einsum("gai,aj->gij", V[T[inv]], V, optimize=True)
+    return np.einsum("ai,gaj->gij", V, V[T[inv]], optimize=True)
 
 
 def _sort_key(chi_on_classes: np.ndarray, size: int, rank: int):

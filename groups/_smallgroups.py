@@ -43,6 +43,8 @@ def small_group_table(n: int, i: int, spec: str) -> np.ndarray:
             f"group spec {spec!r}: SmallGroups are shipped up to order {SHIPPED_MAX_ORDER}; for order {n} give the table "
             "as a file instead: FILE.json (one object with \"table\") or FILE.jsonl:NAME (the reference collection format)"
         )
+    if n < 1:
+        raise GroupSpecError(f"group spec {spec!r}: there is no group of order {n}; SmallGroup(n,i) needs 2 ≤ n ≤ {SHIPPED_MAX_ORDER}")
     if n < 2:
         raise GroupSpecError(f"group spec {spec!r}: SmallGroup({n},{i}) is the trivial group; CoGS needs order ≥ 2")
     count = number_of_small_groups(n)

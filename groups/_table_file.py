@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -30,6 +31,9 @@ __all__ = ["MAX_FILE_BYTES", "is_table_file_spec", "read_table_file"]
 MAX_FILE_BYTES = 1 << 30
 #: the longest line of a collection parsed (a table of order MAX_TABLE_ORDER in JSON)
 MAX_LINE_BYTES = 8 * MAX_TABLE_ORDER * MAX_TABLE_ORDER + (1 << 16)
+
+
+_NAME = re.compile(r'"name"\s*:\s*("(?:[^"\\]|\\.)*")')
 
 
 def is_table_file_spec(spec: str) -> bool:
@@ -85,19 +89,19 @@ def _read_lines(path: Path, spec: str, name: str | None):
                     return _parse(raw.decode("utf-8"), f"group spec {spec!r}"), None
                 except UnicodeDecodeError:
                     raise GroupSpecError(f"group spec {spec!r}: {path} is not UTF-8 text") from None
-            needle = json.dumps(name).encode()
+            # the name as JSON writes it: with non-ASCII characters escaped, or as UTF-8
+            needles = {json.dumps(name).encode(), json.dumps(name, ensure_ascii=False).encode("utf-8")}
             names = []
             for number, line in enumerate(iter(lambda: f.readline(MAX_LINE_BYTES + 1), b""), start=1):
                 if len(line) > MAX_LINE_BYTES:
                     raise GroupSpecError(f"group spec {spec!r}: line {number} of {path} is over {MAX_LINE_BYTES} bytes")
                 if not line.strip():
                     continue
-                if needle not in line:
+                if not any(needle in line for needle in needles):
                     if len(names) < 5:
-                        head = line[:300].decode("utf-8", "replace")
-                        i = head.find('"name"')
-                        if i >= 0:
-                            names.append(head[i + 6 :].lstrip(" :").split(",")[0].strip())
+                        m = _NAME.search(line[:300].decode("utf-8", "replace"))
+                        if m:
+                            names.append(m.group(1))
                     continue
                 try:
                     obj = _parse(line.decode("utf-8"), f"group spec {spec!r}: line {number}")
@@ -116,6 +120,8 @@ def _table_of(obj: dict, where: str) -> np.ndarray:
     if not isinstance(rows, list) or not rows or not all(isinstance(r, list) for r in rows):
         raise GroupSpecError(f"{where}: \"table\" must be a non-empty list of rows (lists of integers)")
     n = len(rows)
+    if n < 2:
+        raise GroupSpecError(f"{where}: a table of order 1 is the trivial group; CoGS needs order ≥ 2")
     if n > MAX_TABLE_ORDER:
         raise GroupSpecError(f"{where}: order {n} exceeds the supported {MAX_TABLE_ORDER} for a group given by its table")
     if any(len(r) != n for r in rows):
@@ -123,7 +129,10 @@ def _table_of(obj: dict, where: str) -> np.ndarray:
         raise GroupSpecError(f"{where}: row {bad} of \"table\" has {len(rows[bad])} entries, expected {n} (a square table)")
     if not all(type(x) is int for r in rows for x in r):
         raise GroupSpecError(f"{where}: \"table\" entries must be integers")
-    T = np.array(rows, dtype=np.int64)
+    try:
+        T = np.array(rows, dtype=np.int64)
+    except OverflowError:
+        raise GroupSpecError(f"{where}: \"table\" has an entry too large to be an element index") from None
     base = obj.get("index_base")
     if base is None:
         base = int(T.min())
@@ -131,12 +140,17 @@ def _table_of(obj: dict, where: str) -> np.ndarray:
             raise GroupSpecError(f"{where}: the entries start at {base}; give \"index_base\" (0 or 1) or number the elements from 0 or 1")
     elif type(base) is not int:
         raise GroupSpecError(f"{where}: \"index_base\" must be an integer, got {base!r}")
+    elif abs(base) > MAX_TABLE_ORDER:
+        raise GroupSpecError(f"{where}: \"index_base\" is {base}; the entries count from 0 or 1")
     return T - base
 
 
 def _check_declared(G, obj: dict, where: str) -> None:
     n = G.order
     order = obj.get("order")
+    for key in ("order", "num_irreps"):
+        if obj.get(key) is not None and type(obj[key]) is not int:
+            raise GroupSpecError(f"{where}: \"{key}\" must be an integer, got {obj[key]!r}")
     if order is not None and order != n:
         raise GroupSpecError(f"{where}: declares order {order!r}, but its table has {n} rows")
     classes = len(G.conjugacy_classes())
