@@ -129,6 +129,7 @@ def test_the_python_guide_runs(tmp_path, monkeypatch):
     for i, code in enumerate(blocks):
         exec(compile(code, f"docs/python.md block {i + 1}", "exec"), namespace)  # noqa: S102
     assert namespace["net"].certificate.passed and len(namespace["runs"]) == 4
+    assert len(namespace["reading"].rows) == 5  # S4's real irreducibles: 1, 1, 2, 3, 3
     assert not any(tmp_path.iterdir())
 
 
