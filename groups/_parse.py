@@ -177,19 +177,21 @@ def _product(specs: tuple[str, ...]) -> TableGroup:
     return TableGroup(product_table([G.cayley_table() for G in factors]), "x".join(specs), source="named", checked=True)
 
 
+_FILE_GROUPS: dict = {}  # (absolute path, name, mtime, size) → group: a file read again only when it changes
+
+
 def _file_group(spec: str) -> TableGroup:
     path, name = split_spec(spec)
     try:
         st = os.stat(path)
-        key = (os.path.abspath(path), name, st.st_mtime_ns, st.st_size, spec.strip())
     except OSError:
         return read_table_file(spec)  # refuses in one line
-    return _file_group_cached(key)
-
-
-@functools.lru_cache(maxsize=64)
-def _file_group_cached(key) -> TableGroup:
-    return read_table_file(key[-1])
+    key = (os.path.abspath(path), name, st.st_mtime_ns, st.st_size)
+    if key not in _FILE_GROUPS:
+        if len(_FILE_GROUPS) >= 64:
+            _FILE_GROUPS.clear()
+        _FILE_GROUPS[key] = read_table_file(spec)
+    return _FILE_GROUPS[key]
 
 
 set_named_builder(parse_group)  # named TableGroups unpickle as parse_group(spec): the cached instance

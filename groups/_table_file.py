@@ -25,7 +25,7 @@ import numpy as np
 from groups._errors import GroupSpecError
 from groups._table_group import MAX_TABLE_ORDER, GroupTableError, TableGroup
 
-__all__ = ["MAX_FILE_BYTES", "is_table_file_spec", "read_table_file"]
+__all__ = ["MAX_FILE_BYTES", "canonical_spec", "is_table_file_spec", "read_table_file", "split_spec"]
 
 #: the largest table file read (a collection of the groups up to order 128 is ~100 MB)
 MAX_FILE_BYTES = 1 << 30
@@ -84,7 +84,10 @@ def _read_lines(path: Path, spec: str, name: str | None):
     try:
         with open(path, "rb") as f:
             if name is None:
-                raw = f.read()
+                raw = f.read(MAX_LINE_BYTES + 1)  # one table: never more than a collection's longest line
+                if len(raw) > MAX_LINE_BYTES:
+                    raise GroupSpecError(f"group spec {spec!r}: {path} is over {MAX_LINE_BYTES} bytes, more than one table "
+                                         f"of order {MAX_TABLE_ORDER} in JSON")
                 try:
                     return _parse(raw.decode("utf-8"), f"group spec {spec!r}"), None
                 except UnicodeDecodeError:
@@ -166,6 +169,12 @@ def _check_declared(G, obj: dict, where: str) -> None:
             raise GroupSpecError(f"{where}: declares irrep degrees {sorted(degrees)}, but the table's group has {ours}")
 
 
+def canonical_spec(path: Path, name: str | None) -> str:
+    """The spec of a file's group: its absolute path (and ``:NAME``), so that weights and runs
+    that name it can be read from any working directory."""
+    return os.path.abspath(path) + ("" if name is None else f":{name}")
+
+
 def read_table_file(spec: str) -> TableGroup:
     """The group of a table file spec (``FILE.json`` or ``FILE.jsonl[:NAME]``)."""
     path, name = split_spec(spec)
@@ -176,7 +185,7 @@ def read_table_file(spec: str) -> TableGroup:
     where = f"group spec {spec!r}" + (f" (line {line})" if line else "")
     T = _table_of(obj, where)
     try:
-        G = TableGroup(T, spec.strip(), source="file")
+        G = TableGroup(T, canonical_spec(path, name), source="file")
     except GroupTableError as e:
         raise GroupSpecError(f"{where}: {str(e).split(': ', 1)[-1]}") from None
     _check_declared(G, obj, where)

@@ -54,6 +54,9 @@ def save_weights(path, group, W_a=None, W_b=None, W_c=None, /, **meta) -> Path:
     if path.suffix != ".npz":
         raise WeightsFileError(f"{path}: weights files must end in .npz")
     path.parent.mkdir(parents=True, exist_ok=True)
+    # a group read from a table file travels with its table: the weights read back without the
+    # file, and a file changed since is noticed
+    table = {"table": np.asarray(group.cayley_table(), dtype=np.int32)} if getattr(group, "source", None) == "file" else {}
     with atomic_open(path, "wb") as f:
         np.savez(
             f,
@@ -62,6 +65,7 @@ def save_weights(path, group, W_a=None, W_b=None, W_c=None, /, **meta) -> Path:
             W_c=W_c,
             group=np.array(group.spec),
             meta=np.array(json.dumps(meta, default=_json_default)),
+            **table,
         )
     return path
 
@@ -69,6 +73,27 @@ def save_weights(path, group, W_a=None, W_b=None, W_c=None, /, **meta) -> Path:
 #: the largest group spec and 'meta' JSON text (characters) a weights file may hold
 GROUP_STRING_MAX_CHARS = 1 << 12
 META_MAX_CHARS = 1 << 24
+
+
+def _group_of(spec: str, table, path):
+    """The weights' group: ``parse_group(spec)``; for a group from a table file (``table``
+    stored), the stored table when the file is gone, and a refusal when the file's table has
+    changed since the weights were written."""
+    from groups import GroupTableError, TableGroup
+
+    if table is None:
+        return parse_group(spec)
+    try:
+        G = parse_group(spec)
+    except GroupSpecError:
+        try:
+            return TableGroup(table, spec, source="file")  # the file is gone: the table it had
+        except GroupTableError as e:
+            raise WeightsFileError(f"{path}: the stored table of {spec}: {str(e).split(': ', 1)[-1]}") from None
+    if not np.array_equal(G.cayley_table(), table):
+        raise WeightsFileError(f"{path}: the table of {spec} has changed since these weights were written "
+                               "(they are for the table stored with them)")
+    return G
 
 
 def read_weights(path, group=None) -> tuple:
@@ -102,10 +127,14 @@ def read_weights(path, group=None) -> tuple:
             raise WeightsFileError(f"{path}: {name} must hold real numbers, got dtype {h.dtype}")
         if len(h.shape) != 2:
             raise WeightsFileError(f"{path}: {name} must be 2-D, got shape {h.shape}")
+    t = heads.get("table")
+    if t is not None and (t.dtype.kind not in "iu" or len(t.shape) != 2 or t.shape[0] != t.shape[1]
+                          or t.shape[0] != heads["W_a"].shape[-1]):
+        raise WeightsFileError(f"{path}: 'table' must be a square integer Cayley table of the weights' group")
     try:
         with np.load(path, allow_pickle=False) as z:
             spec = str(z["group"])
-            file_group = parse_group(spec)
+            file_group = _group_of(spec, z["table"] if t is not None else None, path)
             if group is not None:
                 want = parse_group(group)
                 if want != file_group:

@@ -11,10 +11,12 @@ function w on G, ŵ(σ) = Σ_g w(g) σ(g) and Plancherel's formula reads
 W_a, its row of W_b and its column of W_c — as ``power`` (3, n_σ, q), and the reading that
 mirrors :class:`models.spectrum.Spectrum` (docs/reading.md, "Orders") in power terms:
 
-- the *magnitude* of node j in σ is μ_σj = ‖ŵ_j(ρ)‖_F / n for a complex irrep ρ that σ
-  realises (all give the same for real w), i.e. μ_σj = √(P_σ(W_a[j]) · d_σ / (m_σ s_σ n));
-  for a finite Abelian group it is exactly max(|A_kj|, |A_{−k,j}|) of the orbit {k, −k}
-  (d = 1, and s = m = 1 for a real orbit, s = 2, m = 1 for a complex one);
+- the *magnitude* of node j in σ is μ_σj = √d_σ ‖ŵ_j(ρ)‖_F / n for a complex irrep ρ that σ
+  realises (all give the same for real w), i.e. μ_σj = √(P_σ(W_a[j]) · d_σ² / (m_σ s_σ n)):
+  √(P/n) for types R and H and √(P/2n) for type C, so that a node's power counts the same in
+  an irreducible of any dimension; for a finite Abelian group it is exactly
+  max(|A_kj|, |A_{−k,j}|) of the orbit {k, −k} (d = 1, and s = m = 1 for a real orbit, s = 2,
+  m = 1 for a complex one);
 - the *dominant irreducible* of node j is the σ of largest μ_σj (the first on a tie, the
   trivial one included), and its magnitude is m_j;
 - node j is *active* under rule ``'abs'`` when m_j ≥ threshold (0.05), under ``'rel'`` (scale
@@ -95,7 +97,7 @@ class IrrepSpectrum:
         n, q = group.order, W_a.shape[0]
         power = np.stack([irrep_power(group, W_a, -1), irrep_power(group, W_b, -1),
                           irrep_power(group, W_c, 0)]).swapaxes(1, 2)  # (3, n_σ, q)
-        scale = np.array([r.dim / (r.multiplicity * r.size * n) for r in irreps])
+        scale = np.array([r.dim**2 / (r.multiplicity * r.size * n) for r in irreps])
         magnitude = np.sqrt(power[0] * scale[:, None])
         dominant = np.argmax(magnitude, axis=0).astype(np.int64) if q else np.zeros(0, dtype=np.int64)
         dom_mag = magnitude[dominant, np.arange(q)] if q else np.zeros(0)

@@ -184,10 +184,11 @@ def construct_estimate(d: int, q: int) -> dict:
     return {"memory": memory, "work": work}
 
 
-def loss_estimate(d: int, q: int, *, pairs: int | None = None, accuracy: bool = False) -> dict:
+def loss_estimate(d: int, q: int, *, pairs: int | None = None, accuracy: bool = False, parts: bool = False) -> dict:
     """``cogs loss``: the exact all-pairs loss in weight space, O(q²d) work and q × q memory
     (or by enumeration when q ≥ d², O(q·d³) work in chunks — cheaper then), the constraint
-    report (q × q), and brute force over ``pairs`` pairs (default d²) for accuracy or a split."""
+    report (q × q), and brute force over ``pairs`` pairs (default d²) for accuracy or a split;
+    ``parts``: the loss in four parts of a group read by irreps (O(q·d³) work, in chunks)."""
     n = d * d if pairs is None else pairs
     if q >= d * d:
         memory, work = 8.0 * (3 * q * d + 4 * (1 << 22)), 4.0 * q * d**3
@@ -197,6 +198,9 @@ def loss_estimate(d: int, q: int, *, pairs: int | None = None, accuracy: bool = 
     if accuracy or pairs is not None:
         memory += 8.0 * 4 * (1 << 23) + 16.0 * n
         work += 2.0 * n * q * d
+    if parts:
+        memory += 8.0 * 3 * (1 << 22) + 8.0 * 3 * d * d
+        work += 2.0 * q * d**3
     return {"memory": memory, "work": work}
 
 

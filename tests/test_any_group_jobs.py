@@ -162,3 +162,41 @@ def test_discover_finds_an_exact_s3_network_at_order_10_and_reads_it_by_irreps(t
     net = cogs.load(tmp_path / "d" / "best.npz")
     assert net.order == 10 and float(net.loss()) < 1e-12
     assert doc["explanation"][0].startswith("nodes by dominant real irreducible")
+
+
+def test_a_file_group_is_named_by_its_absolute_path_and_its_weights_carry_the_table(tmp_path, monkeypatch):
+    """A relative table-file spec becomes an absolute one, so weights written in one folder read
+    in any other; the table travels with the weights (read back once the file is gone), and a
+    file whose table changed since is refused in one line."""
+    P = list(itertools.permutations(range(3)))
+    T = [[P.index(tuple(g[h[i]] for i in range(3))) for h in P] for g in P]
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "s3.json").write_text(json.dumps({"name": "s3", "table": T}))
+    monkeypatch.chdir(tmp_path)
+    G = parse_group("t/s3.json")
+    assert G.spec == str(tmp_path / "t" / "s3.json") and parse_group(G.spec) == G
+    r = _cogs("train", "--group", "t/s3.json", "--hidden", "6", "--epochs", "3", "--seeds", "1", "--out", "r")
+    assert r.returncode == 0, r.stderr
+    weights = next((tmp_path / "r").glob("seed1_*/weights.npz"))
+    assert _cogs("loss", "--weights", str(weights), cwd="/").returncode == 0  # from another folder
+    (tmp_path / "t" / "s3.json").rename(tmp_path / "t" / "moved.json")
+    net = cogs.load(weights)  # the file is gone: the stored table
+    assert np.array_equal(net.group.cayley_table(), T)
+    (tmp_path / "t" / "s3.json").write_text(json.dumps({"table": np.array(T).T.tolist()}))  # the opposite group
+    r = _cogs("loss", "--weights", str(weights))
+    assert r.returncode == 2 and "has changed since these weights were written" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_analyze_over_networks_of_several_groups_reads_each_on_its_own(tmp_path):
+    rng = np.random.default_rng(0)
+    files = []
+    for g, n in (("Q8", 8), ("S3", 6)):
+        path = tmp_path / f"{g}.npz"
+        cogs.Network(g, rng.normal(size=(4, n)), rng.normal(size=(4, n)), rng.normal(size=(n, 4))).save(path)
+        files.append(str(path))
+    r = _cogs("analyze", "--weights", *files, "--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert [len(n["irreps"]) for n in doc["networks"]] == [5, 3]  # Q8: 5 real irreducibles, S3: 3
+    assert doc["irrep_order_histogram"]["networks"] == 1  # the histogram is over the first file's group

@@ -125,10 +125,10 @@ def matched(spec):
 
 
 def power_by_hand(reps, w):
-    """P_σ(w) = (m_σ/n) ‖Σ_g w(g) σ(g)‖_F² by explicit sums; and the magnitude ‖Σ_g w(g) ρ(g)‖_F / n."""
+    """P_σ(w) = (m_σ/n) ‖Σ_g w(g) σ(g)‖_F² by explicit sums; and the magnitude √d_ρ ‖Σ_g w(g) ρ(g)‖_F / n."""
     n = len(w)
     P = [m / n * np.sum(np.einsum("g,gab->ab", w, M) ** 2) for _, _, m, M, _ in reps]
-    mu = [np.linalg.norm(np.einsum("g,gab->ab", w, rho)) / n for *_, rho in reps]
+    mu = [np.sqrt(rho.shape[-1]) * np.linalg.norm(np.einsum("g,gab->ab", w, rho)) / n for *_, rho in reps]
     return np.array(P), np.array(mu)
 
 
@@ -167,7 +167,7 @@ def test_powers_and_magnitudes_are_the_explicit_sums(spec):
 
 def test_a_node_in_one_irreducible_is_read_there():
     """Node 0: a matrix coefficient of S3's 2-dim irreducible (Schur: all its power ‖w‖² = n/d = 3
-    there, magnitude 1/d); node 1: 0.3 × the sign character (magnitude 0.3); node 2: 1e-3 × the
+    there, magnitude √d/d = 1/√2); node 1: 0.3 × the sign character (magnitude 0.3); node 2: 1e-3 × the
     trivial one (below the 0.05 threshold)."""
     G, reps = matched("S3")
     std = next(M for _, s, _, M, _ in reps if s == 2)
@@ -179,7 +179,7 @@ def test_a_node_in_one_irreducible_is_read_there():
     assert list(s.dominant) == [i_std, i_sign, 0]
     np.testing.assert_allclose(s.power[:, i_std, 0], [3.0, 3.0, 3.0], rtol=TOL)
     np.testing.assert_allclose(s.power[:, :, 0].sum(1), [3.0, 3.0, 3.0], rtol=TOL)
-    np.testing.assert_allclose(s.dominant_magnitude, [0.5, 0.3, 1e-3], rtol=TOL)
+    np.testing.assert_allclose(s.dominant_magnitude, [1 / np.sqrt(2), 0.3, 1e-3], rtol=TOL)
     assert list(s.active("abs")) == [True, True, False]
     assert list(s.active("abs", threshold=0.4)) == [True, False, False]
     assert list(s.orders(s.active("abs"))) == [0 if i not in (i_std, i_sign) else 1 for i in range(3)]
@@ -196,9 +196,27 @@ def test_a_node_in_q8_quaternionic_irreducible():
     s = IrrepSpectrum.from_weights(G, w[None], w[None], w[:, None])
     assert int(s.dominant[0]) == i_h and bool(s.active()[0])
     np.testing.assert_allclose(s.power[:, i_h, 0], [2.0, 2.0, 2.0], rtol=TOL)
-    # ρ(g) as a 2×2 complex matrix: Σ_g w(g) ρ(g) by hand, its Frobenius norm / n
+    # ρ(g) as a 2×2 complex matrix: Σ_g w(g) ρ(g) by hand, √2 × its Frobenius norm / n
     rho = reps[-1][4]
-    np.testing.assert_allclose(s.dominant_magnitude[0], np.linalg.norm(np.einsum("g,gab->ab", w, rho)) / 8, rtol=TOL)
+    np.testing.assert_allclose(s.dominant_magnitude[0], np.sqrt(2) * np.linalg.norm(np.einsum("g,gab->ab", w, rho)) / 8,
+                               rtol=TOL)
+
+
+def test_the_dominant_irreducible_is_the_one_with_more_power_whatever_its_dimension():
+    """On S4, a node with power 0.25·n in the sign irreducible and 0.49·n in a 3-dimensional one is
+    read as 3-dimensional: the magnitude is √(P/n) for types R and H, whatever the dimension."""
+    G = parse_group("S4")
+    n = G.order
+    sign = next(r for r in G.real_irreps() if r.size == 1 and r.character.min() < 0)
+    three = next(r for r in G.real_irreps() if r.size == 3)
+    # w = α·(sign character) + β·(a matrix coefficient of the 3-dim irreducible): powers α²n and β²n/3
+    alpha, beta = 0.5, 0.7 * np.sqrt(3)
+    w = alpha * sign.matrices[:, 0, 0] + beta * three.matrices[:, 0, 1]
+    s = IrrepSpectrum.from_weights(G, w[None], w[None], w[:, None])
+    np.testing.assert_allclose(s.power[0, sign.index, 0], alpha**2 * n, rtol=TOL)
+    np.testing.assert_allclose(s.power[0, three.index, 0], beta**2 * n / 3, rtol=TOL)
+    assert int(s.dominant[0]) == three.index  # power 0.49·n against 0.25·n
+    np.testing.assert_allclose(s.magnitude[[sign.index, three.index], 0], [0.5, 0.7], rtol=TOL)
 
 
 def test_values_are_read_only_and_refuse_bad_input():

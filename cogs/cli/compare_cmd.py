@@ -17,7 +17,7 @@ from cogs.cli._types import integer, real
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--group", required=True, help="group spec, e.g. Z23, Z8, Z2xZ12")
+    p.add_argument("--group", required=True, help="group spec, e.g. Z23, Z8, Z2xZ12, S4, A4, FILE.jsonl:NAME (constructions: finite Abelian groups)")
     p.add_argument("--hidden", type=integer, default=512, help="hidden width q (default 512)")
     p.add_argument("--wd", type=real, default=5e-5, help="weight decay (default 5e-5)")
     p.add_argument("--lr", type=real, default=0.01, help="learning rate (default 0.01)")

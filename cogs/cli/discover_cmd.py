@@ -32,7 +32,7 @@ from pathlib import Path
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--group", required=True, help="group spec, e.g. Z5, Z3xZ3")
+    p.add_argument("--group", required=True, help="group spec, e.g. Z5, Z3xZ3, S3, Q8")
     p.add_argument("--order", type=integer, default=None, help="number of hidden nodes q (not with --scan)")
     p.add_argument("--restarts", type=integer, default=64, help="restarts per batch, all in one tensor program (default 64)")
     p.add_argument("--seed", type=integer, default=0, help="seed of every random number (default 0)")

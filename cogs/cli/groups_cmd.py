@@ -43,9 +43,10 @@ def run(args) -> int:
         raise ValueError(f"--orbits lists the orbits {{k, -k}} of a finite Abelian group written as Z_n factors; {G.spec} is read by its irreps")
     s = G.summary()  # closed form for a finite Abelian group: instant for any supported order
     if abelian and (args.orbits or args.json):
-        rows = orbit_listing_rows(G.order, s["real_characters"])
-        # ~1 kB a row (orbit object, coordinates, JSON text); the listing is the only O(d) part
-        check(f"listing the orbits of {G.spec} (--orbits/--json)", rows=rows, memory=1000.0 * rows + 364.0 * G.order)  # and the irreps listing
+        rows = orbit_listing_rows(G.order, s["real_characters"]) + (G.order if args.json else 0)  # --json lists every character too
+        # ~1 kB an orbit row (orbit object, coordinates, JSON text), ~0.3 kB a character row
+        what = "the orbits and characters" if args.json else "the orbits"
+        check(f"listing {what} of {G.spec} (--orbits/--json)", rows=rows, memory=1000.0 * rows + 364.0 * G.order)
         orbits = G.orbits()
         coords = G.coords([o.k for o in orbits]).tolist() if orbits else []
         s["orbits"] = [{"k": o.k, "neg": o.neg, "kind": o.kind, "k_coords": c} for o, c in zip(orbits, coords)]

@@ -24,7 +24,7 @@ from models.jsonable import jsonable
 
 SUBCOMMANDS: list[tuple[str, str, str]] = [
     # (name, module, one-line help)
-    ("groups", "cogs.cli.groups_cmd", "summarise a finite Abelian group"),
+    ("groups", "cogs.cli.groups_cmd", "summarise a finite group"),
     ("loss", "cogs.cli.loss_cmd", "exact loss and constraint report of a weights file"),
     ("construct", "cogs.cli.construct_cmd", "construct a global solution with a certificate"),
     ("train", "cogs.cli.train_cmd", "train a batch of networks (CPU or GPU)"),
@@ -62,7 +62,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="cogs",
-        description="CoGS — Composing Global Solutions for quadratic networks on finite Abelian groups.",
+        description="CoGS — Composing Global Solutions for quadratic networks on finite groups.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True

@@ -22,7 +22,7 @@ from cogs.sp.objectives import OBJECTIVES
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--group", required=True, help="group spec, e.g. Z23 or Z2xZ3xZ4")
+    p.add_argument("--group", required=True, help="group spec, e.g. Z23, Z2xZ3xZ4, S4, Q8, SmallGroup(16,3) or FILE.jsonl:NAME (docs/groups.md)")
     p.add_argument("--hidden", type=integer, default=None, help="hidden width q (default 512, or the --init file's)")
     p.add_argument("--epochs", type=integer, required=True, help="number of optimizer steps")
     p.add_argument("--lr", default="0.01", help="learning rate(s), comma-separated (default 0.01)")

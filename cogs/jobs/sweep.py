@@ -161,15 +161,18 @@ def _unique(xs) -> list:
 
 def _setup_line(grids) -> str:
     """The set-up the preset trains, read off its grids and stated at the top of its report."""
-    from groups import parse_group
+    from groups import FiniteAbelianGroup, parse_group
 
     cfgs = [cfg for _, cfg, _ in grids]
-    ds = _unique(parse_group(c.group).order for c in cfgs)
+    groups = [parse_group(c.group) for c in cfgs]
+    ds = _unique(G.order for G in groups)
+    named = "Z_d" if all(isinstance(G, FiniteAbelianGroup) and len(G.moduli) == 1 for G in groups) \
+        else ", ".join(_unique(G.spec for G in groups))
     parts = [_values("d", ds), _values("q", _unique(c.q for c in cfgs)),
              _values("wd", _unique(w for c in cfgs for w in c.wds))]
     seeds = _unique(s for c in cfgs for s in c.seeds)
     lrs = _unique(x for c in cfgs for x in c.lrs)
-    return (f"Set-up: Z_d with {', '.join(parts)}, seeds {', '.join(map(str, seeds))}, "
+    return (f"Set-up: {named} with {', '.join(parts)}, seeds {', '.join(map(str, seeds))}, "
             f"{', '.join(str(e) for e in _unique(c.epochs for c in cfgs))} epochs, Adam {_values('lr', lrs)}, "
             f"{', '.join(_unique(c.dtype for c in cfgs))}, the paper's seeding and 90/10 split.")
 

@@ -30,9 +30,12 @@ def _save(fig, path: Path) -> Path:
     return Path(path)
 
 
-def order_histogram(path, histograms: dict[str, dict[int, int]], title: str) -> Path | None:
+def order_histogram(path, histograms: dict[str, dict[int, int]], title: str, *,
+                    xlabel: str = "order of the orbit (number of active nodes)",
+                    ylabel: str = "number of orbits") -> Path | None:
     """Bar chart of per-orbit orders (like the paper's Fig. 4). ``histograms`` maps a
-    series label (e.g. 'complex orbits', 'real orbits') to {order: count}."""
+    series label (e.g. 'complex orbits', 'real orbits') to {order: count}; ``xlabel`` and
+    ``ylabel`` name what is counted (per irreducible: orders of irreducibles, networks)."""
     plt = _plt()
     if plt is None:
         return None
@@ -46,8 +49,8 @@ def order_histogram(path, histograms: dict[str, dict[int, int]], title: str) -> 
     step = max(1, int(np.ceil(len(orders) / 16)))  # at most ~16 labelled ticks
     ax.set_xticks(centres[::step])
     ax.set_xticklabels([str(o) for o in orders[::step]], rotation=0 if step == 1 and len(orders) <= 16 else 45)
-    ax.set_xlabel("order of the orbit (number of active nodes)")
-    ax.set_ylabel("number of orbits")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.set_title(title)
     if len(histograms) > 1:
         ax.legend()

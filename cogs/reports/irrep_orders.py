@@ -74,7 +74,8 @@ class IrrepOrders(Analysis):
 
         if has_orbits(readings.group):
             return {}  # read per orbit (order_histogram)
-        networks = [n for n in networks_of(readings) if n is not None]
+        G = readings.group
+        networks = [n for n in networks_of(readings) if n is not None and n.group == G]  # other groups: not these irreps
         if not networks:
             return {}
         return {KEY: irrep_order_histogram(readings.group, networks, threshold=readings.threshold)}
@@ -100,30 +101,15 @@ class IrrepOrders(Analysis):
         if not h:
             return {}
         series = {_label(r): {int(k): int(v) for k, v in r["histogram"].items()} for r in h["irreps"] if r["histogram"]}
-        plt = figures._plt()
-        if plt is None or not series:
+        if not series:
             return {}
-        import numpy as np
-
         cfg = readings.config
         setting = ", ".join(f"{label}={cfg[k]:g}" for k, label in (("hidden", "q"), ("wd", "wd"))
                             if isinstance(cfg.get(k), (int, float)))
-        orders = sorted({o for s in series.values() for o in s})
-        fig, ax = plt.subplots(figsize=(6.4, 3.6))
-        width = 0.8 / len(series)
-        for i, (label, s) in enumerate(series.items()):
-            ax.bar(np.arange(len(orders)) + i * width, [s.get(o, 0) for o in orders], width=width, label=label)
-        centres = np.arange(len(orders)) + width * (len(series) - 1) / 2
-        step = max(1, int(np.ceil(len(orders) / 16)))
-        ax.set_xticks(centres[::step])
-        ax.set_xticklabels([str(o) for o in orders[::step]])
-        ax.set_xlabel("order of the irreducible (number of active nodes)")
-        ax.set_ylabel("number of networks")
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.set_title(f"{readings.group.spec}: orders by irreducible ({setting + ', ' if setting else ''}"
-                     f"{h['networks']} networks)")
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        p = figures._save(fig, out / self.outputs[0])
-        plt.close(fig)
+        p = figures.order_histogram(out / self.outputs[0], series,
+                                    f"{readings.group.spec}: orders by irreducible ({setting + ', ' if setting else ''}"
+                                    f"{h['networks']} networks)",
+                                    xlabel="order of the irreducible (number of active nodes)", ylabel="number of networks")
+        if p is None:
+            return {}
         return {"irrep_order_histogram": p.name}

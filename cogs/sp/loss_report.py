@@ -221,7 +221,8 @@ def loss_report(group, W_a=None, W_b=None, W_c=None, *, pairs: str = "all", accu
     source = net.path or "network"
     d, q = G.order, net.q
     want_acc = accuracy if accuracy is not None else d <= ACCURACY_MAX_D
-    est = loss_estimate(d, q, pairs=None if pairs == "all" else d * d, accuracy=want_acc)
+    est = loss_estimate(d, q, pairs=None if pairs == "all" else d * d, accuracy=want_acc,
+                        parts=not isinstance(G, FiniteAbelianGroup))
     check(f"evaluating {source} (d = {d}, q = {q}{', with accuracy' if want_acc else ''})", memory=est["memory"],
           work=est["work"])
     W_a, W_b, W_c = net.tensors(torch.float64)
