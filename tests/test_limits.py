@@ -80,8 +80,8 @@ def test_an_oversized_overwrite_keeps_the_earlier_outputs(tmp_path, command):
 def test_orbit_listing_of_a_huge_group_is_refused():
     r = _capped(["groups", "Z10000000", "--orbits"])
     _refused(r, "5000000 rows", "COGS_MAX_ROWS")
-    r = _capped(["groups", "Z10000000", "--json"])
-    _refused(r, "5000000 rows")
+    r = _capped(["groups", "Z10000000", "--json"])  # the orbits and every character (irreps)
+    _refused(r, "listing the orbits and characters of Z10000000")
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="caps the child's address space")
