@@ -42,7 +42,7 @@ import typing
 import attrs
 import numpy as np
 
-from models.spectrum import DEFAULT_TAU, DEFAULT_THRESHOLD
+from models.spectrum import DEFAULT_TAU, DEFAULT_THRESHOLD, active_nodes
 from models.weights import as_arrays, weights_of
 
 __all__ = ["IrrepSpectrum", "irrep_power"]
@@ -116,14 +116,7 @@ class IrrepSpectrum:
     def active(self, rule: str = "abs", threshold: float = DEFAULT_THRESHOLD, tau: float = DEFAULT_TAU) -> np.ndarray:
         """(q,) bool: active nodes under rule ``'abs'`` (m_j ≥ threshold) or ``'rel'``
         (s_j ≥ τ·max s), as :meth:`models.spectrum.Spectrum.active`."""
-        if rule == "abs":
-            return self.dominant_magnitude >= threshold
-        if rule == "rel":
-            smax = float(self.strength.max(initial=0.0))
-            if smax <= 0:
-                return np.zeros(self.q, dtype=bool)
-            return self.strength >= tau * smax
-        raise ValueError(f"activity rule must be 'abs' or 'rel', got {rule!r}")
+        return active_nodes(self.dominant_magnitude, self.strength, rule, threshold, tau)
 
     def orders(self, active: np.ndarray) -> np.ndarray:
         """(n_σ,) int: the number of active nodes per dominant irreducible (index 0 = trivial)."""

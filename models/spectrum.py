@@ -47,6 +47,20 @@ DEFAULT_THRESHOLD = 0.05
 DEFAULT_TAU = 0.1
 
 
+def active_nodes(dominant_magnitude: np.ndarray, strength: np.ndarray, rule: str = "abs",
+                 threshold: float = DEFAULT_THRESHOLD, tau: float = DEFAULT_TAU) -> np.ndarray:
+    """(q,) bool: the activity rules of docs/reading.md#orders, from each node's dominant
+    magnitude m_j and strength s_j: ``'abs'`` m_j ≥ threshold, ``'rel'`` s_j ≥ τ·max s."""
+    if rule == "abs":
+        return np.asarray(dominant_magnitude) >= threshold
+    if rule == "rel":
+        smax = float(np.max(strength, initial=0.0))
+        if smax <= 0:
+            return np.zeros(len(strength), dtype=bool)
+        return np.asarray(strength) >= tau * smax
+    raise ValueError(f"activity rule must be 'abs' or 'rel', got {rule!r}")
+
+
 def paper_scale(d: int) -> float:
     """λ = (2d)^{1/3}: coefficient units × λ = paper units."""
     return (2.0 * d) ** (1.0 / 3.0)
@@ -133,14 +147,7 @@ class Spectrum:
     def active(self, rule: str = "abs", threshold: float = DEFAULT_THRESHOLD, tau: float = DEFAULT_TAU) -> np.ndarray:
         """(q,) bool: active nodes under rule ``'abs'`` (m_j ≥ threshold) or ``'rel'``
         (s_j ≥ τ·max s)."""
-        if rule == "abs":
-            return self.dominant_magnitude >= threshold
-        if rule == "rel":
-            smax = float(self.strength.max(initial=0.0))
-            if smax <= 0:
-                return np.zeros(self.q, dtype=bool)
-            return self.strength >= tau * smax
-        raise ValueError(f"activity rule must be 'abs' or 'rel', got {rule!r}")
+        return active_nodes(self.dominant_magnitude, self.strength, rule, threshold, tau)
 
     def orbit_nodes(self, index: int, active: np.ndarray) -> np.ndarray:
         """Indices of the active nodes whose dominant orbit is ``orbits[index]``."""
