@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import attrs
 import pytest
 import torch
 
@@ -444,6 +445,14 @@ def test_ray_shards_equal_the_local_backend_bit_for_bit(ray_runtime, tmp_path, r
     assert_same(res, reference)
     assert [r["state"] for r in recs] == ["done"] * 3 and all(r["attempts"] == 1 for r in recs)
     assert sum("started" in x for x in lines) == 3
+
+
+def test_ray_shards_on_a_non_abelian_group_equal_the_local_backend(ray_runtime, tmp_path):
+    """Any finite group travels to the workers as its spec: Q8, sharded on Ray, bit for bit."""
+    cfg = attrs.evolve(SMALL, group="Q8", epochs=16)
+    with make_executor("ray", tmp_path / "shards", runs_per_shard=3, interval=None) as ex:
+        res = ex.train(cfg)
+    assert_same(res, train(cfg))
 
 
 def test_ray_worker_killed_mid_shard_loses_nothing(ray_runtime, tmp_path, reference):
