@@ -17,6 +17,7 @@ from groups._concrete import CyclicGroup, ProductGroup, cyclic, from_moduli, pro
 from groups._errors import GroupSpecError, NotAbelianError, require_abelian
 from groups._fourier import dft, idft
 from groups._irreps import Irrep, RealIrrep
+from groups._blocks import Block, block_dim, block_from_coords, block_mul, block_to_coords, blocks
 from groups._orbit import Orbit
 from groups._parse import parse_group
 from groups._smallgroups import SHIPPED_MAX_ORDER, number_of_small_groups
@@ -33,10 +34,16 @@ __all__ = [
     "NotAbelianError",
     "DoublingCycle",
     "Irrep",
+    "Block",
     "RealIrrep",
     "Orbit",
     "MAX_TABLE_ORDER",
     "SHIPPED_MAX_ORDER",
+    "block_dim",
+    "block_from_coords",
+    "block_mul",
+    "block_to_coords",
+    "blocks",
     "cyclic",
     "dft",
     "doubling_cycles",

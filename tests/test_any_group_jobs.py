@@ -114,7 +114,10 @@ def test_compare_on_a_non_abelian_group_skips_the_abelian_constructions():
     doc = rep.to_dict()
     assert doc["abelian"] is False and doc["classes"] == 3
     assert [(r["dim"], r["indicator"]) for r in doc["irreps"]] == [(1, 1), (1, 1), (2, 1)]
-    assert all("needs a finite Abelian group" in c["skipped"] for c in doc["constructed"])
+    rows = {c["strategy"]: c for c in doc["constructed"]}
+    assert all("needs a finite Abelian group" in rows[s]["skipped"] for s in ("f6", "f46"))
+    assert rows["auto"]["order"] == 16 and rows["auto"]["loss"] < 1e-20  # polarize: sign 2 + Strassen 14
+    assert rows["memorize"]["order"] == 36 and rows["memorize"]["loss"] < 1e-20
     assert "complex_orbits" not in doc and "table2" not in doc
     assert "Per seed and real irreducible" in rep.summary()
 
@@ -136,8 +139,9 @@ def test_groups_json_adds_classes_irreps_and_the_table():
 
 
 @pytest.mark.parametrize("args", [
-    ["construct", "--group", "S3", "--out", "x.npz"],
-    ["bounds", "--group", "A4"],
+    ["construct", "--group", "S3", "--strategy", "f46", "--out", "x.npz"],
+    ["construct", "--group", "S3", "--strategy", "polarize", "--algorithm", "nope", "--out", "x.npz"],
+    ["construct", "--group", "Z7", "--strategy", "polarize", "--out", "x.npz"],
     ["groups", "S3", "--orbits"],
     ["groups", "S3", "--table"],
     ["groups", "SmallGroup(16,15)"],

@@ -108,7 +108,7 @@ def test_phi_and_tri3_follow_the_strategys_options_and_the_help_the_registry(tmp
     assert capsys.readouterr().err == "cogs construct: error: --phi and --no-tri3 apply to --strategy chain (or auto), not f6\n"
     with pytest.raises(SystemExit):
         main(["construct", "--help"])
-    assert "--strategy STRATEGY  f6 | f46 | chain | memorize | auto (default auto)\n" in capsys.readouterr().out
+    assert "--strategy STRATEGY f6 | f46 | chain | memorize | polarize | auto (default auto)" in " ".join(capsys.readouterr().out.split())
     register_strategy(_phi_chain())
     try:
         assert main(["construct", "--group", "Z9", "--strategy", "phi_chain", "--phi", "0.3", "--no-tri3", "--out", out, "--json"]) == 0
@@ -118,6 +118,6 @@ def test_phi_and_tri3_follow_the_strategys_options_and_the_help_the_registry(tmp
         assert capsys.readouterr().err.endswith("apply to --strategy chain or phi_chain (or auto), not memorize\n")
         with pytest.raises(SystemExit):
             main(["construct", "--help"])
-        assert "f6 | f46 | chain | memorize | auto | phi_chain (default auto)" in " ".join(capsys.readouterr().out.split())
+        assert "f6 | f46 | chain | memorize | polarize | auto | phi_chain (default auto)" in " ".join(capsys.readouterr().out.split())
     finally:
         unregister_strategy("phi_chain")

@@ -304,13 +304,14 @@ def test_every_registered_strategy_builds_what_it_plans_or_refuses_in_one_line(n
 
 def test_the_table_refuses_only_the_chain_on_2_groups():
     refused = {(n, g) for n in STRATEGIES for g in TABLE_GROUPS if isinstance(make_plan(g, n), Refusal)}
-    assert refused == {("chain", "Z8"), ("chain", "Z2xZ4")}
+    # polarize is f6 on a group written as Z_n factors, and says so
+    assert refused == {("chain", "Z8"), ("chain", "Z2xZ4")} | {("polarize", g) for g in TABLE_GROUPS}
 
 
 def test_strategies_are_listed_in_registration_order():
-    assert ", ".join(STRATEGIES) == "f6, f46, chain, memorize, auto"
-    assert tuple(STRATEGIES) == ("f6", "f46", "chain", "memorize", "auto") and "chain" in STRATEGIES
-    with pytest.raises(ValueError, match="unknown strategy 'f7'; choose from f6, f46, chain, memorize, auto$"):
+    assert ", ".join(STRATEGIES) == "f6, f46, chain, memorize, polarize, auto"
+    assert tuple(STRATEGIES) == ("f6", "f46", "chain", "memorize", "polarize", "auto") and "chain" in STRATEGIES
+    with pytest.raises(ValueError, match="unknown strategy 'f7'; choose from f6, f46, chain, memorize, polarize, auto$"):
         construct("Z7", "f7")
     with pytest.raises(TypeError):
         STRATEGIES["mine"] = STRATEGIES["f6"]  # read-only: register_strategy adds
@@ -391,7 +392,8 @@ def test_an_option_the_strategy_does_not_read_is_refused(strategy, options):
 
 
 def test_auto_reads_every_option_of_the_strategies_it_compares():
-    assert STRATEGIES["auto"].options == ("polynomial", "sums", "max_factors", "phi", "tri3")
+    assert STRATEGIES["auto"].options == ("polynomial", "sums", "max_factors", "phi", "tri3", "algorithm")
+    assert construct("S3", "auto", algorithm="naive").order == 18  # read by polarize, which auto picks on S3
     net = construct("Z9", "auto", phi=0.3, tri3=False)  # read by the chain, which auto picks on Z9
     assert net.certificate.strategy == "chain" and net.certificate.details.phi == 0.3 and net.order == 16
     assert construct("Z8", "auto", sums=True).order == 15
@@ -438,7 +440,7 @@ def test_the_documented_user_strategy_takes_part_everywhere(tmp_path, capsys):
     finally:
         if "explicit_f6" in STRATEGIES:
             unregister_strategy("explicit_f6")
-    assert ", ".join(STRATEGIES) == "f6, f46, chain, memorize, auto"
+    assert ", ".join(STRATEGIES) == "f6, f46, chain, memorize, polarize, auto"
     with pytest.raises(ValueError, match="no strategy named 'explicit_f6'"):
         unregister_strategy("explicit_f6")
 

@@ -1,10 +1,13 @@
-"""Construct a global solution for a finite Abelian group and print its certificate.
+"""Construct a global solution for a finite group and print its certificate.
 
 Strategies: f6 (z_F6, order 6c + 2r), f46 (z_F4/6, order 2d; falls back to f6 for Z_2^n),
 chain (the doubling chain with DC inputs, order 2(d − 1) − n3, n3 the
 orbits with 3k = 0 that take a 3-node block unless --no-tri3; certified with the general κ
 form and brute force; on even groups the other orbits get registry compositions), memorize (z_M = y_1*y_2, order d², refused
-above |G| = 64), auto (the lowest order over all strategies; the certificate names it). Writes the weights file (models.io .npz format; meta:
+above |G| = 64; any finite group), polarize (any finite group: per block of the group algebra a registered
+bilinear algorithm, polarised; --algorithm), auto (the lowest order over all strategies; the certificate names it).
+On a group read by irreps (not Z_n factors) the certificate lists the blocks and checks the loss in four parts.
+Writes the weights file (models.io .npz format; meta:
 strategy, seed, order, loss) and prints a table, or with --json an object with group, strategy,
 order, loss and orbits (each with k, order, generators).
 
@@ -51,6 +54,8 @@ def _strategy_options(args) -> dict:
         options["phi"] = args.phi
     if args.no_tri3:
         options["tri3"] = False
+    if args.algorithm is not None:
+        options["algorithm"] = args.algorithm
     return options
 
 
@@ -65,10 +70,12 @@ def _readers(options) -> str:
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--group", required=True, help="group spec, e.g. Z23, Z2xZ4, 3x3x3")
+    p.add_argument("--group", required=True, help="group spec, e.g. Z23, Z2xZ4, 3x3x3, S3, Q8 (any finite group: polarize, memorize, auto)")
     p.add_argument("--strategy", default="auto", action=_StrategyOption)  # help: the registered strategies
     p.add_argument("--phi", type=_number, default=None, help="chain: the angle φ (cos φ, cos 3φ, sin 2φ, sin 6φ ≠ 0; default π/8)")
     p.add_argument("--no-tri3", action="store_true", help="chain: four-node blocks on orbits with 3k = 0 too (order 2(d − 1))")
+    p.add_argument("--algorithm", default=None, help="polarize: best (default), naive or a registered bilinear "
+                                                      "algorithm (strassen, laderman, gauss, …) for the blocks of its type")
     p.add_argument("--seed", type=integer, default=0, help="seed of the random parameter values (default 0)")
     p.add_argument("--out", required=True, help="weights file to write (.npz)")
     p.add_argument("--json", action="store_true", help="print the certificate as JSON")
@@ -89,6 +96,8 @@ def run(args) -> int:
         raise ValueError(f"--out must name a .npz file, got {args.out!r}")
     G = parse_group(args.group)
     options = _strategy_options(args)
+    if args.algorithm is not None and "algorithm" not in strategy.options:
+        raise ValueError(f"--algorithm applies to --strategy {_readers(('algorithm',))}, not {args.strategy}")
     if any(o not in strategy.options for o in options):
         raise ValueError(f"--phi and --no-tri3 apply to --strategy {_readers(('phi', 'tri3'))}, not {args.strategy}")
     if args.phi is not None:

@@ -16,6 +16,8 @@ Modules, lowest layer first (each imports only modules above it in this list):
 * :mod:`~cogs.generators.scope` — :func:`current_registry`, :func:`scoped_registry`,
   :func:`register_generator`;
 * :mod:`~cogs.generators.polynomial` — the polynomial construction ρ(u) of docs/solutions.md#global-solutions.
+* :mod:`~cogs.generators.bilinear` — verified real bilinear algorithms for the blocks M_m(D) of a
+  real group algebra (:data:`ALGORITHMS`, :func:`register_algorithm`, :func:`best_algorithm`).
 
 >>> from cogs.generators import default_registry
 >>> reg = default_registry()
@@ -23,6 +25,8 @@ Modules, lowest layer first (each imports only modules above it in this list):
 (3.0, ('aac', 'bbc'))
 """
 
+from cogs.generators.bilinear import (ALGORITHMS, BilinearAlgorithm, algorithms_for, best_algorithm, naive_algorithm,
+                                      register_algorithm, tensor_algorithm, unregister_algorithm)
 from cogs.generators.defaults import default_registry
 from cogs.generators.generator import Generator, Param, make_generator
 from cogs.generators.polynomial import PolynomialError, PolynomialResult, polynomial_construction, polynomial_roots
@@ -32,6 +36,8 @@ from cogs.generators.signature import RegistrationError, Signature, canonical_mo
 from cogs.generators.verify import UndeclaredVanishingWarning, VerificationReport, sp_values, verify_generator
 
 __all__ = [
+    "ALGORITHMS",
+    "BilinearAlgorithm",
     "Generator",
     "Param",
     "PolynomialError",
@@ -41,14 +47,20 @@ __all__ = [
     "Signature",
     "UndeclaredVanishingWarning",
     "VerificationReport",
+    "algorithms_for",
+    "best_algorithm",
     "canonical_monomial",
     "current_registry",
     "default_registry",
     "make_generator",
+    "naive_algorithm",
     "polynomial_construction",
     "polynomial_roots",
+    "register_algorithm",
     "register_generator",
     "scoped_registry",
     "sp_values",
+    "tensor_algorithm",
+    "unregister_algorithm",
     "verify_generator",
 ]

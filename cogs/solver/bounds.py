@@ -70,7 +70,7 @@ from models.frozen import frozen_mapping, reduce_by_fields
 from cogs.solver.order_formulas import paper_orders
 from cogs.solver.strategies import STRATEGIES, make_plan
 from cogs.solver.strategy import Refusal
-from groups import parse_group, require_abelian
+from groups import FiniteAbelianGroup, parse_group
 
 __all__ = ["Attempt", "BUILD_MAX_D", "BestConstruction", "Bounds", "CONVERGED_LOSS", "Discovered", "bounds", "bounds_table",
            "cogs_construction", "group_for_results", "lower_bound", "read_results", "results_groups"]
@@ -81,16 +81,24 @@ CONVERGED_LOSS = 1e-12
 
 
 def lower_bound(group) -> int:
-    """3c + r (see the module docstring).
+    """3c + r on a finite Abelian group written as Z_n factors; on any finite group
+    2(n − 1) − t, t the number of non-trivial real irreducibles (see the module docstring; the
+    two agree on Abelian groups: n − 1 = 2c + r, t = c + r).
 
-    >>> lower_bound("Z8"), lower_bound("Z2xZ4")
-    (10, 9)
+    >>> lower_bound("Z8"), lower_bound("Z2xZ4"), lower_bound("S3"), lower_bound("S4")
+    (10, 9, 8, 42)
     """
-    G = require_abelian(parse_group(group), "bounds (orbit counts, constructions and discovery by orbit)")
+    G = parse_group(group)
+    if not isinstance(G, FiniteAbelianGroup):
+        return 2 * (G.order - 1) - (len(G.real_irreps()) - 1)
     return 3 * len(G.complex_orbits()) + len(G.real_orbits())
 
 
 def _notes(G) -> list[str]:
+    if not isinstance(G, FiniteAbelianGroup):
+        return ["lower bound: Alder–Strassen on the bilinear part (multiplication in R[G] without its trivial block, "
+                "⊕ M_m(D) over the t non-trivial real irreducibles): q ≥ 2(n − 1) − t",
+                "any network needs q ≥ 1 (q = 0 leaves loss (d−1)/d)"]
     notes = [
         "lower bound: Alder–Strassen on the bilinear part (multiplication in R[G]/trivial ≅ C^c × R^r): q ≥ 2(2c+r) − (c+r) = 3c + r",
         "any network needs q ≥ 1 (q = 0 leaves loss (d−1)/d)",
@@ -162,8 +170,8 @@ class Bounds:
 
     group: str
     d: int
-    c: int
-    r: int
+    c: int | None  # None for a group read by irreps
+    r: int | None
     lower_bound: int
     paper: Mapping = attrs.field(converter=frozen_mapping)
     cogs_construction: BestConstruction
@@ -171,6 +179,8 @@ class Bounds:
     best_order: int | None
     best_source: str | None
     notes: tuple[str, ...] = attrs.field(converter=tuple)
+    #: a group read by irreps: the polarised orders, {"naive": …, "best": …}
+    polarized: Mapping = attrs.field(factory=dict, converter=frozen_mapping, kw_only=True)
 
     __reduce__ = reduce_by_fields
 
@@ -192,7 +202,7 @@ class Bounds:
             "best_known": None if self.best_order is None else {"order": self.best_order, "source": self.best_source},
             "gap": self.gap,
             "notes": list(self.notes),
-        }
+        } | ({"polarized": dict(self.polarized)} if self.polarized else {})
 
     def __repr__(self) -> str:
         return f"Bounds(group={self.group}, lower_bound={self.lower_bound}, best_known={self.best_order})"
@@ -206,7 +216,7 @@ def _first_line(e: Exception) -> str:
 def cogs_construction(group, *, build_max_d: int = BUILD_MAX_D, seed: int = 0) -> BestConstruction:
     """Lowest order over the CoGS strategies (see the module docstring)."""
     G = parse_group(group)
-    compared = [s for s in STRATEGIES.values() if s.compared]
+    compared = [s for s in STRATEGIES.values() if s.compares_on(G)]
     names = [s.name for s in compared if not s.compares_others] + [s.name for s in compared if s.compares_others]
     build = G.order <= build_max_d
     tried, best = {}, None
@@ -417,6 +427,11 @@ def bounds(group, *, results=None, build_max_d: int = BUILD_MAX_D, seed: int = 0
     if disc is not None and disc.order is not None:
         cands.append((disc.order, "discovered"))
     best = min(cands, key=lambda t: t[0]) if cands else (None, None)
+    if not isinstance(G, FiniteAbelianGroup):  # no orbits: the polarised orders per algorithm set
+        from cogs.solver.polarize import choose_algorithms
+
+        polarized = {name: 2 * sum(a.rank for _, a in choose_algorithms(G, name)) for name in ("naive", "best")}
+        return Bounds(G.spec, s["order"], None, None, lb, {}, cons, disc, *best, _notes(G), polarized=polarized)
     return Bounds(G.spec, s["order"], s["complex_orbits"], s["real_characters"], lb, paper_orders(G), cons, disc, *best, _notes(G))
 
 
@@ -431,7 +446,7 @@ def _cells(b: Bounds) -> tuple[str, ...]:
     cons, disc = b.cogs_construction, b.discovered
     best = "—" if cons.order is None else f"{cons.order} ({cons.strategy}{'' if cons.built else ', planned'})"
     found = "—" if disc is None else ("none converged" if disc.order is None else f"{disc.order} ({disc.loss:.1e})")
-    return (b.group, str(b.d), str(b.c), str(b.r), str(b.lower_bound), _fmt(b.paper.get("f6")), _fmt(b.paper.get("f46")), best, found, _fmt(b.gap))
+    return (b.group, str(b.d), _fmt(b.c), _fmt(b.r), str(b.lower_bound), _fmt(b.paper.get("f6")), _fmt(b.paper.get("f46")), best, found, _fmt(b.gap))
 
 
 def bounds_table(rows: Sequence[Bounds]) -> str:

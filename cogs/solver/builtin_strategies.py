@@ -48,6 +48,7 @@ from cogs.solver.certificate import OrbitCertificate, StrategyDetails
 from cogs.solver.layout import plan_layout, compose_orbits
 from cogs.solver.search import CoverageError, sp_vector
 from cogs.solver.strategy import Assembly, Plan, Refusal, Strategy
+from groups import FiniteAbelianGroup
 from models.spectrum import paper_scale
 
 __all__ = ["CHAIN", "ChainDetails", "Composed", "F46", "F6", "LayoutDetails", "MEMORIZE", "MEMORIZE_MAX_D", "MemorizationCheck",
@@ -168,6 +169,7 @@ class Memorize(Strategy):
     name = "memorize"
     summary = "z_M = y_1*y_2, perfect memorisation: order d², refused above d = 64"
     compared = False  # d² nodes: never the lowest order, and refused above d = 64
+    groups = "any"  # on a group read by irreps: the same nodes written in weight space
 
     def plan(self, group, *, registry, **_):
         d = group.order
@@ -175,6 +177,8 @@ class Memorize(Strategy):
             return Refusal(self, group, f"memorize builds d² = {d * d} hidden nodes for {group.spec}; refusing |G| = {d} > {MEMORIZE_MAX_D} "
                                         "(size limit MEMORIZE_MAX_D: weights O(d³), certificate O(d⁵))",
                            brief=f"d = {d} > {MEMORIZE_MAX_D}: d² nodes not affordable")
+        if not isinstance(group, FiniteAbelianGroup):
+            return Plan(self, group, d * d, registry=registry, note="one node per pair (g, h): e_g, e_h, ½ P e_{g·h}")
         missing = [n for n in ("y_1", "y_2") if n not in registry or registry[n].builds != "element"]
         if missing:
             e = CoverageError(f"the registry lacks the memorisation factor(s) {', '.join(missing)} (element generators)", missing=missing)
@@ -184,6 +188,10 @@ class Memorize(Strategy):
     def assemble(self, plan, seed):
         G, registry = plan.group, plan.registry
         d = G.order
+        if not isinstance(G, FiniteAbelianGroup):  # z_M in weight space: node (g, h) = (e_g, e_h, ½ P e_{g·h})
+            g, h = np.divmod(np.arange(d * d), d)
+            I = np.eye(d)
+            return Assembly(I[g], I[h], 0.5 * (I - 1.0 / d) @ I[:, G.cayley_table()[g, h]], ())
         y1 = registry["y_1"].build_element(G)
         y2 = registry["y_2"].build_element(G)
         el = memorization_element(G, y1, y2)

@@ -37,6 +37,7 @@ from cogs.generators.registry import Registry
 from cogs.generators.scope import current_registry
 from cogs.solver.builtin_strategies import CHAIN, F6, F46, LAYOUT_OPTIONS, MEMORIZE, MEMORIZE_MAX_D, compose_layout, layout_plan
 from cogs.solver.order_formulas import reference_orders
+from cogs.solver.polarize import POLARIZE
 from cogs.solver.strategy import Plan, Refusal, Strategy, check_seed
 from groups import FiniteAbelianGroup, parse_group
 from models.named_registry import NamedRegistry
@@ -47,12 +48,12 @@ __all__ = ["MEMORIZE_MAX_D", "STRATEGIES", "construct", "get_strategy", "make_pl
 
 
 STRATEGIES = NamedRegistry("strategy", Strategy, doc="""The registered construction strategies by name, in
-registration order: the built-ins f6, f46, chain, memorize and auto, then those added with
+registration order: the built-ins f6, f46, chain, memorize, polarize and auto, then those added with
 :func:`register_strategy` (a read-only mapping; iterating it gives the names).
 
 >>> import cogs
 >>> ", ".join(cogs.STRATEGIES), cogs.STRATEGIES["f46"].summary
-('f6, f46, chain, memorize, auto', 'z_F4/6: R_n cancelled through one helper orbit, order 2d (f6 on Z_2^n)')
+('f6, f46, chain, memorize, polarize, auto', 'z_F4/6: R_n cancelled through one helper orbit, order 2d (f6 on Z_2^n)')
 """)
 __test__ = {"STRATEGIES": STRATEGIES.__doc__}
 
@@ -64,6 +65,7 @@ class Auto(Strategy):
     name = "auto"
     summary = "the lowest order: the registry's cheapest per-orbit layout, or another strategy's plan when strictly lower"
     compares_others = True
+    groups = "any"  # a group read by irreps: the lowest of the strategies that serve any group
 
     @property
     def options(self) -> tuple[str, ...]:
@@ -78,16 +80,30 @@ class Auto(Strategy):
 
     def plan(self, group, *, registry, polynomial=True, sums=True, max_factors=3, **options):
         search = dict(polynomial=polynomial, sums=sums, max_factors=max_factors)
+        if not isinstance(group, FiniteAbelianGroup):
+            return self._plan_by_irreps(group, registry, options)
         own = layout_plan(self, group, registry, **search)
         if isinstance(own, Refusal):
             return own
-        others = [_plan_or_refuse(s, group, registry, search, options) for s in self._compared()]
+        others = [_plan_or_refuse(s, group, registry, search, options) for s in self._compared() if s.compares_on(group)]
         others = [p for p in others if isinstance(p, Plan)]
         best = min(others, key=lambda p: p.order, default=None)
         if best is None or best.order >= own.order:
             return attrs.evolve(own, alternatives=others)
         note = f"auto: {best.name} (order {best.order}) is below the lowest per-orbit composition ({own.name} layout, order {own.order})"
         return attrs.evolve(best, requested=self.name, note=note, alternatives=[own, *others])
+
+    def _plan_by_irreps(self, group, registry, options):
+        """No characters: the lowest plan of the strategies that serve any group."""
+        serving = [s for s in STRATEGIES.values() if s is not self and s.compares_on(group) and not s.compares_others]
+        plans = [_plan_or_refuse(s, group, registry, {}, options) for s in serving]
+        ok = sorted((p for p in plans if isinstance(p, Plan)), key=lambda p: p.order)
+        if not ok:
+            reasons = "; ".join(p.reason for p in plans if isinstance(p, Refusal)) or "no strategy serves it"
+            return Refusal(self, group, f"no strategy builds for {group.spec}: {reasons}")
+        best = ok[0]
+        note = f"auto: {best.name}, the lowest of " + ", ".join(f"{p.name} ({p.order})" for p in ok)
+        return attrs.evolve(best, requested=self.name, note=note, alternatives=ok[1:])
 
     def assemble(self, plan, seed):
         return compose_layout(plan, seed)
@@ -126,7 +142,7 @@ def register_strategy(strategy: Strategy) -> Strategy:
     >>> cogs.construct("Z7", "odd_f46").certificate
     Certificate(group='Z7', strategy='odd_f46', order=14, passed=True)
     >>> make_plan("Z8", "odd_f46").reason, ", ".join(cogs.STRATEGIES)
-    ('Z8 has even order', 'f6, f46, chain, memorize, auto, odd_f46')
+    ('Z8 has even order', 'f6, f46, chain, memorize, polarize, auto, odd_f46')
     >>> _ = unregister_strategy("odd_f46")
     """
     summary = getattr(strategy, "summary", None)
@@ -226,5 +242,5 @@ def construct(group, strategy: str = "auto", *, seed: int = 0, registry: Registr
     return plan.build(seed, balance=balance, brute_force_max_d=brute_force_max_d, started=started)
 
 
-for _builtin in (F6, F46, CHAIN, MEMORIZE, Auto()):
+for _builtin in (F6, F46, CHAIN, MEMORIZE, POLARIZE, Auto()):
     register_strategy(_builtin)

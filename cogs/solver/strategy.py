@@ -34,7 +34,7 @@ from cogs.generators.registry import Registry
 from cogs.solver.assemble import balance as balance_weights
 from cogs.solver.certificate import Certificate, OrbitCertificate, StrategyDetails, certify
 from cogs.solver.order_formulas import reference_orders
-from groups import parse_group
+from groups import FiniteAbelianGroup, parse_group
 from models.network import Network
 
 __all__ = ["Assembly", "Plan", "Refusal", "Strategy", "check_seed"]
@@ -70,6 +70,11 @@ class Strategy(abc.ABC):
     #: reads characters and orbits) or "any"; :func:`~cogs.solver.make_plan` refuses the others
     #: before :meth:`plan` is called
     groups: str = "abelian"
+
+    def compares_on(self, group) -> bool:
+        """Whether ``auto`` and :func:`~cogs.solver.bounds.bounds` compare this strategy on
+        ``group`` (default: :attr:`compared`, and only where it serves the group)."""
+        return self.compared and (self.groups == "any" or isinstance(group, FiniteAbelianGroup))
 
     @abc.abstractmethod
     def plan(self, group, *, registry: Registry, **options) -> Plan | Refusal:
@@ -139,6 +144,8 @@ class Assembly:
     W_c: np.ndarray
     orbits: tuple[OrbitCertificate, ...] = attrs.field(converter=tuple)
     details: StrategyDetails | None = None
+    #: on a group read by irreps: one :class:`~cogs.solver.block_certificate.BlockRow` per block
+    blocks: tuple = attrs.field(default=(), converter=tuple)
 
     def __repr__(self) -> str:
         return f"Assembly(order={self.W_a.shape[0]}, orbits={len(self.orbits)})"
@@ -203,6 +210,14 @@ class Plan:
         norm2 = float(sum(np.sum(w**2) for w in W))
         balanced = balance_weights(*W)[:3]
         final = balanced if balance else W
+        if not isinstance(G, FiniteAbelianGroup):  # no orbits: certified by blocks and the loss in four parts
+            from cogs.solver.block_certificate import block_certificate
+
+            cert = block_certificate(self, built, final, seed=seed, balance=balance, brute_force_max_d=brute_force_max_d,
+                                     t0=t0, rows=built.blocks)
+            meta = {"strategy": self.name, "requested_strategy": self.requested, "seed": seed,
+                    "order": int(final[0].shape[0]), "loss": cert.loss, "balanced": bool(balance), "source": "cogs construct"}
+            return Network(G, *final, meta=meta, certificate=cert)
         summary = G.summary()
         header = dict(
             group=summary["group"],
