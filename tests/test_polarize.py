@@ -142,3 +142,16 @@ def test_construct_json_lists_the_blocks(tmp_path):
     assert doc["passed"] and doc["four_parts"]["total"] < 1e-20
     net = cogs.load(tmp_path / "q8.npz")
     assert net.order == 22 and float(net.loss()) < 1e-12
+
+
+def test_the_documented_algorithm_registration_runs():
+    """docs/extending.md, "Adding a bilinear algorithm": its block runs as printed."""
+    from pathlib import Path
+    import re
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "extending.md").read_text(encoding="utf-8")
+    body = text.split("## Adding a bilinear algorithm\n", 1)[1].split("\n## ", 1)[0]
+    (code,) = re.findall(r"^```python\n(.*?)^```", body, flags=re.S | re.M)
+    namespace: dict = {}
+    exec(compile(code, "docs/extending.md", "exec"), namespace)  # noqa: S102
+    assert namespace["after"] == 440
