@@ -26,7 +26,8 @@ def test_every_strategy_certifies_up_to_the_memorize_limit(spec):
     for strategy in STRATEGIES:
         plan = make_plan(G, strategy)
         if isinstance(plan, Refusal):
-            assert strategy == "chain" and G.order % 2 == 0, plan  # only 2-groups are refused
+            # only 2-groups refuse the chain; polarize refuses every group written as Z_n factors (it is f6)
+            assert (strategy == "chain" and G.order % 2 == 0) or strategy == "polarize", plan
             continue
         c = plan.build(seed=1)
         assert c.order == plan.order
