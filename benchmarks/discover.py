@@ -1,6 +1,7 @@
 """Time `cogs discover`: the batched engine versus the same method one restart at a time.
 
-    .venv/bin/python benchmarks/discover.py            # Z5 q=8, Z3xZ3 q=12, Z8 q=12; seeds 0-2
+    .venv/bin/python benchmarks/discover.py            # Z5 q=8, Z3xZ3 q=12, Z8 q=12, S3 q=10, D4 q=12; seeds 0-2
+    .venv/bin/python benchmarks/discover.py --cases S3:10,D4:12 --seeds 0
     .venv/bin/python benchmarks/discover.py --quick    # smoke run: Z3 q=3 and Z5 q=8, seed 0
     .venv/bin/python benchmarks/discover.py --seeds 0-4 --restarts 64 --threads 2
 
@@ -15,8 +16,8 @@ For each case and seed, in one process, side by side:
   so both follow the same trajectories up to floating-point summation order.
 
 Printed: seconds to reach ℓ ≤ 1e-24 for each, their ratio, and the work done (Adam and LM
-steps per restart). Targets on 2 CPU cores: Z5 q=8 < 60 s, Z8 q=12 < 5 min, batched ≥ 5×
-the loop. Not a test; wall-clock numbers on a shared machine move by tens of per cent.
+steps per restart). Targets on 2 CPU cores: Z5 q=8 < 60 s, Z8 q=12 < 5 min, S3 q=10 < 60 s
+(exact on a non-Abelian group: docs/solutions.md#polarize-any-finite-group), batched ≥ 5× the loop. Not a test; wall-clock numbers on a shared machine move by tens of per cent.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from cogs.discovery.init import initial_thetas  # noqa: E402
 from cogs.discovery.lm import LMState, lm_step  # noqa: E402
 from groups import parse_group  # noqa: E402
 
-CASES = (("Z5", 8), ("Z3xZ3", 12), ("Z8", 12))
+CASES = (("Z5", 8), ("Z3xZ3", 12), ("Z8", 12), ("S3", 10), ("D4", 12))
 QUICK = (("Z3", 3), ("Z5", 8))
 
 
@@ -84,10 +85,13 @@ def main(argv=None) -> int:
     ap.add_argument("--seeds", default=None, help="seed range, e.g. 0-2 (default 0-2; 0 with --quick)")
     ap.add_argument("--restarts", type=int, default=64)
     ap.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
+    ap.add_argument("--cases", default=None, help="GROUP:Q,… instead of the default cases, e.g. S3:10,D4:12")
     args = ap.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
     cases = QUICK if args.quick else CASES
+    if args.cases:
+        cases = tuple((g, int(q)) for g, q in (c.split(":") for c in args.cases.split(",")))
     seeds = _seeds(args.seeds or ("0" if args.quick else "0-2"))
     print(f"cogs discover benchmark: {args.restarts} restarts, torch {torch.__version__}, {torch.get_num_threads()} threads, float64")
     print(f"{'case':<12} {'seed':>4}  {'batched s':>9} {'loss':>9}  {'loop s':>8} {'loss':>9}  {'ratio':>6}  work (rounds, Adam steps, LM steps of the batch)")
