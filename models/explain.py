@@ -213,6 +213,14 @@ def _orbit_rows(G: FiniteAbelianGroup) -> list[tuple[Orbit, str, str]]:
     return rows
 
 
+def _irrep_rows(G) -> list[tuple[Orbit, str, str]]:
+    """A group read by irreps: its real irreducibles as rows (``k`` = ``neg`` = their index)."""
+    rows = [(Orbit(0, 0), "DC", "DC")]
+    for r in G.real_irreps()[1:]:
+        rows.append((Orbit(r.index, r.index), f"σ{r.index} ({r.kind}{r.dim})", r.kind))
+    return rows
+
+
 def explain(group, W_a=None, W_b=None, W_c=None, *, rel_tol: float = 1e-6, rank_tol: float | None = None, local_dimension: bool = True, max_jacobian_bytes: int = MAX_JACOBIAN_BYTES) -> Explanation:
     """Explain a network — given as a network value, or as ``group`` and W_a, W_b, W_c (see the
     module docstring).
@@ -235,15 +243,26 @@ def explain(group, W_a=None, W_b=None, W_c=None, *, rel_tol: float = 1e-6, rank_
                 f"(limit {max_jacobian_bytes / 1e9:.2f} GB); pass local_dimension=False to skip it"
             )
 
-    A, B, C = (np.asarray(X) for X in fourier_coefficients(G, Wa, Wb, Wc))  # each (d, q)
-    rows = _orbit_rows(G)
-    energy = np.abs(A) ** 2 + np.abs(B) ** 2  # (d, q)
-    E = np.stack([energy[list(o.members)].sum(0) if i else energy[0] for i, (o, _, _) in enumerate(rows)])  # (n_orb, q)
-    Cmag = np.stack([np.abs(C[list(o.members)]).max(0) if i else np.zeros(q) for i, (o, _, _) in enumerate(rows)])
+    if isinstance(G, FiniteAbelianGroup):
+        A, B, C = (np.asarray(X) for X in fourier_coefficients(G, Wa, Wb, Wc))  # each (d, q)
+        rows = _orbit_rows(G)
+        energy = np.abs(A) ** 2 + np.abs(B) ** 2  # (d, q)
+        E = np.stack([energy[list(o.members)].sum(0) if i else energy[0] for i, (o, _, _) in enumerate(rows)])  # (n_orb, q)
+        Cmag = np.stack([np.abs(C[list(o.members)]).max(0) if i else np.zeros(q) for i, (o, _, _) in enumerate(rows)])
+        in_scale = np.maximum(np.abs(A).max(0), np.abs(B).max(0))
+        A0, B0 = A[0], B[0]
+    else:  # a group read by irreps: the same reading per real irreducible, in the same energy units
+        from models.irrep_spectrum import irrep_power
+
+        rows = _irrep_rows(G)
+        E = (irrep_power(G, Wa, -1) + irrep_power(G, Wb, -1)).T / d  # (n_σ, q): Σ |A|² + |B|² over the block
+        Cmag = np.sqrt(irrep_power(G, Wc, 0).T / d)
+        Cmag[0] = 0.0  # P removes the trivial part of the output
+        A0, B0 = Wa.mean(1), Wb.mean(1)
+        in_scale = np.sqrt(E.max(0))
     amp = np.sqrt(E)
-    in_scale = np.maximum(np.abs(A).max(0), np.abs(B).max(0))
     # h_j ≡ 0 exactly when only A_0 = −B_0 survives: then the input does nothing
-    live_in = np.sqrt(np.maximum(E[1:].sum(0) if len(rows) > 1 else 0.0, 0.0) + np.abs(A[0] + B[0]) ** 2)
+    live_in = np.sqrt(np.maximum(E[1:].sum(0) if len(rows) > 1 else 0.0, 0.0) + np.abs(A0 + B0) ** 2)
     out_scale = Cmag[1:].max(0) if len(rows) > 1 else np.zeros(q)
     effect = live_in**2 * out_scale
     dead = effect <= rel_tol * effect.max(initial=0.0)
@@ -254,14 +273,14 @@ def explain(group, W_a=None, W_b=None, W_c=None, *, rel_tol: float = 1e-6, rank_
         tot = float(E[:, j].sum())
         reach = tuple(int(i) for i in np.flatnonzero(Cmag[:, j] > rel_tol * out_scale[j])) if out_scale[j] > 0 else ()
         touch = tuple(int(i) for i in np.flatnonzero(amp[:, j] > rel_tol * amp[:, j].max())) if tot > 0 else ()
-        has_dc = bool(max(abs(A[0, j]), abs(B[0, j])) > rel_tol * in_scale[j]) if in_scale[j] > 0 else False
-        nodes.append(NodeInfo(j, home, float(E[home, j] / tot) if tot > 0 else 0.0, float(A[0, j].real), float(B[0, j].real), has_dc, reach, touch, bool(dead[j])))
+        has_dc = bool(max(abs(A0[j]), abs(B0[j])) > rel_tol * in_scale[j]) if in_scale[j] > 0 else False
+        nodes.append(NodeInfo(j, home, float(E[home, j] / tot) if tot > 0 else 0.0, float(np.real(A0[j])), float(np.real(B0[j])), has_dc, reach, touch, bool(dead[j])))
 
     orbits = []
     for i, (o, label, kind) in enumerate(rows):
         mine = [n for n in nodes if n.home == i and not n.dead]
         links = sorted({r for n in mine for r in n.reach} - {i})
-        coords = tuple(int(c) for c in G.coords(o.k))
+        coords = tuple(int(c) for c in G.coords(o.k)) if isinstance(G, FiniteAbelianGroup) else ()
         orbits.append(OrbitInfo(i, label, o.k, o.neg, kind, coords, len(mine), sum(n.has_dc for n in mine), tuple(links)))
 
     import torch

@@ -216,9 +216,8 @@ class Network(SemiringElement):
         return NetworkElement.from_weights(self)
 
     def explain(self, **options):
-        """:func:`models.explain.explain` of this network (per node and orbit; local dimension;
-        a :class:`groups.FiniteAbelianGroup` only, else :class:`groups.NotAbelianError`)."""
-        require_abelian(self.group, "explain (per node and orbit of characters)")
+        """:func:`models.explain.explain` of this network (per node and orbit — per real
+        irreducible on a group read by irreps; local dimension)."""
         from models.explain import explain
 
         return explain(self, **options)

@@ -165,7 +165,7 @@ def test_discover_finds_an_exact_s3_network_at_order_10_and_reads_it_by_irreps(t
     assert doc["converged"] and cert["loss_kappa"] is None and cert["loss_four_parts"] < 1e-24
     net = cogs.load(tmp_path / "d" / "best.npz")
     assert net.order == 10 and float(net.loss()) < 1e-12
-    assert doc["explanation"][0].startswith("nodes by dominant real irreducible")
+    assert doc["explanation"][1].startswith("homes: σ") and "local dimension" in doc["explanation"][3]
 
 
 def test_a_file_group_is_named_by_its_absolute_path_and_its_weights_carry_the_table(tmp_path, monkeypatch):

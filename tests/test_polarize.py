@@ -155,3 +155,15 @@ def test_the_documented_algorithm_registration_runs():
     namespace: dict = {}
     exec(compile(code, "docs/extending.md", "exec"), namespace)  # noqa: S102
     assert namespace["after"] == 440
+
+
+def test_explain_reads_a_network_on_any_group_per_real_irreducible():
+    """Polarised S3: the sign block's 2 nodes and Strassen's 14 are homed on their irreducibles,
+    no DC, no links; the local dimension is nullity − gauge rank (3 per node)."""
+    net = cogs.construct("S3", "polarize")
+    e = net.explain()
+    homes = {o.label: o.nodes for o in e.orbits if o.nodes}
+    assert homes == {"σ1 (R1)": 2, "σ2 (R2)": 14}
+    assert all(not o.links and o.dc_nodes == 0 for o in e.orbits)
+    assert e.local.gauge_rank == 3 * 16 and e.local.local_dimension == e.local.nullity - e.local.gauge_rank
+    assert not e.loss_flag

@@ -259,23 +259,11 @@ class DiscoveryResult:
         computed once), or one line saying why there is none: it never fails the search."""
         if "explanation" not in self._cache:
             try:
-                from groups import FiniteAbelianGroup
-
-                lines = ([str(x) for x in self.network.explain().summary_lines()] if isinstance(self.group, FiniteAbelianGroup)
-                         else self._irrep_lines())
+                lines = [str(x) for x in self.network.explain().summary_lines()]  # per orbit, or per real irreducible
             except Exception as err:  # noqa: BLE001 - the explanation is a bonus
                 lines = [f"(no explanation: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''})"]
             self._cache["explanation"] = tuple(lines)
         return list(self._cache["explanation"])
-
-    def _irrep_lines(self) -> list[str]:
-        """A group read by irreps: the nodes of each real irreducible (cogs.reading.irreps)."""
-        from cogs.reading.irreps import read_irreps
-
-        reading = read_irreps(self.network)
-        rows = [f"  σ{r['irrep']} ({r['kind']}, dim {r['dim']}, size {r['size']}): {r['order']} node(s), "
-                f"{100 * r['norm_share']:.1f} % of ‖W‖²" for r in reading.rows]
-        return ["nodes by dominant real irreducible (paper's 0.05 rule):", *rows]
 
     def report(self, files: dict) -> dict:
         """The document ``cogs discover --json`` prints, ``files`` being what :meth:`save` returned."""
