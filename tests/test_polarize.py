@@ -167,3 +167,36 @@ def test_explain_reads_a_network_on_any_group_per_real_irreducible():
     assert all(not o.links and o.dc_nodes == 0 for o in e.orbits)
     assert e.local.gauge_rank == 3 * 16 and e.local.local_dimension == e.local.nullity - e.local.gauge_rank
     assert not e.loss_flag
+
+
+@pytest.mark.parametrize("spec", ["S3", "D4", "Q8", "A4"])
+def test_the_public_law_checker_on_networks_of_non_abelian_groups(spec):
+    """algebra.testing.check_semiring_laws on Networks(G): every law but commutativity holds, and
+    asking for commutativity fails — the product is the non-commutative convolution."""
+    from algebra.testing import check_semiring_laws
+    from models.network import Networks
+
+    S = Networks(spec)
+    rng = np.random.default_rng(3)
+    xs = [S.random(q, rng=rng, scale=0.7) for q in (1, 2, 2)]
+    check_semiring_laws(S, xs, commutative=False)
+    with pytest.raises(AssertionError, match="commut"):
+        check_semiring_laws(S, xs, commutative=True)
+
+
+def test_every_strategy_is_exact_on_a_group_from_a_table_file(tmp_path):
+    P = list(itertools.permutations(range(3)))
+    T = [[P.index(tuple(g[h[i]] for i in range(3))) for h in P] for g in P]
+    path = tmp_path / "groups.jsonl"
+    path.write_text(json.dumps({"name": "S3", "order": 6, "table": [[x + 1 for x in row] for row in T], "index_base": 1}) + "\n")
+    G = parse_group(f"{path}:S3")
+    for strategy in ("polarize", "memorize", "auto"):
+        net = cogs.construct(G, strategy)
+        assert net.certificate.passed and loss_by_hand(G, *net.weights) <= 1e-20, strategy
+
+
+@pytest.mark.parametrize("spec", ["D4", "Dic3", "D5", "S3xZ3"])
+def test_memorize_is_exact_on_more_groups(spec):
+    G = parse_group(spec)
+    net = cogs.construct(G, "memorize")
+    assert net.order == G.order**2 and loss_by_hand(G, *net.weights) <= 1e-20
