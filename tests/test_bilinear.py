@@ -115,7 +115,8 @@ def test_ranks_by_block_and_best():
     assert ranks[("C", 1)] == [("gauss", 3), ("naive_C1", 3)]  # a tie: the registered one first
     assert ranks[("C", 2)] == [("strassen_c", 21), ("naive_C2", 24)]
     assert ranks[("H", 1)] == [("quaternion_8", 8), ("naive_H1", 16)]
-    assert ranks[("R", 1)] == [("naive_R1", 1)] and ranks[("H", 2)] == [("naive_H2", 128)]
+    assert ranks[("R", 1)] == [("naive_R1", 1)] and ranks[("H", 2)] == [("strassen_h", 56), ("naive_H2", 128)]
+    assert best_algorithm("C", 3).name == "laderman_c" and best_algorithm("C", 3).rank == 3 * 23
     best = {block: best_algorithm(*block).name for block in CHECKED}
     assert best[("R", 2)] == "strassen" and best[("R", 3)] == "laderman" and best[("C", 1)] == "gauss"
     assert best[("C", 2)] == "strassen_c" and best[("H", 1)] == "quaternion_8" and best[("R", 4)] == "naive_R4"

@@ -27,8 +27,8 @@ i.e. R real multiplications, each of one linear form in X by one in Y. A
 :class:`BilinearAlgorithm` stores U, V, W, the (R, N) arrays of rows u_r, v_r, w_r.
 :func:`register_algorithm` checks it numerically on random blocks (:func:`verify`; deviation
 at most 1e-12) before adding it to :data:`ALGORITHMS`. Built in: ``strassen`` (M_2(R), 7),
-``laderman`` (M_3(R), 23), ``gauss`` (C, 3), ``strassen_c`` (M_2(C), 21) and
-``quaternion_8`` (H, 8). :func:`naive_algorithm` gives every block its schoolbook algorithm
+``laderman`` (M_3(R), 23), ``gauss`` (C, 3), ``strassen_c`` (M_2(C), 21),
+``quaternion_8`` (H, 8), ``laderman_c`` (M_3(C), 69) and ``strassen_h`` (M_2(H), 56). :func:`naive_algorithm` gives every block its schoolbook algorithm
 — m³ products, each done by 1 (R), Gauss's 3 (C) or the naive 16 (H) real products — so
 :func:`algorithms_for` and :func:`best_algorithm` answer for any block.
 :func:`tensor_algorithm` combines an algorithm for M_m1(R) with one for M_m2(D) into one for
@@ -400,13 +400,13 @@ def verify(alg: BilinearAlgorithm, rng=None, trials: int = 8) -> float:
 # the registry
 # ---------------------------------------------------------------------------------------
 ALGORITHMS = NamedRegistry("bilinear algorithm", BilinearAlgorithm, doc="""The registered bilinear algorithms by
-name, in registration order: the built-ins strassen, laderman, gauss, strassen_c and
-quaternion_8, then those added with :func:`register_algorithm` (a read-only mapping; iterating
+name, in registration order: the built-ins strassen, laderman, gauss, strassen_c,
+quaternion_8, laderman_c and strassen_h, then those added with :func:`register_algorithm` (a read-only mapping; iterating
 it gives the names). The naive algorithms (:func:`naive_algorithm`) are built on demand and not
 listed here.
 
 >>> ", ".join(ALGORITHMS), ALGORITHMS["laderman"].rank
-('strassen, laderman, gauss, strassen_c, quaternion_8', 23)
+('strassen, laderman, gauss, strassen_c, quaternion_8, laderman_c, strassen_h', 23)
 """)
 __test__ = {"ALGORITHMS": ALGORITHMS.__doc__}
 
@@ -700,3 +700,11 @@ register_algorithm(tensor_algorithm(
     summary="Strassen over C, each complex product by Gauss's 3 real products: rank 21 (naive 24)",
     reference="Strassen (1969) with Gauss's complex product (Karatsuba on real and imaginary parts)"))
 register_algorithm(_quaternion_8())
+register_algorithm(tensor_algorithm(
+    _LADERMAN, _GAUSS, name="laderman_c",
+    summary="Laderman over C, each complex product by Gauss's 3 real products: rank 69 (naive 81)",
+    reference="Laderman (1976) with Gauss's complex product"))
+register_algorithm(tensor_algorithm(
+    _STRASSEN, ALGORITHMS["quaternion_8"], name="strassen_h",
+    summary="Strassen over H, each quaternion product by the 8-product algorithm: rank 56 (naive 128)",
+    reference="Strassen (1969) with Howell and Lafon's quaternion product"))
