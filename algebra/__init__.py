@@ -10,6 +10,7 @@ True
 """
 
 from algebra._homomorphism import Composite, Homomorphism
+from algebra._matrix import MatrixAlgebra
 from algebra._polynomial import (
     POLYNOMIALS,
     TROPICAL,
@@ -31,6 +32,7 @@ __all__ = [
     "Composite",
     "Evaluation",
     "Homomorphism",
+    "MatrixAlgebra",
     "POLYNOMIALS",
     "Polynomial",
     "PolynomialSemiring",

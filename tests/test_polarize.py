@@ -200,3 +200,30 @@ def test_memorize_is_exact_on_more_groups(spec):
     G = parse_group(spec)
     net = cogs.construct(G, "memorize")
     assert net.order == G.order**2 and loss_by_hand(G, *net.weights) <= 1e-20
+
+
+@pytest.mark.parametrize("spec", ["S3", "D4", "Q8", "A4"])
+def test_sp_tensors_pass_the_public_homomorphism_checker(spec):
+    """Every SP tensor r_{στρ} (all irrep triples) is a ring homomorphism Networks(G) → M_d(C),
+    checked with algebra.testing.check_homomorphism; without the 2/n² scale it is not."""
+    from algebra.testing import check_homomorphism
+    from models.network import Networks
+    from models.sp_tensor import SPTensor
+
+    S = Networks(spec)
+    rng = np.random.default_rng(5)
+    xs = [S.random(q, rng=rng, scale=0.7) for q in (1, 2)]
+    k = len(S.group.irreps())
+    for triple in itertools.product(range(k), repeat=3):
+        check_homomorphism(SPTensor(spec, *triple), xs)
+
+    class Unscaled(SPTensor):
+        def _apply(self, x):
+            return super()._apply(x) * self.group.order**2 / 2
+
+    with pytest.raises(AssertionError, match="preserves one"):
+        check_homomorphism(Unscaled(spec, k - 1, k - 1, k - 1), xs)
+    big = SPTensor(spec, k - 1, k - 1, k - 1)
+    if big.codomain.n > 1:  # a non-commutative codomain: the order of the factors matters
+        x, y = xs
+        assert not big.codomain.isclose(big(x * y), big(y) @ big(x), atol=1e-6)
