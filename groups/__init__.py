@@ -17,7 +17,8 @@ from groups._concrete import CyclicGroup, ProductGroup, cyclic, from_moduli, pro
 from groups._errors import GroupSpecError, NotAbelianError, require_abelian
 from groups._fourier import dft, idft
 from groups._irreps import Irrep, RealIrrep
-from groups._blocks import Block, block_dim, block_from_coords, block_mul, block_to_coords, blocks
+from groups._blocks import (BLOCK_KINDS, Block, block_dim, block_from_coords, block_label, block_mul, block_to_coords,
+                            block_type, blocks)
 from groups._orbit import Orbit
 from groups._parse import parse_group
 from groups._smallgroups import SHIPPED_MAX_ORDER, number_of_small_groups
@@ -39,7 +40,10 @@ __all__ = [
     "Orbit",
     "MAX_TABLE_ORDER",
     "SHIPPED_MAX_ORDER",
+    "BLOCK_KINDS",
     "block_dim",
+    "block_label",
+    "block_type",
     "block_from_coords",
     "block_mul",
     "block_to_coords",

@@ -31,53 +31,135 @@ True
 
 from __future__ import annotations
 
+import numbers
 import typing
 
 import attrs
 import numpy as np
 
-__all__ = ["Block", "block_dim", "block_mul", "blocks", "block_from_coords", "block_to_coords"]
+__all__ = ["BLOCK_KINDS", "Block", "block_dim", "block_from_coords", "block_label", "block_mul", "block_to_coords", "block_type",
+           "blocks"]
 
 
-def block_dim(kind: str, m: int) -> int:
-    """The real dimension N of M_m(D): m², 2m², 4m²."""
-    return {"R": 1, "C": 2, "H": 4}[kind] * m * m
+#: the block types: M_m(R), M_m(C), M_m(H)
+BLOCK_KINDS = ("R", "C", "H")
+#: real dimension of D
+_DIM = {"R": 1, "C": 2, "H": 4}
+#: how a standard-form H matrix may deviate (relative) before :func:`block_to_coords` refuses it
+_FORM_RTOL = 1e-9
 
 
-def block_to_coords(kind: str, m: int, X) -> np.ndarray:
-    """Coordinates (…, N) of block elements X (see the module doc)."""
+def block_type(D, m) -> tuple[str, int]:
+    """``(D, m)`` checked and normalised (m an int)."""
+    if not isinstance(D, str) or D not in BLOCK_KINDS:
+        raise ValueError(f"a block type is one of {', '.join(BLOCK_KINDS)}, got {D!r}")
+    if isinstance(m, bool) or not isinstance(m, numbers.Integral) or m < 1:
+        raise ValueError(f"a block's size m is an integer >= 1, got {m!r}")
+    return D, int(m)
+
+
+def block_label(D: str, m: int) -> str:
+    return f"M_{m}({D}) (block {(D, m)!r})"
+
+
+def block_dim(D: str, m: int) -> int:
+    """The real dimension N of the block M_m(D): m², 2m² or 4m².
+
+    >>> block_dim("R", 3), block_dim("C", 2), block_dim("H", 2)
+    (9, 8, 16)
+    """
+    D, m = block_type(D, m)
+    return _DIM[D] * m * m
+
+
+def _matrix_shape(D: str, m: int) -> tuple[int, int]:
+    return (2 * m, 2 * m) if D == "H" else (m, m)
+
+
+def _check_matrix(D: str, m: int, X, what: str) -> np.ndarray:
     X = np.asarray(X)
-    lead = X.shape[:-2]
-    if kind == "R":
-        return np.real(X).reshape(lead + (m * m,)).astype(np.float64)
-    if kind == "C":
-        return np.stack([X.real, X.imag], axis=-1).reshape(lead + (2 * m * m,)).astype(np.float64)
+    shape = _matrix_shape(D, m)
+    if X.ndim < 2 or X.shape[-2:] != shape:
+        raise ValueError(f"{what} of {block_label(D, m)} must have shape (..., {shape[0]}, {shape[1]}), got {X.shape}")
+    if X.dtype.kind not in "biufc":
+        raise ValueError(f"{what} of {block_label(D, m)} must be numeric, got dtype {X.dtype}")
+    return X
+
+
+def _complex_coords(Z: np.ndarray) -> np.ndarray:
+    """(..., m, m) complex → (..., 2m²): each entry row-major, real then imaginary part."""
+    out = np.stack([Z.real, Z.imag], axis=-1).astype(np.float64, copy=False)
+    return out.reshape(*Z.shape[:-2], -1)
+
+
+def _complex_matrix(x: np.ndarray, m: int) -> np.ndarray:
+    """The inverse of :func:`_complex_coords` (exact: parts are assigned, not added)."""
+    pairs = x.reshape(*x.shape[:-1], m, m, 2)
+    Z = np.empty(pairs.shape[:-1], dtype=np.complex128)
+    Z.real, Z.imag = pairs[..., 0], pairs[..., 1]
+    return Z
+
+
+def block_to_coords(D: str, m: int, X) -> np.ndarray:
+    """The real coordinates (..., N) of block elements X (module docstring), float64.
+
+    An H element must be in the standard form [[A, −conj(B)], [B, conj(A)]] (to a relative
+    1e-9); its coordinates are read from A and B.
+
+    >>> block_to_coords("C", 1, np.array([[1 + 2j]])), block_to_coords("H", 1, np.array([[1 + 2j, -3 + 4j], [3 + 4j, 1 - 2j]]))
+    (array([1., 2.]), array([1., 2., 3., 4.]))
+    """
+    D, m = block_type(D, m)
+    X = _check_matrix(D, m, X, "an element")
+    if D == "R":
+        if np.iscomplexobj(X):
+            if np.any(X.imag != 0):
+                raise ValueError(f"an element of {block_label(D, m)} is a real matrix; got non-zero imaginary parts")
+            X = X.real
+        return np.array(X, dtype=np.float64).reshape(*X.shape[:-2], m * m)
+    if D == "C":
+        return _complex_coords(X)
     A, B = X[..., :m, :m], X[..., m:, :m]
-    return np.concatenate([np.stack([A.real, A.imag], -1).reshape(lead + (2 * m * m,)),
-                           np.stack([B.real, B.imag], -1).reshape(lead + (2 * m * m,))], axis=-1).astype(np.float64)
+    gap = max(float(np.max(np.abs(X[..., :m, m:] + np.conj(B)), initial=0.0)),
+              float(np.max(np.abs(X[..., m:, m:] - np.conj(A)), initial=0.0)))
+    if not gap <= _FORM_RTOL * max(1.0, float(np.max(np.abs(X), initial=0.0))):
+        raise ValueError(f"an element of {block_label(D, m)} must be in the standard form [[A, -conj(B)], [B, conj(A)]]; "
+                         f"it deviates by {gap:.3g}")
+    return np.concatenate([_complex_coords(A), _complex_coords(B)], axis=-1)
 
 
-def block_from_coords(kind: str, m: int, x) -> np.ndarray:
-    """Block elements from coordinates (…, N): the inverse of :func:`block_to_coords`."""
-    x = np.asarray(x, dtype=np.float64)
-    lead = x.shape[:-1]
-    if kind == "R":
-        return x.reshape(lead + (m, m))
-    if kind == "C":
-        y = x.reshape(lead + (m, m, 2))
-        return y[..., 0] + 1j * y[..., 1]
-    half = 2 * m * m
-    a = x[..., :half].reshape(lead + (m, m, 2))
-    b = x[..., half:].reshape(lead + (m, m, 2))
-    A, B = a[..., 0] + 1j * a[..., 1], b[..., 0] + 1j * b[..., 1]
-    top = np.concatenate([A, -B.conj()], axis=-1)
-    bottom = np.concatenate([B, A.conj()], axis=-1)
-    return np.concatenate([top, bottom], axis=-2)
+def block_from_coords(D: str, m: int, x) -> np.ndarray:
+    """The block elements with real coordinates x (..., N): the inverse of :func:`block_to_coords`
+    (exact; for H exactly the standard form).
+
+    >>> block_from_coords("H", 1, [1.0, 2.0, 3.0, 4.0])
+    array([[ 1.+2.j, -3.+4.j],
+           [ 3.+4.j,  1.-2.j]])
+    """
+    D, m = block_type(D, m)
+    x = np.asarray(x)
+    N = _DIM[D] * m * m
+    if x.ndim < 1 or x.shape[-1] != N:
+        raise ValueError(f"coordinates of {block_label(D, m)} must have shape (..., {N}), got {x.shape}")
+    if x.dtype.kind not in "biuf":
+        raise ValueError(f"coordinates of {block_label(D, m)} are real numbers, got dtype {x.dtype}")
+    x = x.astype(np.float64, copy=False)
+    if D == "R":
+        return x.reshape(*x.shape[:-1], m, m).copy()
+    if D == "C":
+        return _complex_matrix(x, m)
+    half = N // 2
+    A, B = _complex_matrix(x[..., :half], m), _complex_matrix(x[..., half:], m)
+    X = np.empty((*x.shape[:-1], 2 * m, 2 * m), dtype=np.complex128)
+    X[..., :m, :m], X[..., :m, m:] = A, -np.conj(B)
+    X[..., m:, :m], X[..., m:, m:] = B, np.conj(A)
+    return X
 
 
-def block_mul(kind: str, m: int, X, Y) -> np.ndarray:
-    """The block product (a matrix product in every standard form)."""
-    return np.asarray(X) @ np.asarray(Y)
+def block_mul(D: str, m: int, X, Y) -> np.ndarray:
+    """The product X·Y in the block M_m(D) (batched): the (complex) matrix product."""
+    D, m = block_type(D, m)
+    return np.matmul(_check_matrix(D, m, X, "a factor"), _check_matrix(D, m, Y, "a factor"))
 
 
 @typing.final

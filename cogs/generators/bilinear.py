@@ -81,6 +81,7 @@ import typing
 import attrs
 import numpy as np
 
+from groups import BLOCK_KINDS, block_dim, block_from_coords, block_label, block_mul, block_to_coords, block_type
 from models.named_registry import NamedRegistry
 
 __all__ = [
@@ -102,132 +103,14 @@ __all__ = [
     "verify",
 ]
 
-#: the block types: M_m(R), M_m(C), M_m(H)
-BLOCKS = ("R", "C", "H")
 #: the largest deviation :func:`register_algorithm` accepts
 TOLERANCE = 1e-12
-#: real dimension of D
-_DIM = {"R": 1, "C": 2, "H": 4}
-#: how a standard-form H matrix may deviate (relative) before :func:`to_coords` refuses it
-_FORM_RTOL = 1e-9
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _NAIVE = re.compile(r"naive_[RCH][0-9]+")
-
-
-# ---------------------------------------------------------------------------------------
-# blocks and coordinates
-# ---------------------------------------------------------------------------------------
-def _block(D, m) -> tuple[str, int]:
-    """``(D, m)`` checked and normalised (m an int)."""
-    if not isinstance(D, str) or D not in BLOCKS:
-        raise ValueError(f"a block type is one of {', '.join(BLOCKS)}, got {D!r}")
-    if isinstance(m, bool) or not isinstance(m, numbers.Integral) or m < 1:
-        raise ValueError(f"a block's size m is an integer >= 1, got {m!r}")
-    return D, int(m)
-
-
-def _label(D: str, m: int) -> str:
-    return f"M_{m}({D}) (block {(D, m)!r})"
-
-
-def block_dim(D: str, m: int) -> int:
-    """The real dimension N of the block M_m(D): m², 2m² or 4m².
-
-    >>> block_dim("R", 3), block_dim("C", 2), block_dim("H", 2)
-    (9, 8, 16)
-    """
-    D, m = _block(D, m)
-    return _DIM[D] * m * m
-
-
-def _matrix_shape(D: str, m: int) -> tuple[int, int]:
-    return (2 * m, 2 * m) if D == "H" else (m, m)
-
-
-def _check_matrix(D: str, m: int, X, what: str) -> np.ndarray:
-    X = np.asarray(X)
-    shape = _matrix_shape(D, m)
-    if X.ndim < 2 or X.shape[-2:] != shape:
-        raise ValueError(f"{what} of {_label(D, m)} must have shape (..., {shape[0]}, {shape[1]}), got {X.shape}")
-    if X.dtype.kind not in "biufc":
-        raise ValueError(f"{what} of {_label(D, m)} must be numeric, got dtype {X.dtype}")
-    return X
-
-
-def _complex_coords(Z: np.ndarray) -> np.ndarray:
-    """(..., m, m) complex → (..., 2m²): each entry row-major, real then imaginary part."""
-    out = np.stack([Z.real, Z.imag], axis=-1).astype(np.float64, copy=False)
-    return out.reshape(*Z.shape[:-2], -1)
-
-
-def _complex_matrix(x: np.ndarray, m: int) -> np.ndarray:
-    """The inverse of :func:`_complex_coords` (exact: parts are assigned, not added)."""
-    pairs = x.reshape(*x.shape[:-1], m, m, 2)
-    Z = np.empty(pairs.shape[:-1], dtype=np.complex128)
-    Z.real, Z.imag = pairs[..., 0], pairs[..., 1]
-    return Z
-
-
-def to_coords(D: str, m: int, X) -> np.ndarray:
-    """The real coordinates (..., N) of block elements X (module docstring), float64.
-
-    An H element must be in the standard form [[A, −conj(B)], [B, conj(A)]] (to a relative
-    1e-9); its coordinates are read from A and B.
-
-    >>> to_coords("C", 1, np.array([[1 + 2j]])), to_coords("H", 1, np.array([[1 + 2j, -3 + 4j], [3 + 4j, 1 - 2j]]))
-    (array([1., 2.]), array([1., 2., 3., 4.]))
-    """
-    D, m = _block(D, m)
-    X = _check_matrix(D, m, X, "an element")
-    if D == "R":
-        if np.iscomplexobj(X):
-            if np.any(X.imag != 0):
-                raise ValueError(f"an element of {_label(D, m)} is a real matrix; got non-zero imaginary parts")
-            X = X.real
-        return np.array(X, dtype=np.float64).reshape(*X.shape[:-2], m * m)
-    if D == "C":
-        return _complex_coords(X)
-    A, B = X[..., :m, :m], X[..., m:, :m]
-    gap = max(float(np.max(np.abs(X[..., :m, m:] + np.conj(B)), initial=0.0)),
-              float(np.max(np.abs(X[..., m:, m:] - np.conj(A)), initial=0.0)))
-    if not gap <= _FORM_RTOL * max(1.0, float(np.max(np.abs(X), initial=0.0))):
-        raise ValueError(f"an element of {_label(D, m)} must be in the standard form [[A, -conj(B)], [B, conj(A)]]; "
-                         f"it deviates by {gap:.3g}")
-    return np.concatenate([_complex_coords(A), _complex_coords(B)], axis=-1)
-
-
-def from_coords(D: str, m: int, x) -> np.ndarray:
-    """The block elements with real coordinates x (..., N): the inverse of :func:`to_coords`
-    (exact; for H exactly the standard form).
-
-    >>> from_coords("H", 1, [1.0, 2.0, 3.0, 4.0])
-    array([[ 1.+2.j, -3.+4.j],
-           [ 3.+4.j,  1.-2.j]])
-    """
-    D, m = _block(D, m)
-    x = np.asarray(x)
-    N = _DIM[D] * m * m
-    if x.ndim < 1 or x.shape[-1] != N:
-        raise ValueError(f"coordinates of {_label(D, m)} must have shape (..., {N}), got {x.shape}")
-    if x.dtype.kind not in "biuf":
-        raise ValueError(f"coordinates of {_label(D, m)} are real numbers, got dtype {x.dtype}")
-    x = x.astype(np.float64, copy=False)
-    if D == "R":
-        return x.reshape(*x.shape[:-1], m, m).copy()
-    if D == "C":
-        return _complex_matrix(x, m)
-    half = N // 2
-    A, B = _complex_matrix(x[..., :half], m), _complex_matrix(x[..., half:], m)
-    X = np.empty((*x.shape[:-1], 2 * m, 2 * m), dtype=np.complex128)
-    X[..., :m, :m], X[..., :m, m:] = A, -np.conj(B)
-    X[..., m:, :m], X[..., m:, m:] = B, np.conj(A)
-    return X
-
-
-def block_mul(D: str, m: int, X, Y) -> np.ndarray:
-    """The product X·Y in the block M_m(D) (batched): the (complex) matrix product."""
-    D, m = _block(D, m)
-    return np.matmul(_check_matrix(D, m, X, "a factor"), _check_matrix(D, m, Y, "a factor"))
+#: the block types and the coordinates of their elements live with the group algebra's blocks
+BLOCKS = BLOCK_KINDS
+to_coords, from_coords = block_to_coords, block_from_coords
+_block, _label = block_type, block_label
 
 
 def _coord_index(D: str, m: int) -> np.ndarray:
@@ -242,7 +125,7 @@ def _coord_index(D: str, m: int) -> np.ndarray:
 
 @functools.lru_cache(maxsize=None)
 def _structure_tensor(D: str, m: int) -> np.ndarray:
-    N = _DIM[D] * m * m
+    N = block_dim(D, m)
     basis = from_coords(D, m, np.eye(N))
     T = to_coords(D, m, np.matmul(basis[:, None], basis[None, :]))
     T.setflags(write=False)
@@ -319,7 +202,7 @@ class BilinearAlgorithm:
     @property
     def dim(self) -> int:
         """The block's real dimension N."""
-        return _DIM[self.D] * self.m * self.m
+        return block_dim(self.D, self.m)
 
     def apply(self, x, y) -> np.ndarray:
         """Σ_r (U_r·x)(V_r·y) W_r for coordinates x, y (..., N) (batched): the coordinates of X·Y."""
@@ -347,7 +230,7 @@ def _coefficients(value, name: str, D: str, m: int, field: str) -> np.ndarray:
 
 def _check_form(alg: BilinearAlgorithm) -> None:
     """Shapes (R, N) alike for U, V, W, R >= 1, and finite coefficients; a ValueError otherwise."""
-    N = _DIM[alg.D] * alg.m * alg.m
+    N = block_dim(alg.D, alg.m)
     where = f"bilinear algorithm {alg.name!r} for {_label(alg.D, alg.m)}"
     shapes = {f: np.shape(getattr(alg, f)) for f in ("U", "V", "W")}
     R = shapes["U"][0] if len(shapes["U"]) == 2 else None
@@ -526,7 +409,7 @@ def _from_formulas(name: str, D: str, m: int, x_names: dict, y_names: dict, prod
     """An algorithm from its published formulas: ``products`` one 'u * v' per line, product r
     named by its letter and r; ``outputs`` output coordinate → linear form in the products."""
     lines = [line.split("=", 1)[1] for line in products.strip().splitlines()]
-    N = _DIM[D] * m * m
+    N = block_dim(D, m)
     letter = products.strip()[0]
     m_names = {f"{letter}{r + 1}": r for r in range(len(lines))}
     U, V = [], []
