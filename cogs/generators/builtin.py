@@ -175,9 +175,9 @@ def memorization_element(group, y1: NetworkElement | None = None, y2: NetworkEle
     return NetworkElement(group, z)
 
 
-def memorization_direct(group) -> NetworkElement:
-    """z_M written directly in weight space: node (g, h) has w_a = e_g, w_b = e_h,
-    w_c = ½ P e_{g+h} (order d²; O(d³) memory — small groups only)."""
+def memorization_weights(group) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """z_M's weights on any finite group: node (g, h) has w_a = e_g, w_b = e_h,
+    w_c = ½ P e_{g·h} (order d²; O(d³) memory — small groups only)."""
     group = parse_group(group)
     d = group.order
     g, h = np.divmod(np.arange(d * d), d)
@@ -188,7 +188,13 @@ def memorization_direct(group) -> NetworkElement:
     s = group.cayley_table()[g, h]
     W_c = np.full((d, d * d), -0.5 / d)
     W_c[s, np.arange(d * d)] += 0.5
-    return NetworkElement.from_weights(group, W_a, W_b, W_c)
+    return W_a, W_b, W_c
+
+
+def memorization_direct(group) -> NetworkElement:
+    """z_M written directly in weight space (:func:`memorization_weights`), as an element."""
+    group = parse_group(group)
+    return NetworkElement.from_weights(group, *memorization_weights(group))
 
 
 BUILTIN_NAMES = ("one", "u_syn", "z_syn", "u_nu", "z_nu", "z_nu_i", "u_xi", "z_xi", "z_syn_ab", "z_real", "u_real", "y_1", "y_2")

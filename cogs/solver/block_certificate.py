@@ -151,18 +151,18 @@ class BlockCertificate:
         return "\n".join(lines)
 
 
-def block_certificate(plan, built, final, *, seed: int, balance: bool, brute_force_max_d: int, t0: float, rows) -> BlockCertificate:
-    """The certificate of ``plan`` as built (``built``: the Assembly) and saved (``final``)."""
+def block_certificate(plan, final, *, weight_norm2: float, seed: int, balance: bool, brute_force_max_d: int, t0: float,
+                      rows) -> BlockCertificate:
+    """The certificate of ``plan`` saved as ``final`` (``weight_norm2``: ‖W‖² as built)."""
     import time
 
     G = plan.group
     ev = certify_by_parts(G, *final, brute_force_max_d=brute_force_max_d)
-    W = (built.W_a, built.W_b, built.W_c)
     return BlockCertificate(
         group=G.spec, d=G.order, strategy=plan.name, requested_strategy=plan.requested, note=plan.note, seed=seed,
         order=int(final[0].shape[0]), predicted_order=plan.order, balanced=bool(balance), reference=REFERENCE,
         blocks=rows, time_build_s=time.perf_counter() - t0, loss=ev.loss, loss_method=ev.loss_method,
         certificate_form=ev.certificate_form, four_parts=ev.four_parts, brute_force_loss=ev.brute_force_loss,
-        loss_tolerance=LOSS_TOL, passed=ev.passed, weight_norm2=float(sum(np.sum(w**2) for w in W)),
+        loss_tolerance=LOSS_TOL, passed=ev.passed, weight_norm2=float(weight_norm2),
         balanced_weight_norm2=float(sum(np.sum(w**2) for w in final)), time_total_s=time.perf_counter() - t0,
     )

@@ -41,7 +41,7 @@ import attrs
 import numpy as np
 
 import cogs.solver.chain as chain
-from cogs.generators.builtin import memorization_direct, memorization_element
+from cogs.generators.builtin import memorization_direct, memorization_element, memorization_weights
 from cogs.generators.builtin_linked import DEFAULT_PHI, valid_phi
 from cogs.solver.assemble import gauge_fix
 from cogs.solver.certificate import OrbitCertificate, StrategyDetails
@@ -188,10 +188,8 @@ class Memorize(Strategy):
     def assemble(self, plan, seed):
         G, registry = plan.group, plan.registry
         d = G.order
-        if not isinstance(G, FiniteAbelianGroup):  # z_M in weight space: node (g, h) = (e_g, e_h, ½ P e_{g·h})
-            g, h = np.divmod(np.arange(d * d), d)
-            I = np.eye(d)
-            return Assembly(I[g], I[h], 0.5 * (I - 1.0 / d) @ I[:, G.cayley_table()[g, h]], ())
+        if not isinstance(G, FiniteAbelianGroup):  # no characters: z_M as written in weight space
+            return Assembly(*memorization_weights(G), ())
         y1 = registry["y_1"].build_element(G)
         y2 = registry["y_2"].build_element(G)
         el = memorization_element(G, y1, y2)

@@ -213,32 +213,30 @@ class Plan:
         if not isinstance(G, FiniteAbelianGroup):  # no orbits: certified by blocks and the loss in four parts
             from cogs.solver.block_certificate import block_certificate
 
-            cert = block_certificate(self, built, final, seed=seed, balance=balance, brute_force_max_d=brute_force_max_d,
-                                     t0=t0, rows=built.blocks)
-            meta = {"strategy": self.name, "requested_strategy": self.requested, "seed": seed,
-                    "order": int(final[0].shape[0]), "loss": cert.loss, "balanced": bool(balance), "source": "cogs construct"}
-            return Network(G, *final, meta=meta, certificate=cert)
-        summary = G.summary()
-        header = dict(
-            group=summary["group"],
-            d=summary["order"],
-            complex_orbits=summary["complex_orbits"],
-            real_characters=summary["real_characters"],
-            strategy=self.name,
-            requested_strategy=self.requested,
-            note=self.note,
-            seed=seed,
-            order=int(built.W_a.shape[0]),
-            predicted_order=self.order,
-            reference_orders=reference_orders(G, plans=(self, *self.alternatives)),
-            balanced=bool(balance),
-            details=built.details,
-            weight_norm2=norm2,
-            balanced_weight_norm2=float(sum(np.sum(w**2) for w in balanced)),
-            time_build_s=time.perf_counter() - t0,
-        )
-        evidence = certify(G, *final, orbits=built.orbits, brute_force_max_d=brute_force_max_d)
-        cert = Certificate(**header, **attrs.asdict(evidence, recurse=False), time_total_s=time.perf_counter() - t0)
+            cert = block_certificate(self, final, weight_norm2=norm2, seed=seed, balance=balance,
+                                     brute_force_max_d=brute_force_max_d, t0=t0, rows=built.blocks)
+        else:
+            summary = G.summary()
+            header = dict(
+                group=summary["group"],
+                d=summary["order"],
+                complex_orbits=summary["complex_orbits"],
+                real_characters=summary["real_characters"],
+                strategy=self.name,
+                requested_strategy=self.requested,
+                note=self.note,
+                seed=seed,
+                order=int(built.W_a.shape[0]),
+                predicted_order=self.order,
+                reference_orders=reference_orders(G, plans=(self, *self.alternatives)),
+                balanced=bool(balance),
+                details=built.details,
+                weight_norm2=norm2,
+                balanced_weight_norm2=float(sum(np.sum(w**2) for w in balanced)),
+                time_build_s=time.perf_counter() - t0,
+            )
+            evidence = certify(G, *final, orbits=built.orbits, brute_force_max_d=brute_force_max_d)
+            cert = Certificate(**header, **attrs.asdict(evidence, recurse=False), time_total_s=time.perf_counter() - t0)
         meta = {"strategy": self.name, "requested_strategy": self.requested, "seed": seed, "order": int(final[0].shape[0]),
                 "loss": cert.loss, "balanced": bool(balance), "source": "cogs construct"}
         return Network(G, *final, meta=meta, certificate=cert)
