@@ -374,7 +374,9 @@ def _s3_batch():
 
 def test_irrep_histogram_on_a_handcrafted_batch(tmp_path):
     G, nets, i_std, i_sign = _s3_batch()
-    readings = types.SimpleNamespace(group=G, networks=nets, threshold=0.05, config={"hidden": 3}, analyses=(None,) * 3)
+    from cogs.reports import Readings
+
+    readings = Readings(G, (None,) * 3, (None,) * 3, ({},) * 3, 0.05, config={"hidden": 3}, networks=tuple(nets))
     part = IrrepOrders().report(readings)
     h = part["irrep_order_histogram"]
     assert h["networks"] == 2

@@ -144,11 +144,13 @@ def group_counts(G) -> dict:
             "irreps": [{"dim": r.dim, "indicator": r.indicator} for r in G.irreps()]}
 
 
-def run_rows(batch, analyses) -> list[dict]:
+def run_rows(batch, analyses, irreps=None) -> list[dict]:
     """The report rows of the trained runs (:class:`~cogs.jobs.runs.TrainedBatch`), each with
-    its reading (None for a run that could not be read)."""
+    its per-orbit reading (None for a run that could not be read) or, on a group read by
+    irreps, its reading by real irreducibles (``irreps``, one per run)."""
     rows = []
-    for run, an in zip(batch.runs, analyses):
+    irreps = list(irreps) if irreps is not None else [None] * len(batch.runs)
+    for run, an, reading in zip(batch.runs, analyses, irreps):
         row = {
             "seed": run.seed,
             "lr": run.lr,
@@ -157,10 +159,7 @@ def run_rows(batch, analyses) -> list[dict]:
             "final": dict(run.final),
             "norm": run.network.weight_norm2() if an is not None else None,
         }
-        if an is None and run.status == "ok" and run.network is not None and not isinstance(batch.group, FiniteAbelianGroup):
-            from cogs.reading.irreps import read_irreps
-
-            reading = read_irreps(run.network)  # a group read by irreps
+        if an is None and reading is not None and not isinstance(batch.group, FiniteAbelianGroup):  # read by irreps
             row["norm"] = run.network.weight_norm2()
             row["active_nodes"] = int(sum(reading.orders[1:]))
             row["irreps"] = reading.to_rows()
@@ -340,7 +339,8 @@ def compare(group, out=None, *, hidden: int = 512, wd: float = 5e-5, lr: float =
         **group_counts(G),
         "config": attrs.asdict(cfg) | {"device": str(device)},
         "constructed": constructed,
-        "runs": run_rows(batch, readings.analyses),
+        "runs": run_rows(batch, readings.analyses,
+                         None if isinstance(G, FiniteAbelianGroup) else readings.irrep_readings),
     }
     report.update(report_of(readings))  # every registered analysis (cogs.reports)
     timings["analyse_s"] = time.perf_counter() - t0

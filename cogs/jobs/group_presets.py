@@ -52,14 +52,13 @@ class IrrepsByWeightDecay(Preset):
         return f"irreps: {c.group}, {len(c.wds)} weight decays × {len(c.seeds)} seeds in one batch"
 
     def rows(self, trained):
-        from cogs.reports.irrep_orders import irrep_order_histogram
+        from cogs.reports.irrep_orders import histogram_of_readings
 
         rows = []
         for t in trained:
-            runs, networks = t.result.runs, t.readings.networks
+            runs, reads = t.result.runs, t.readings.irrep_readings
             for wd in t.grid.config.wds:
-                nets = [networks[i] for i, r in enumerate(runs) if r.wd == wd]
-                h = irrep_order_histogram(t.grid.config.group, nets)
+                h = histogram_of_readings(t.grid.config.group, [reads[i] for i, r in enumerate(runs) if r.wd == wd and reads[i]])
                 rows.append({"group": t.grid.config.group, "setting": f"wd={wd:g}", "wd": wd, "networks": h["networks"],
                              "irreps": h["irreps"]})
         return rows

@@ -105,6 +105,16 @@ class Readings:
                 f"threshold={self.threshold:g})")
 
     @property
+    def irrep_readings(self) -> list:
+        """Per network its reading by real irreducibles (:func:`cogs.reading.irreps.read_irreps`
+        at :attr:`threshold`; None where there is no network), computed once."""
+        if "irreps" not in self._cache:
+            from cogs.reading.irreps import read_irreps
+
+            self._cache["irreps"] = [None if n is None else read_irreps(n, threshold=self.threshold) for n in self.networks]
+        return self._cache["irreps"]
+
+    @property
     def ok(self) -> list:
         """The per-orbit readings of the networks that could be read."""
         return [a for a in self.analyses if a is not None]

@@ -24,7 +24,7 @@ import typing
 from cogs.reports.base import Analysis, Readings
 from models.spectrum import DEFAULT_TAU, DEFAULT_THRESHOLD
 
-__all__ = ["IrrepOrders", "irrep_order_histogram", "networks_of"]
+__all__ = ["IrrepOrders", "histogram_of_readings", "irrep_order_histogram", "networks_of"]
 
 KEY = "irrep_order_histogram"
 
@@ -41,10 +41,17 @@ def irrep_order_histogram(group, networks, *, threshold: float = DEFAULT_THRESHO
     ``threshold`` (``histogram``) and the scale-free rule at ``tau`` (``histogram_scale_free``),
     {str(order): count} in increasing order; ``norm_share``: its mean share of the norm."""
     from cogs.reading.irreps import read_irreps
+
+    reads = [read_irreps(n, threshold=threshold, tau=tau) for n in networks if n is not None]
+    return histogram_of_readings(group, reads, threshold=threshold, tau=tau)
+
+
+def histogram_of_readings(group, reads, *, threshold: float = DEFAULT_THRESHOLD, tau: float = DEFAULT_TAU) -> dict:
+    """:func:`irrep_order_histogram` of networks already read (:class:`cogs.reading.irreps.IrrepReading`
+    values at ``threshold`` and ``tau``)."""
     from groups import parse_group
 
     G = parse_group(group)
-    reads = [read_irreps(n, threshold=threshold, tau=tau) for n in networks if n is not None]
     rows = []
     for r in G.real_irreps():
         i = r.index
@@ -75,10 +82,11 @@ class IrrepOrders(Analysis):
         if has_orbits(readings.group):
             return {}  # read per orbit (order_histogram)
         G = readings.group
-        networks = [n for n in networks_of(readings) if n is not None and n.group == G]  # other groups: not these irreps
-        if not networks:
+        reads = [x for n, x in zip(networks_of(readings), readings.irrep_readings)
+                 if x is not None and n.group == G]  # other groups: not these irreps
+        if not reads:
             return {}
-        return {KEY: irrep_order_histogram(readings.group, networks, threshold=readings.threshold)}
+        return {KEY: histogram_of_readings(G, reads, threshold=readings.threshold)}
 
     def markdown(self, report: dict) -> list[str]:
         h = report.get(KEY)

@@ -242,13 +242,12 @@ def loss_report(group, W_a=None, W_b=None, W_c=None, *, pairs: str = "all", accu
                 loss, acc = (float(x) for x in loss_and_accuracy(G, W_a, W_b, W_c, pairs=pr))
             else:
                 loss = float(brute_force_loss(G, W_a, W_b, W_c, pairs=pr))
-        rep = constraint_report(G, W_a, W_b, W_c) if isinstance(G, FiniteAbelianGroup) else None
-    parts = None
-    if rep is None:
-        from models.loss_parts import loss_parts
+        if isinstance(G, FiniteAbelianGroup):  # per orbit
+            rep, parts = constraint_report(G, W_a, W_b, W_c), None
+        else:  # no orbits: the loss in four parts
+            from models.loss_parts import loss_parts
 
-        parts = loss_parts(G, W_a, W_b, W_c).terms
-        rep = {"dc_a": None, "dc_b": None, "orbits": ()}
+            rep, parts = {"dc_a": None, "dc_b": None, "orbits": ()}, loss_parts(G, W_a, W_b, W_c).terms
     skipped = None if want_acc else (f"d = {d} > {ACCURACY_MAX_D}: pass --accuracy to compute it" if accuracy is None
                                      else "--no-accuracy")
     out = LossReport(source, G, q, pairs, n_pairs, loss, method, acc, skipped, rep["dc_a"], rep["dc_b"],
