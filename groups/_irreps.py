@@ -202,10 +202,8 @@ def general_irreps(G, seed: int = 0):
     else:  # pragma: no cover - eight unlucky draws in a row
         raise RuntimeError(f"could not split the regular representation of {G.spec} into irreducibles")
     rank = {"R": 0, "C": 1, "H": 2}
-    ordered = sorted(
-        found.values(),
-        key=lambda v: (0 if np.allclose(v[2], 1.0) and v[1].shape[1] == 1 else 1,) + _sort_key(v[2], v[1].shape[1], rank[v[0]]),
-    )
+    # the trivial irreducible sorts first by itself: size 1, type R, and −χ = −1 on every class
+    ordered = sorted(found.values(), key=lambda v: _sort_key(v[2], v[1].shape[1], rank[v[0]]))
     cplx = []  # (real index, indicator, matrices)
     for r, (kind, M, _) in enumerate(ordered):
         if kind == "R":
@@ -219,9 +217,7 @@ def general_irreps(G, seed: int = 0):
             cplx.append((r, -1, rho))
     order = sorted(
         range(len(cplx)),
-        key=lambda i: (0 if i == 0 else 1,) + _sort_key(
-            np.trace(cplx[i][2], axis1=1, axis2=2)[reps_idx], cplx[i][2].shape[1], -cplx[i][1] + 1
-        ),
+        key=lambda i: _sort_key(np.trace(cplx[i][2], axis1=1, axis2=2)[reps_idx], cplx[i][2].shape[1], 1 - cplx[i][1]),
     )
     position = {old: new for new, old in enumerate(order)}
     irreps = tuple(Irrep(new, cplx[old][2].shape[1], cplx[old][1], cplx[old][0], cplx[old][2]) for new, old in enumerate(order))
