@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from groups import FiniteAbelianGroup, parse_group
+from groups import FiniteGroup, parse_group
 from models.weights import as_tensors, check_shapes, weights_of
 
 # elements of (batch, q, pairs) processed at once by the chunked evaluators
@@ -111,7 +111,7 @@ def check_pairs(pairs, d: int) -> np.ndarray:
 
 
 class _NetBase(nn.Module):
-    group: FiniteAbelianGroup
+    group: FiniteGroup
 
     def forward(self, a, b) -> torch.Tensor:
         return forward(self.W_a, self.W_b, self.W_c, a, b)

@@ -46,7 +46,7 @@ import numpy as np
 from models.atomic import write_json
 from models.jsonable import jsonable
 from models.network import Network
-from groups import FiniteAbelianGroup
+from groups import FiniteGroup
 
 __all__ = ["CERT_KAPPA_MAX_D", "DiscoveryResult", "ScanResult", "ScanRow", "version"]
 
@@ -130,7 +130,7 @@ class DiscoveryResult:
         )
 
     @property
-    def group(self) -> FiniteAbelianGroup:
+    def group(self) -> FiniteGroup:
         """The group searched."""
         return self.best.group
 
@@ -341,7 +341,7 @@ class ScanResult:
     ``out``: each order's {"weights", "certificate"} under "q{Q}", and "scan" for scan.json),
     None when it was not."""
 
-    group: FiniteAbelianGroup
+    group: FiniteGroup
     rows: tuple[ScanRow, ...]
     lowest_converged: int | None
     stopped_early: bool
