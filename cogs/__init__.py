@@ -110,6 +110,7 @@ def __getattr__(name: str):
     elif name == "discover":
         from cogs.discovery.engine import discover as value
     elif name == "register_generator":
+        import cogs.reading.equivalence  # noqa: F401 - registration then warns about an equivalent family
         from cogs.generators.scope import register_generator as value
     else:
         raise AttributeError(f"module 'cogs' has no attribute {name!r}")

@@ -15,7 +15,7 @@ from groups._base import FiniteAbelianGroup
 from groups._doubling import DoublingCycle, doubling_cycles
 from groups._concrete import CyclicGroup, ProductGroup, cyclic, from_moduli, product
 from groups._errors import GroupSpecError, NotAbelianError, require_abelian
-from groups._fourier import dft, idft
+from groups._fourier import MAX_FFT_AXES, dft, fftn_chunked, idft, rfftn_chunked
 from groups._irreps import Irrep, RealIrrep
 from groups._blocks import (BLOCK_KINDS, Block, block_dim, block_from_coords, block_label, block_mul, block_to_coords,
                             block_type, blocks)
@@ -50,6 +50,9 @@ __all__ = [
     "blocks",
     "cyclic",
     "dft",
+    "fftn_chunked",
+    "rfftn_chunked",
+    "MAX_FFT_AXES",
     "doubling_cycles",
     "from_moduli",
     "idft",

@@ -19,6 +19,32 @@ from algebra._dispatch import NAMESPACE
 # only exist once its caller has imported torch, so it is recognised through sys.modules.
 
 
+#: the most axes one multi-dimensional FFT call transforms: MKL refuses 8 or more ("Invalid
+#: configuration parameters"), so a group of 8 or more cyclic factors is transformed in chunks of
+#: axes (the transform is separable: one after the other gives the same result)
+MAX_FFT_AXES = 6
+
+
+def fftn_chunked(fftn, y, axes):
+    """``fftn(y, axes)`` (or an ifftn) applied to at most :data:`MAX_FFT_AXES` axes at a time."""
+    axes = tuple(axes)
+    for i in range(0, len(axes), MAX_FFT_AXES):
+        y = fftn(y, axes[i:i + MAX_FFT_AXES])
+    return y
+
+
+def rfftn_chunked(x, axes):
+    """``torch.fft.rfftn(x, dim=axes)`` for any number of axes: the real transform over the last
+    chunk of axes (which holds the halved last axis), then the complex one over the others."""
+    import torch
+
+    axes = tuple(axes)
+    if len(axes) <= MAX_FFT_AXES:
+        return torch.fft.rfftn(x, dim=axes)
+    y = torch.fft.rfftn(x, dim=axes[-MAX_FFT_AXES:])
+    return fftn_chunked(lambda z, a: torch.fft.fftn(z, dim=a), y, axes[:-MAX_FFT_AXES])
+
+
 def torch_module():
     """The torch module if this process has imported it, else None."""
     return sys.modules.get("torch")
@@ -66,9 +92,9 @@ def _transform(group, x, axis: int, sign: int, inverse: bool):
     d = group.order
     # forward kernel exp(-2πi..) is the library's fftn; exp(+2πi..) is d·ifftn
     if (sign == -1) != inverse:
-        out = fftn(y, axes)
+        out = fftn_chunked(fftn, y, axes)
     else:
-        out = ifftn(y, axes) * d
+        out = fftn_chunked(ifftn, y, axes) * d
     if not inverse:
         out = out / d
     return out.reshape(x.shape)

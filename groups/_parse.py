@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 import os
 import re
+
+import numpy as np
 
 from groups._base import FiniteAbelianGroup
 from groups._concrete import from_moduli
@@ -43,8 +46,8 @@ def parse_group(spec: "str | int | FiniteGroup") -> FiniteGroup:
     """
     if isinstance(spec, FiniteGroup):
         return spec
-    if isinstance(spec, int) and not isinstance(spec, bool):
-        spec = str(spec)
+    if isinstance(spec, numbers.Integral) and not isinstance(spec, (bool, np.bool_)):  # numpy's integers too
+        spec = str(int(spec))
     if not isinstance(spec, str):
         raise GroupSpecError(f"group spec must be a string, got {type(spec).__name__}")
     if is_table_file_spec(spec):

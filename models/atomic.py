@@ -6,6 +6,10 @@ loss) leaves one behind; the next atomic write into the same folder removes ever
 written on this machine whose writing process no longer exists (:func:`clean_stale_temps`).
 Files written on another machine (a shared filesystem under a cluster) are never removed:
 their process ids mean nothing here.
+
+The file that appears has the mode a plain ``open(path, "w")`` would give it: 0666 less the
+process's umask (``mkstemp`` creates its temporary 0600, which would keep collaborators and
+workers running as another user out).
 """
 
 from __future__ import annotations
@@ -41,6 +45,76 @@ def _alive(pid: int) -> bool:
     except (PermissionError, OSError, OverflowError):
         return True  # exists (another user's) or cannot tell: keep its file
     return True
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system says it (Linux's
+    /proc/self/status); else by setting and restoring it."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    old = os.umask(0o022)
+    os.umask(old)
+    return old
+
+
+def file_mode() -> int:
+    """The mode a new file gets from ``open``: 0o666 & ~umask."""
+    return 0o666 & ~_umask()
+
+
+# (root folder, callback(relative path)) of every recorder active in this process: a job that
+# owns an output folder records what it writes there (cogs.jobs.outdir's manifest)
+_recorders: list = []
+
+
+@contextlib.contextmanager
+def recording(root, callback):
+    """While active, every atomic write to a path inside ``root`` calls ``callback(rel)`` (the
+    path relative to ``root``, a POSIX string) before the file appears."""
+    entry = (Path(root).resolve(), callback)
+    _recorders.append(entry)
+    try:
+        yield
+    finally:
+        _recorders.remove(entry)
+
+
+def add_recorder(root, callback):
+    """:func:`recording` without the context: returns the handle :func:`remove_recorder` takes."""
+    entry = (Path(root).resolve(), callback)
+    _recorders.append(entry)
+    return entry
+
+
+def remove_recorder(entry) -> None:
+    if entry in _recorders:
+        _recorders.remove(entry)
+
+
+def _record(path: Path) -> None:
+    if not _recorders:
+        return
+    full = Path(os.path.abspath(path))
+    try:
+        full = full.parent.resolve() / full.name
+    except OSError:
+        pass
+    for root, callback in list(_recorders):
+        try:
+            rel = full.relative_to(root)
+        except ValueError:
+            continue
+        callback(rel.as_posix())
+
+
+def is_temporary(name: str) -> bool:
+    """Is ``name`` the temporary of an atomic write (``.<name>.cogs-<host>-<pid>-<random>…``)?"""
+    return _STALE.match(name) is not None
 
 
 def clean_stale_temps(directory) -> list[Path]:
@@ -79,7 +153,10 @@ def atomic_open(path, mode: str = "wb"):
         with os.fdopen(fd, mode) as f:
             yield f
             f.flush()
+            if os.name == "posix":
+                os.fchmod(f.fileno(), file_mode())
             os.fsync(f.fileno())
+        _record(path)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -106,6 +183,9 @@ class _AtomicPath(contextlib.AbstractContextManager):
     def __exit__(self, exc_type, exc, tb):
         try:
             if exc_type is None:
+                if os.name == "posix":
+                    os.chmod(self.tmp, file_mode())
+                _record(self.path)
                 os.replace(self.tmp, self.path)
         finally:
             if os.path.exists(self.tmp):

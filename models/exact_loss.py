@@ -41,7 +41,7 @@ import math
 
 import torch
 
-from groups import FiniteAbelianGroup
+from groups import FiniteAbelianGroup, rfftn_chunked
 from models.forward import brute_force_loss  # re-exported: the enumeration the exact forms are checked against
 from models.weights import as_tensors, weights_of
 
@@ -57,11 +57,18 @@ def exact_loss_method(q: int, d: int) -> str:
     return "fast (weight space, exact)" if q < d * d else "residuals (all d² pairs; q ≥ d², as cheap as weight space and exact to ~1e-30)"
 
 
+def _float64(*ws):
+    """The weights in float64 (differentiably): the exact forms cancel terms of size ~q²/d, which
+    float32 (or float16) would resolve only to ~1e-7 (an exact network would score 6e-8)."""
+    return tuple(w if w.dtype == torch.float64 else w.to(torch.float64) for w in ws)
+
+
 def exact_loss(group, W_a=None, W_b=None, W_c=None) -> torch.Tensor:
     """The exact all-pairs loss by the cheaper exact method for these sizes (see
-    :func:`exact_loss_method`): :func:`fast_loss` for q < d², else the residual sum."""
-    group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
-    W_a, W_b, W_c = as_tensors(W_a, W_b, W_c, group=group)
+    :func:`exact_loss_method`): :func:`fast_loss` for q < d², else the residual sum. Computed in
+    float64 whatever the weights' dtype (float32 and float16 tensors are converted)."""
+    group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c, quadratic="the exact loss")
+    W_a, W_b, W_c = _float64(*as_tensors(W_a, W_b, W_c, group=group))
     d, q = group.order, W_a.shape[-2]
     if q < d * d:
         return fast_loss(group, W_a, W_b, W_c)
@@ -71,9 +78,10 @@ def exact_loss(group, W_a=None, W_b=None, W_c=None) -> torch.Tensor:
 
 
 def fast_loss(group, W_a=None, W_b=None, W_c=None) -> torch.Tensor:
-    """The exact all-pairs loss without enumerating pairs (see the module docstring)."""
-    group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
-    W_a, W_b, W_c = as_tensors(W_a, W_b, W_c, group=group)
+    """The exact all-pairs loss without enumerating pairs (see the module docstring), in float64
+    whatever the weights' dtype."""
+    group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c, quadratic="the exact loss")
+    W_a, W_b, W_c = _float64(*as_tensors(W_a, W_b, W_c, group=group))
     d = group.order
     u, v = W_a, W_b  # (..., q, d)
     u2, v2 = u * u, v * v
@@ -133,7 +141,7 @@ def _sum_re_r_kkk(group, u, v, c) -> torch.Tensor:
     d = group.order
     radii = tuple(reversed(group.moduli))
     axes = tuple(range(-len(radii), 0))
-    F = [torch.fft.rfftn(x.reshape(x.shape[:-1] + radii), dim=axes) for x in (u, v, c)]
+    F = [rfftn_chunked(x.reshape(x.shape[:-1] + radii), axes) for x in (u, v, c)]
     prod = (F[0] * F[1] * F[2].conj()).real
     n1 = radii[-1]
     w = torch.full((n1 // 2 + 1,), 2.0, dtype=prod.dtype, device=prod.device)

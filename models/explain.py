@@ -227,7 +227,7 @@ def explain(group, W_a=None, W_b=None, W_c=None, *, rel_tol: float = 1e-6, rank_
 
     Raises ValueError for bad shapes, non-finite or non-real weights, a bad ``rel_tol`` or
     ``rank_tol``, or a Jacobian above ``max_jacobian_bytes`` (unless ``local_dimension=False``)."""
-    G, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
+    G, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c, quadratic="explain (the quadratic solution set)")
     d = G.order
     if not (isinstance(rel_tol, (int, float)) and 0 < rel_tol < 1):
         raise ValueError(f"rel_tol must be in (0, 1), got {rel_tol!r}")

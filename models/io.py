@@ -1,5 +1,6 @@
 """The weights file format shared by every command: ``.npz`` with float arrays ``W_a`` (q×d),
-``W_b`` (q×d), ``W_c`` (d×q), a string ``group`` (spec) and a JSON string ``meta``. Reading is
+``W_b`` (q×d), ``W_c`` (d×q), a string ``group`` (spec) and a JSON string ``meta`` (and, for a
+network of K > 2 operands, ``W_more`` (K − 2, q, d): the further input matrices). Reading is
 safe (``allow_pickle=False``) and validates everything; saving is atomic (write to a temporary
 file in the same folder, then rename). :meth:`models.network.Network.save` and
 :func:`models.network.load` are the usual way in and out.
@@ -28,7 +29,7 @@ import numpy as np
 
 from groups import GroupSpecError, parse_group
 from models.atomic import atomic_open
-from models.weights import as_arrays, is_network, weights_of
+from models.weights import as_arrays, is_network, weights_memory, weights_of
 
 
 @typing.final
@@ -48,8 +49,10 @@ def save_weights(path, group, W_a=None, W_b=None, W_c=None, /, **meta) -> Path:
     own = getattr(group, "meta", None)
     if not meta and W_a is None and W_b is None and W_c is None and isinstance(own, Mapping):
         meta = dict(own)
+    more = getattr(group, "W_more", None)
     group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
     W_a, W_b, W_c = as_arrays(W_a, W_b, W_c, group=group, error=WeightsFileError)
+    extra = {} if more is None else {"W_more": np.asarray(more, dtype=np.float64)}
     path = Path(path)
     if path.suffix != ".npz":
         raise WeightsFileError(f"{path}: weights files must end in .npz")
@@ -66,13 +69,14 @@ def save_weights(path, group, W_a=None, W_b=None, W_c=None, /, **meta) -> Path:
             group=np.array(group.spec),
             meta=np.array(json.dumps(meta, default=_json_default)),
             **table,
+            **extra,
         )
     return path
 
 
 #: the largest group spec and 'meta' JSON text (characters) a weights file may hold
 GROUP_STRING_MAX_CHARS = 1 << 12
-META_MAX_CHARS = 1 << 24
+META_MAX_CHARS = 1 << 20
 
 
 def _group_of(spec: str, table, path):
@@ -96,9 +100,10 @@ def _group_of(spec: str, table, path):
     return G
 
 
-def read_weights(path, group=None) -> tuple:
+def read_weights(path, group=None, *, more: bool = False) -> tuple:
     """``(group, W_a, W_b, W_c, meta)`` of a weights file, validated. ``group`` (spec or
-    group), when given, must match the file's group (as the same factorisation).
+    group), when given, must match the file's group (as the same factorisation). ``more``:
+    append ``W_more`` ((K − 2, q, d) float64, or None for two operands) to the tuple.
 
     The file is judged before it is read (:mod:`models.safe_files`): it must be a regular file
     (not a FIFO, device or directory) within the file-size limit of :mod:`models.limits` (the
@@ -109,7 +114,9 @@ def read_weights(path, group=None) -> tuple:
     from models.safe_files import check_regular_file, npz_headers
 
     path = Path(path)
-    check_regular_file(path, max_file_bytes(), what="weights file", error=WeightsFileError)
+    from models.safe_files import MEMORY_HINT
+
+    check_regular_file(path, max_file_bytes(), what="weights file", error=WeightsFileError, hint=MEMORY_HINT)
     if not zipfile.is_zipfile(path):
         raise WeightsFileError(f"{path}: not an .npz file")
     heads = npz_headers(path, error=WeightsFileError)
@@ -127,6 +134,10 @@ def read_weights(path, group=None) -> tuple:
             raise WeightsFileError(f"{path}: {name} must hold real numbers, got dtype {h.dtype}")
         if len(h.shape) != 2:
             raise WeightsFileError(f"{path}: {name} must be 2-D, got shape {h.shape}")
+    wm = heads.get("W_more")
+    if wm is not None and (wm.dtype.kind not in "fiu" or len(wm.shape) != 3 or wm.shape[0] < 1
+                           or wm.shape[1:] != heads["W_a"].shape):
+        raise WeightsFileError(f"{path}: 'W_more' must be a real (K − 2, q, d) array beside W_a's (q, d)")
     t = heads.get("table")
     if t is not None and (t.dtype.kind not in "iu" or len(t.shape) != 2 or t.shape[0] != t.shape[1]
                           or t.shape[0] != heads["W_a"].shape[-1]):
@@ -143,11 +154,13 @@ def read_weights(path, group=None) -> tuple:
             for name, shape in (("W_a", (q, d)), ("W_b", (q, d)), ("W_c", (d, q))):
                 if heads[name].shape != shape:
                     raise WeightsFileError(f"{path}: {name} has shape {heads[name].shape}, expected {shape} for {file_group.spec}")
+            k_more = 0 if wm is None else wm.shape[0]
             try:  # the arrays, their float64 copies and the evaluation that follows
-                check(f"loading {path} (q = {q}, d = {d})", memory=4 * 8 * 3 * q * d)
+                check(f"loading {path} (q = {q}, d = {d})", memory=weights_memory(q, d, 3 + k_more))
             except SizeLimitError as e:
                 raise WeightsFileError(str(e)) from None
             data = {n: z[n] for n in ("W_a", "W_b", "W_c")}
+            W_more = None if wm is None else np.asarray(z["W_more"], dtype=np.float64)
             meta_raw = str(z["meta"]) if m is not None else None
     except (WeightsFileError, GroupSpecError) as e:
         raise WeightsFileError(str(e) if str(e).startswith(str(path)) else f"{path}: {e}") from None
@@ -155,7 +168,10 @@ def read_weights(path, group=None) -> tuple:
         raise WeightsFileError(f"{path}: unreadable npz ({e})") from None
     W_a, W_b, W_c = as_arrays(data["W_a"], data["W_b"], data["W_c"], group=file_group, error=WeightsFileError,
                               source=str(path))
-    return file_group, W_a, W_b, W_c, _parse_meta(meta_raw, path)
+    if W_more is not None and not np.isfinite(W_more).all():
+        raise WeightsFileError(f"{path}: W_more holds NaN or infinite values")
+    out = (file_group, W_a, W_b, W_c, _parse_meta(meta_raw, path))
+    return out + (W_more,) if more else out
 
 
 def _parse_meta(text: str | None, path) -> dict:

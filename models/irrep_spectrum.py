@@ -95,14 +95,20 @@ class IrrepSpectrum:
         W_a, W_b, W_c = as_arrays(W_a, W_b, W_c, group=group, allow_empty=True)
         irreps = tuple(group.real_irreps())
         n, q = group.order, W_a.shape[0]
-        power = np.stack([irrep_power(group, W_a, -1), irrep_power(group, W_b, -1),
-                          irrep_power(group, W_c, 0)]).swapaxes(1, 2)  # (3, n_σ, q)
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is judged below
+            power = np.stack([irrep_power(group, W_a, -1), irrep_power(group, W_b, -1),
+                              irrep_power(group, W_c, 0)]).swapaxes(1, 2)  # (3, n_σ, q)
         scale = np.array([r.dim**2 / (r.multiplicity * r.size * n) for r in irreps])
         magnitude = np.sqrt(power[0] * scale[:, None])
         dominant = np.argmax(magnitude, axis=0).astype(np.int64) if q else np.zeros(0, dtype=np.int64)
         dom_mag = magnitude[dominant, np.arange(q)] if q else np.zeros(0)
         norms = np.sqrt(power.sum(axis=1) / n)  # (3, q): ‖A_j‖, ‖B_j‖, ‖C_j‖
-        strength = np.cbrt(norms[0] * norms[1] * norms[2])
+        # the geometric mean as a product of cube roots: no underflow at |w| ~ 1e-120, no overflow near 1e308
+        strength = np.cbrt(norms[0]) * np.cbrt(norms[1]) * np.cbrt(norms[2])
+        if not (np.all(np.isfinite(strength)) and all(np.all(np.isfinite(x)) for x in norms)):
+            raise ValueError(f"float64 overflow reading the network (max |weight| = "
+                             f"{max(float(np.abs(w).max(initial=0)) for w in (W_a, W_b, W_c)):.3g}); its coefficients "
+                             "are not representable")
         return cls(group, irreps, power, magnitude, dominant, dom_mag, strength)
 
     @property

@@ -143,7 +143,8 @@ def _device_type(device) -> str:
 
 
 def train_estimate(d: int, q: int, runs: int, epochs: int, *, seeds: int | None = None,
-                   dtype_bytes: int = 4, device: str = "cpu", chunk_rows: int | None = None) -> dict:
+                   dtype_bytes: int = 4, device: str = "cpu", chunk_rows: int | None = None,
+                   columns: int | None = None) -> dict:
     """A batched training job of ``runs`` runs trained together (models.training), on the
     device type it runs on ('cpu', 'cuda' or 'cuda:N'; 'auto' is resolved first). With b bytes
     per number of the job's dtype:
@@ -159,20 +160,26 @@ def train_estimate(d: int, q: int, runs: int, epochs: int, *, seeds: int | None 
       block, s, h and ∂h (n·q, n = rows·d), o and its temporaries (~4·d·n) and W_c, ∂W_c (2·d·q);
 
     all times 1.25 (allocator slack). Work per run and epoch: three GEMMs of 2d³q operations
-    plus ~12 elementwise passes over d²q numbers. :func:`cogs.distributed.plan.shard_bytes`
+    plus ~12 elementwise passes over d²q numbers. ``columns``: the grid's second axis (d, or
+    d^(K−1) for K operands): every d² above is then d·columns. :func:`cogs.distributed.plan.shard_bytes`
     sizes shards with this same memory estimate."""
     from models.training.pair_grid import chunk_plan
 
     b = dtype_bytes
     seeds = runs if seeds is None else seeds
-    rows, block = chunk_plan(d, q, max(1, runs), _device_type(device), chunk_rows)
-    n = rows * d
-    tables = d**3 * (8 + b) + runs * d * d * (2 + 3 * b + 16) + 24 * d * d + seeds * d * d * 16
-    weights = (runs + seeds) * q * d * 24 + runs * q * d * 16 * b
+    cols = d if columns is None else int(columns)
+    rows, block = chunk_plan(d, q, max(1, runs), _device_type(device), chunk_rows, columns=cols)
+    n = rows * cols
+    tables = d * d * cols * (8 + b) + runs * d * cols * (2 + 3 * b + 16) + 24 * d * cols + seeds * d * cols * 16
+    weights = (runs + seeds) * q * (d + cols) * 12 + runs * q * (d + cols) * 8 * b
     buffers = block * (3 * n * q + 4 * d * n + 2 * d * q) * b
     memory = 1.25 * (tables + weights + buffers)
-    work = float(runs) * max(1, epochs + 1) * (6.0 * d**3 * q + 12.0 * d * d * q)
+    work = float(runs) * max(1, epochs + 1) * (6.0 * d * d * cols * q + 12.0 * d * cols * q)
     return {"memory": float(memory), "work": work}
+
+
+#: the most operands a training task takes
+MAX_OPERANDS = 8
 
 
 def construct_estimate(d: int, q: int) -> dict:

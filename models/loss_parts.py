@@ -81,7 +81,7 @@ class LossParts:
 
 def _centred(group, W_a, W_b, W_c):
     """(G, T, Pa, Pb, Pc, J_a, J_b, J₀) as float64 numpy arrays (Pa, Pb: (q, n); Pc: (n, q))."""
-    G, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
+    G, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c, quadratic="the four-part loss")
     W_a, W_b, W_c = as_arrays(W_a, W_b, W_c, group=G, allow_empty=True)
     a_bar, b_bar = W_a.mean(1), W_b.mean(1)  # (q,)
     Pa, Pb = W_a - a_bar[:, None], W_b - b_bar[:, None]

@@ -108,6 +108,9 @@ class Network(SemiringElement):
     meta: typing.Mapping = attrs.field(default=None, converter=frozen_mapping)
     certificate: typing.Any = None
     path: str | None = None
+    #: (K − 2, q, d): the input matrices of operands 3…K of a network trained on K > 2 operands
+    #: (its ``meta["setup"]["operands"]`` says K); None for two operands
+    W_more: typing.Any = None
     _cache: dict = attrs.field(factory=dict, init=False)
 
     def __attrs_post_init__(self):
@@ -115,6 +118,19 @@ class Network(SemiringElement):
                            source=self.path or "network")
         for name, w in zip(("W_a", "W_b", "W_c"), arrays):
             object.__setattr__(self, name, _read_only(w))
+        from models.setup import setup_of
+
+        K = setup_of(self).operands  # a malformed meta["setup"] is a ValueError here
+        if self.W_more is not None:
+            more = self.W_more.detach().cpu().numpy() if hasattr(self.W_more, "detach") else np.asarray(self.W_more)
+            if more.dtype.kind not in "fiu" or more.ndim != 3 or more.shape[1:] != self.W_a.shape:
+                raise ValueError(f"W_more must be a real (K − 2, {self.W_a.shape[0]}, {self.d}) array, got shape {more.shape}")
+            if not np.isfinite(more).all():
+                raise ValueError("W_more holds NaN or infinite values")
+            object.__setattr__(self, "W_more", _read_only(more.astype(np.float64)) if more.shape[0] else None)
+        k_more = 0 if self.W_more is None else self.W_more.shape[0]
+        if 2 + k_more != K:
+            raise ValueError(f"the network has {2 + k_more} input matrices but its meta['setup'] says {K} operands")
         if self.certificate is not None and not self._certificate_fits():
             raise ValueError(f"the certificate is for other weights ({self.certificate!r} does not match the group, order "
                              "or ‖W‖² of these); pass certificate=None, or the weights it certified")
@@ -169,17 +185,37 @@ class Network(SemiringElement):
     def _changes_weights(self, changes: dict) -> bool:
         if "group" in changes and parse_group(changes["group"]) != self.group:
             return True
+        if "W_more" in changes and not (changes["W_more"] is None and self.W_more is None) and (
+                self.W_more is None or changes["W_more"] is None or not _same_array(self.W_more, changes["W_more"])):
+            return True
         return any(name in changes and not _same_array(getattr(self, name), changes[name]) for name in ("W_a", "W_b", "W_c"))
 
     def _meta_without_weight_keys(self) -> dict:
         return {k: v for k, v in self.meta.items() if k not in WEIGHT_META_KEYS}
 
     # -- what it computes -------------------------------------------------------------
+    @property
+    def setup(self):
+        """Its :class:`models.setup.Setup` (activation, loss, operands, task; ``meta["setup"]``)."""
+        from models.setup import setup_of
+
+        return setup_of(self)
+
     def loss(self, pairs=None) -> float:
         """The loss of docs/mathematics.md#the-network-and-its-loss: over all d² pairs exactly,
         without enumerating them (:func:`models.exact_loss.exact_loss`; signed, so an exact
         solution gives ±1e-16 rather than 0; the empty network: (d − 1)/d exactly, the loss of
-        any zero output); over ``pairs`` ((N, 2) indices) by brute force."""
+        any zero output); over ``pairs`` ((N, 2) indices) by brute force. A network trained with
+        another set-up (:attr:`setup`) is evaluated with its own activation, loss, operands and
+        task over all its input tuples (:func:`models.setup.setup_loss_and_accuracy`)."""
+        if not self.setup.quadratic:
+            if pairs is not None:
+                raise ValueError(f"loss over chosen pairs is for the quadratic network; this one has {self.setup.describe()}")
+            if "loss" not in self._cache:
+                from models.setup import setup_loss_and_accuracy
+
+                self._cache["loss"], self._cache["accuracy"] = setup_loss_and_accuracy(self)
+            return self._cache["loss"]
         if pairs is None:
             if "loss" not in self._cache:
                 from models.exact_loss import exact_loss
@@ -192,7 +228,14 @@ class Network(SemiringElement):
 
     def accuracy(self, pairs=None) -> float:
         """The share of ``pairs`` (default all d²) whose output's arg-max is the group product
-        (the empty network outputs zeros, as does any network with W_c = 0: 1/d over all pairs)."""
+        (the empty network outputs zeros, as does any network with W_c = 0: 1/d over all pairs);
+        for another set-up, over all its input tuples with its own activation and task."""
+        if not self.setup.quadratic:
+            if pairs is not None:
+                raise ValueError(f"accuracy over chosen pairs is for the quadratic network; this one has "
+                                 f"{self.setup.describe()}")
+            self.loss()
+            return self._cache["accuracy"]
         from models.forward import loss_and_accuracy
 
         return float(loss_and_accuracy(self, pairs=pairs)[1])
@@ -298,6 +341,14 @@ class Network(SemiringElement):
         return f"<table><caption>Network</caption>{body}</table>"
 
 
+def _quadratic(*xs) -> None:
+    """The semi-ring is that of quadratic MSE networks on two operands: refuse any other."""
+    from models.setup import require_quadratic
+
+    for x in xs:
+        require_quadratic(x, "the semi-ring of networks")
+
+
 def _weight_nodes(x: Network) -> np.ndarray:
     """The (3, d, q) node tensor of a network in weight space: [W_a.T, W_b.T, W_c] (the form
     :func:`models.element.canonical_nodes` compares on groups without characters)."""
@@ -376,9 +427,11 @@ class Networks(Semiring):
         return Network(self.group, delta, delta, delta.T)
 
     def add(self, x: Network, y: Network) -> Network:
+        _quadratic(x, y)
         return Network(self.group, np.vstack([x.W_a, y.W_a]), np.vstack([x.W_b, y.W_b]), np.hstack([x.W_c, y.W_c]))
 
     def mul(self, x: Network, y: Network) -> Network:
+        _quadratic(x, y)
         s, G = self._scale, self.group
         W_a = s * _convolve(x.W_a, y.W_a, G)
         W_b = s * _convolve(x.W_b, y.W_b, G)
@@ -393,6 +446,12 @@ class Networks(Semiring):
 
         if x.group != y.group:
             return False
+        if x.setup != y.setup:
+            return False
+        if x.W_more is not None or y.W_more is not None:  # K > 2 operands: the same nodes in the same order
+            return (x.W_more is not None and y.W_more is not None and x.W_more.shape == y.W_more.shape
+                    and all(np.allclose(a, b, rtol=0, atol=atol * max(1.0, np.abs(a).max(initial=0)))
+                            for a, b in zip((x.W_a, x.W_b, x.W_c, x.W_more), (y.W_a, y.W_b, y.W_c, y.W_more))))
         if not isinstance(self.group, FiniteAbelianGroup):  # no characters: compare nodes in weight space
             return nodes_isclose(_weight_nodes(x), _weight_nodes(y), atol)
         return nodes_isclose(NetworkElement.from_weights(x).z, NetworkElement.from_weights(y).z, atol)
@@ -403,6 +462,7 @@ class Networks(Semiring):
     def scale(self, s, x: Network) -> Network:
         if not isinstance(s, numbers.Real):
             raise ValueError(f"a real network scales by a real number, got {s!r}")
+        _quadratic(x)
         return Network(self.group, x.W_a, x.W_b, float(s) * x.W_c)
 
     def constant(self, s) -> Network:
@@ -422,8 +482,13 @@ def load_npz(path, group=None) -> Network:
     be the file's. See :func:`load` (an example there)."""
     from models.io import read_weights
 
-    G, W_a, W_b, W_c, meta = read_weights(path, group)
-    return Network(G, W_a, W_b, W_c, meta=meta, path=str(path))
+    from models.io import WeightsFileError
+
+    G, W_a, W_b, W_c, meta, W_more = read_weights(path, group, more=True)
+    try:
+        return Network(G, W_a, W_b, W_c, meta=meta, path=str(path), W_more=W_more)
+    except ValueError as e:  # a set-up that does not fit the weights
+        raise WeightsFileError(str(e) if str(e).startswith(str(path)) else f"{path}: {e}") from None
 
 
 def load(path, group=None, keys=None) -> Network:

@@ -122,8 +122,14 @@ class Spectrum:
         magnitude = np.maximum(absA[ks], absA[negs])  # (n_orbits, q)
         dominant = np.argmax(magnitude, axis=0) if q else np.zeros(0, dtype=np.int64)
         dom_mag = magnitude[dominant, np.arange(q)] if q else np.zeros(0)
-        norms = [np.linalg.norm(X, axis=0) for X in (A, B, C)]
-        strength = np.cbrt(norms[0] * norms[1] * norms[2])
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is judged just below
+            norms = [np.linalg.norm(X, axis=0) for X in (A, B, C)]
+        # the geometric mean as a product of cube roots: no underflow at |w| ~ 1e-120, no overflow near 1e308
+        strength = np.cbrt(norms[0]) * np.cbrt(norms[1]) * np.cbrt(norms[2])
+        if not (np.all(np.isfinite(strength)) and all(np.all(np.isfinite(x)) for x in norms)):
+            raise ValueError(f"float64 overflow reading the network (max |weight| = "
+                             f"{max(float(np.abs(w).max(initial=0)) for w in (W_a, W_b, W_c)):.3g}); its coefficients "
+                             "are not representable")
         return cls(group, A, B, C, orbits, magnitude, dominant.astype(np.int64), dom_mag, strength)
 
     @property

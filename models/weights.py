@@ -34,12 +34,18 @@ def is_network(x) -> bool:
     return all(hasattr(x, n) for n in ("group", *_NAMES))
 
 
-def weights_of(first, W_a=None, W_b=None, W_c=None):
+def weights_of(first, W_a=None, W_b=None, W_c=None, *, quadratic: str | None = None):
     """``(group, W_a, W_b, W_c)`` from a network value, or from a group (spec or object) and the
-    three matrices; anything else is a TypeError saying what to pass."""
+    three matrices; anything else is a TypeError saying what to pass. ``quadratic``: the name of
+    what needs the paper's quadratic MSE network — a network trained with another set-up
+    (``meta["setup"]``, :mod:`models.setup`) is then refused with one line."""
     if is_network(first):
         if W_a is not None or W_b is not None or W_c is not None:
             raise TypeError("pass either a network or a group and W_a, W_b, W_c, not both")
+        if quadratic is not None and getattr(first, "meta", None):
+            from models.setup import require_quadratic
+
+            require_quadratic(first, quadratic)
         return first.group, first.W_a, first.W_b, first.W_c
     if W_a is None or W_b is None or W_c is None:
         raise TypeError(f"expected a network, or a group and W_a, W_b, W_c; got {type(first).__name__} "
@@ -47,16 +53,43 @@ def weights_of(first, W_a=None, W_b=None, W_c=None):
     return parse_group(first), W_a, W_b, W_c
 
 
+def weights_memory(q: int, d: int, matrices: int = 3) -> float:
+    """Bytes a network of ``matrices`` q × d matrices costs once read: the arrays, their
+    float64 copies and the evaluation that follows (4 × 8 bytes a number); the one estimate
+    every reader checks against the memory limit."""
+    return 4.0 * 8 * matrices * q * d
+
+
+def _torch_strided():
+    import torch
+
+    return torch.strided
+
+
+def _torch_bool():
+    import torch
+
+    return torch.bool
+
+
+def _torch_float64():
+    import torch
+
+    return torch.float64
+
+
 def _real_kind(name: str, w) -> None:
     """Refuse weights that are not real numbers (complex ones would lose their imaginary part)."""
     if hasattr(w, "is_complex"):  # a torch tensor
         if w.is_complex():
             raise ValueError(f"{name} is complex; weights must be real (the imaginary part would be dropped)")
+        if w.dtype == _torch_bool():
+            raise ValueError(f"{name} is of dtype bool, not real numbers")
         return
     kind = np.asarray(w).dtype.kind
     if kind == "c":
         raise ValueError(f"{name} is complex; weights must be real (the imaginary part would be dropped)")
-    if kind not in "fiub":
+    if kind not in "fiu":  # bool is refused here as everywhere (as_arrays): weights are numbers
         raise ValueError(f"{name} is of dtype {np.asarray(w).dtype}, not real numbers")
 
 
@@ -97,30 +130,54 @@ def as_tensors(W_a, W_b, W_c, *, group=None, dtype=None):
 def as_arrays(W_a, W_b, W_c, *, group=None, error=ValueError, source: str = "weights", allow_empty: bool = False):
     """One network as float64 numpy arrays W_a, W_b (q, d) and W_c (d, q): real, finite, 2-D,
     consistent (and of the group's order d, with ``group``). ``error``: the exception class
-    raised, its message prefixed with ``source``. ``allow_empty``: accept q = 0."""
-    arrays = []
+    raised, its message prefixed with ``source``. ``allow_empty``: accept q = 0.
+
+    Kinds and shapes are judged before anything is copied (a tensor of stride-0 views, which
+    claims gigabytes over a few bytes of storage, is refused by its shape or by the memory limit
+    of :mod:`models.limits`, never materialised)."""
+    views = []
     for name, w in zip(_NAMES, (W_a, W_b, W_c)):
         if hasattr(w, "detach"):
-            w = w.detach().cpu().numpy()
-        w = np.asarray(w)
-        if w.dtype.kind not in "fiu":
-            raise error(f"{source}: {name} must hold real numbers, got dtype {w.dtype}")
-        w = w.astype(np.float64)  # a copy: the caller's array stays the caller's
-        if w.ndim != 2:
-            raise error(f"{source}: {name} must be 2-D, got shape {w.shape}")
+            if w.is_complex() or w.dtype == _torch_bool():
+                raise error(f"{source}: {name} must hold real numbers, got dtype {str(w.dtype).replace('torch.', '')}")
+            if w.layout != _torch_strided() or w.device.type == "meta":
+                raise error(f"{source}: {name} is a {str(w.layout).replace('torch.', '')} tensor on {w.device.type}; "
+                            "weights must be dense tensors with data")
+            if w.numel() and w.untyped_storage().nbytes() < w.numel() * w.element_size():
+                raise error(f"{source}: {name} claims {w.numel()} numbers over a storage of "
+                            f"{w.untyped_storage().nbytes()} bytes (an expanded or overlapping view); refusing it")
+        else:
+            w = np.asarray(w)
+            if w.dtype.kind not in "fiu":
+                raise error(f"{source}: {name} must hold real numbers, got dtype {w.dtype}")
+        if len(w.shape) != 2:
+            raise error(f"{source}: {name} must be 2-D, got shape {tuple(w.shape)}")
+        views.append(w)
+    shapes = [tuple(int(n) for n in w.shape) for w in views]
+    q = shapes[0][0]
+    if q < 1 and not allow_empty:
+        raise error(f"{source}: network has no hidden nodes")
+    d = parse_group(group).order if group is not None else shapes[0][1]
+    spec = f" for {parse_group(group).spec}" if group is not None else ""
+    if shapes[0] != (q, d):
+        raise error(f"{source}: W_a has shape {shapes[0]}, expected (q, {d}){spec}")
+    if shapes[1] != (q, d):
+        raise error(f"{source}: W_b has shape {shapes[1]}, expected ({q}, {d})")
+    if shapes[2] != (d, q):
+        raise error(f"{source}: W_c has shape {shapes[2]}, expected ({d}, {q})")
+    from models.limits import SizeLimitError, check
+
+    try:
+        check(f"{source}: reading a network of q = {q}, d = {d}", memory=weights_memory(q, d))
+    except SizeLimitError as e:
+        raise error(str(e)) from None
+    arrays = []
+    for name, w in zip(_NAMES, views):
+        if hasattr(w, "detach"):
+            w = w.detach().cpu().to(dtype=_torch_float64()).numpy()
+        w = np.array(w, dtype=np.float64)  # a copy: the caller's array stays the caller's
         if not np.all(np.isfinite(w)):
             raise error(f"{source}: {name} contains NaN or Inf values")
         arrays.append(w)
     W_a, W_b, W_c = arrays
-    q = W_a.shape[0]
-    if q < 1 and not allow_empty:
-        raise error(f"{source}: network has no hidden nodes")
-    d = parse_group(group).order if group is not None else W_a.shape[1]
-    spec = f" for {parse_group(group).spec}" if group is not None else ""
-    if W_a.shape != (q, d):
-        raise error(f"{source}: W_a has shape {W_a.shape}, expected (q, {d}){spec}")
-    if W_b.shape != (q, d):
-        raise error(f"{source}: W_b has shape {W_b.shape}, expected ({q}, {d})")
-    if W_c.shape != (d, q):
-        raise error(f"{source}: W_c has shape {W_c.shape}, expected ({d}, {q})")
     return W_a, W_b, W_c

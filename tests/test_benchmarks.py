@@ -64,3 +64,10 @@ def test_any_group_benchmark_quick_mode(capsys):
     assert bench.main(["--quick"]) == 0
     out = capsys.readouterr().out
     assert "S4 / Z24 = " in out and "groups), from scratch" in out and "S5 (order 120)" in out
+
+
+def test_setups_benchmark_quick_modes(capsys):
+    bench = _load("setups")
+    assert bench.main(["speed", "--quick"]) == 0
+    out = capsys.readouterr().out
+    assert "| relu/CE/Adam |" in out and "| sqr/MSE/Muon |" in out

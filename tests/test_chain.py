@@ -163,8 +163,13 @@ def test_chain_refuses_2_groups_and_bad_phi():
     for phi in (math.pi / 2 - 2e-6, math.pi / 6 + 2e-6, 1e-5):
         with pytest.raises(ValueError, match="needs"):
             construct("Z9", "chain", phi=phi)
+    # above CHAIN_MAX_D the order is still planned (2(d − 1), no orbit with 3k = 0 on a prime
+    # d), and only building is refused
+    from cogs.solver.chain import chain_layout, chain_weights
+
+    assert chain_order("Z4099") == 2 * 4098
     with pytest.raises(ValueError, match="CHAIN_MAX_D"):
-        chain_order("Z4099")
+        chain_weights(chain_layout("Z4099"))
 
 
 @pytest.mark.parametrize("phi", [0.2, 1.0, 2.0, -0.7])
@@ -259,7 +264,8 @@ def test_construct_cli_chain(tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["order"] == 12 and data["certificate_form"].startswith("kappa") and data["passed"]
     assert {o["name"] for o in data["orbits"]} == {"tri3"}
-    assert main(["construct", "--group", "Z9", "--strategy", "chain", "--no-tri3", "--phi", "0.3", "--out", str(out)]) == 0
+    assert main(["construct", "--group", "Z9", "--strategy", "chain", "--no-tri3", "--phi", "0.3", "--out", str(out),
+                 "--overwrite"]) == 0
     text = capsys.readouterr().out
     assert "order        16" in text and "kappa" in text and "reads the Γ-pair" in text
 

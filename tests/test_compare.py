@@ -449,6 +449,11 @@ def test_the_output_folder_checks_take_how_to_name_the_options(tmp_path):
     with pytest.raises(ValueError, match=r"^resume=True and overwrite=True exclude each other: resume=True continues"):
         check_out(tmp_path, outputs, overwrite=True, resume=True)
     (tmp_path / "summary.json").write_text("{}")
+    from cogs.jobs.outdir import ForeignEntries
+
+    with pytest.raises(ForeignEntries, match=f"^--out {re.escape(str(tmp_path))} holds summary.json, which `cogs train`"):
+        check_out(tmp_path, outputs, spelling=FLAGS)  # no job recorded writing it: the user's
+    (tmp_path / ".cogs-manifest").write_text('{"command": "train", "file": "summary.json"}\n')
     with pytest.raises(FolderInUse, match=f"^--out {re.escape(str(tmp_path))} already holds"):
         check_out(tmp_path, outputs, spelling=FLAGS)
     (tmp_path / "file").write_text("")

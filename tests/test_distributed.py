@@ -50,6 +50,9 @@ def assert_same(a, b):
 
 
 def same_files(a: Path, b: Path, skip=()):
+    """The outputs both folders hold, byte for byte (not the checkpoints, which shards keep
+    elsewhere, nor the lock and the manifest, which list them)."""
+    skip = set(skip) | {".cogs-lock", ".cogs-manifest"}
     names = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file() and "checkpoints" not in p.parts
                    and "shards" not in p.parts and p.name not in skip)
     assert names == sorted(str(p.relative_to(b)) for p in b.rglob("*") if p.is_file() and "checkpoints" not in p.parts
@@ -227,13 +230,15 @@ def test_sharded_sweep_resume_refuses_a_shard_checkpoint_of_another_job(tmp_path
     _, cfg, name = sweep_grids("rstar", epochs=5, seeds=(1, 2))[0]  # objective sp, seeds 1 and 2
     poisoned = tmp_path / "out" / "shards" / shard_key(plan_shards(cfg, 1)[0], name)  # sp, seed 1
     _poison(poisoned)
+    # as an earlier sweep records its shards' folder (its workers write there)
+    (tmp_path / "out" / ".cogs-manifest").write_text('{"command": "sweep", "tree": "shards"}\n')
     args = ["sweep", "--preset", "rstar", "--epochs", "5", "--seeds", "1-2", "--shard-runs", "1", "--resume",
             "--out", str(tmp_path / "out")]
     assert cogs_main(args) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "different job" in err and "nothing was deleted" in err
     assert [p.name for p in poisoned.iterdir()] == ["epoch_0000002.pt"]
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["shards"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".cogs-manifest", "shards"]
 
 
 def test_sharded_sweep_resume_does_not_train_a_finished_grid_again(tmp_path, capsys, monkeypatch):

@@ -147,10 +147,14 @@ def test_undeclared_vanishing_warns_and_strict_refuses():
 
 def test_scoped_registry_does_not_leak_and_duplicates_are_refused():
     before = default_registry().names()
+    from cogs.reading.equivalence import EquivalentGeneratorWarning
+
     with scoped_registry() as reg:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
+        # a copy of z_nu registers, and is flagged as adding nothing (no other warning)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             register_generator(name="z_nu2", order=2, signature=Signature(2, ("aac", "bbc")), params={"nu": (np.exp(0.7j), _phase)})(_z_nu)
+        assert [w.category for w in caught] == [EquivalentGeneratorWarning] and "family z_nu " in str(caught[0].message)
         assert "z_nu2" in reg
         with pytest.raises(RegistrationError, match="already registered"):
             register_generator(name="z_nu2", order=2, signature=Signature(2, ("aac", "bbc")))(_z_nu)
@@ -279,3 +283,15 @@ def test_no_module_imports_another_modules_private_name():
     assert {p.name: p.sampler for p in default_registry()["chain_link"].params} == {"phi": sample_phi}
     phis = [sample_phi(np.random.default_rng(s)) for s in range(20)]
     assert all(0.05 < p < np.pi / 2 - 0.05 and valid_phi(p, atol=0.1) == p for p in phis)
+
+
+
+def test_a_new_family_is_not_flagged_and_a_member_of_one_is():
+    """z_ξ-like block with a phase shift nothing registered has is not flagged; z_nu_i's block
+    re-registered under another name, in the other node order, is (a member of z_nu)."""
+    from cogs.reading.equivalence import equivalent_families
+
+    reg = default_registry()
+    assert equivalent_families(reg["z_syn_ab"], reg.subset(["z_syn"])) == {}
+    assert equivalent_families(reg["z_nu_i"], reg) == {"complex": "z_nu"}
+    assert equivalent_families(reg["z_nu"], reg.subset(["z_nu_i"])) == {}  # z_nu is more than z_nu_i

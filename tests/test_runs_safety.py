@@ -84,13 +84,25 @@ def test_train_into_a_used_folder_refuses_overwrites_or_resumes(tmp_path, capsys
     assert (out / "seed2_lr0.01_wd5e-05" / "weights.npz").exists()  # nothing touched
     # --overwrite: the earlier job's runs go (seed 2 would otherwise be stale), other files stay
     assert run(capsys, *TRAIN, "--seeds", "1", "--out", str(out), "--overwrite")[0] == 0
-    assert sorted(p.name for p in out.iterdir()) == ["checkpoints", "notes.txt", "seed1_lr0.01_wd5e-05", "summary.json"]
-    # --resume keeps the checkpoints it continues from and drops stale runs
+    assert _listing(out) == ["checkpoints", "notes.txt", "seed1_lr0.01_wd5e-05", "summary.json"]
+    # a folder named like a run that no job recorded writing is the user's: refused, never deleted
     (out / "seed9_lr0.01_wd5e-05").mkdir()
-    rc, _, err = run(capsys, *TRAIN[:-4], "--epochs", "6", "--device", "cpu", "--dtype", "float64", "--seeds", "1",
-                     "--out", str(out), "--resume")
+    (out / "seed9_lr0.01_wd5e-05" / "mine.txt").write_text("mine")
+    resume = [*TRAIN[:-4], "--epochs", "6", "--device", "cpu", "--dtype", "float64", "--seeds", "1", "--out", str(out),
+              "--resume"]
+    rc, _, err = run(capsys, *resume)
+    assert rc == 2 and "no cogs job recorded writing" in err and (out / "seed9_lr0.01_wd5e-05" / "mine.txt").exists()
+    (out / "seed9_lr0.01_wd5e-05" / "mine.txt").unlink()
+    (out / "seed9_lr0.01_wd5e-05").rmdir()
+    # --resume keeps the checkpoints it continues from
+    rc, _, err = run(capsys, *resume)
     assert rc == 0 and "resuming from epoch 4 of 6" in err
-    assert sorted(p.name for p in out.iterdir()) == ["checkpoints", "notes.txt", "seed1_lr0.01_wd5e-05", "summary.json"]
+    assert _listing(out) == ["checkpoints", "notes.txt", "seed1_lr0.01_wd5e-05", "summary.json"]
+
+
+def _listing(folder) -> list[str]:
+    """What a user sees with ls: the folder's entries without the lock and the manifest."""
+    return sorted(p.name for p in folder.iterdir() if p.name not in (".cogs-lock", ".cogs-manifest"))
 
 
 COMPARE = ["compare", "--group", "Z5", "--hidden", "8", "--seeds", "1", "--strategies", "f6", "--device", "cpu"]
@@ -101,17 +113,24 @@ def test_compare_into_a_used_folder_refuses_then_overwrite_clears_what_it_owns(t
     assert run(capsys, *COMPARE, "--epochs", "4", "--seeds", "1-2", "--out", str(out))[0] == 0
     assert (out / "train" / "seed2_lr0.01_wd5e-05").is_dir()
     (out / "notes.txt").write_text("mine")
-    (out / "frequency_maps.png").write_bytes(b"stale figure")
+    (out / "train" / "seed1_lr0.01_wd5e-05" / "mine.txt").write_text("mine too")  # a user's file inside a run
     rc, _, err = run(capsys, *COMPARE, "--epochs", "4", "--out", str(out))
     assert rc == 2 and "--overwrite" in err
-    assert (out / "frequency_maps.png").read_bytes() == b"stale figure"  # refused: nothing touched
-    # --overwrite: neither the stale figure nor seed 2's run of the earlier comparison survives
+    assert (out / "train" / "seed2_lr0.01_wd5e-05" / "weights.npz").exists()  # refused: nothing touched
+    # --overwrite: seed 2's run of the earlier comparison does not survive; the user's files do
     rc, _, err = run(capsys, *COMPARE, "--epochs", "4", "--out", str(out), "--overwrite", "--strategies", "f6")
     assert rc == 0, err
     assert (out / "notes.txt").read_text() == "mine"
-    fig = out / "frequency_maps.png"
-    assert not fig.exists() or fig.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"  # redrawn (or not drawn: no matplotlib)
+    assert (out / "train" / "seed1_lr0.01_wd5e-05" / "mine.txt").read_text() == "mine too"
     assert not (out / "train" / "seed2_lr0.01_wd5e-05").exists()
+    # a user's own train/x/d.csv in a folder no cogs job wrote to: compare does not claim it, even with --overwrite
+    mine = tmp_path / "p"
+    (mine / "train" / "x").mkdir(parents=True)
+    (mine / "train" / "x" / "d.csv").write_text("1,2,3")
+    for extra in ([], ["--overwrite"]):
+        rc, _, err = run(capsys, *COMPARE, "--epochs", "4", "--out", str(mine), *extra)
+        assert rc == 2 and "no cogs job recorded writing" in err and err.count("\n") == 1
+        assert (mine / "train" / "x" / "d.csv").read_text() == "1,2,3"
     rep = json.loads((out / "report.json").read_text())
     assert [r["seed"] for r in rep["runs"]] == [1]
     assert not list(out.rglob("*.tmp"))
@@ -120,15 +139,16 @@ def test_compare_into_a_used_folder_refuses_then_overwrite_clears_what_it_owns(t
 def test_sweep_into_a_used_folder_refuses_then_overwrite_clears_what_it_owns(tmp_path, capsys):
     out = tmp_path / "sw"
     base = ["sweep", "--preset", "rstar", "--epochs", "2", "--seeds", "1", "--device", "cpu", "--out", str(out)]
-    assert run(capsys, *base)[0] == 0
-    (out / "sp" / "seed7_lr0.01_wd5e-05").mkdir()  # a stale run of an earlier sweep
-    (out / "order_histogram.png").write_bytes(b"stale figure")  # rstar draws none
+    assert run(capsys, *base, "--seeds", "1,7")[0] == 0  # seed 7: a run the next sweep does not train
     (out / "Zeta").mkdir()  # not the sweep's
     rc, _, err = run(capsys, *base)
-    assert rc == 2 and "--overwrite" in err and (out / "order_histogram.png").exists()
+    assert rc == 2 and "--overwrite" in err and (out / "sp" / "seed7_lr0.01_wd5e-05").exists()
     assert run(capsys, *base, "--overwrite")[0] == 0
-    assert not (out / "order_histogram.png").exists() and not (out / "sp" / "seed7_lr0.01_wd5e-05").exists()
+    assert not (out / "sp" / "seed7_lr0.01_wd5e-05").exists()  # the earlier sweep's stale run is gone
     assert (out / "Zeta").is_dir() and (out / "sp" / "seed1_lr0.01_wd5e-05" / "weights.npz").exists()
+    (out / "order_histogram.png").write_bytes(b"my figure")  # a name the sweep owns, but the user's file
+    rc, _, err = run(capsys, *base, "--overwrite")
+    assert rc == 2 and "no cogs job recorded writing" in err and (out / "order_histogram.png").exists()
 
 
 # ----------------------------------------------------------------------------- resume checks
@@ -241,7 +261,7 @@ def test_sweep_owns_its_shards(tmp_path, capsys):
     base = [*SWEEP, "--seeds", "1", "--shard-runs", "1", "--out", str(out)]
     assert run(capsys, *base)[0] == 0
     for p in out.iterdir():  # as if interrupted before any grid was written
-        if p.name != "shards":
+        if p.name not in ("shards", ".cogs-manifest", ".cogs-lock"):
             shutil.rmtree(p) if p.is_dir() else p.unlink()
     before = snapshot(out)
     assert sum(k.endswith(".pt") for k in before) == 4  # two shards, each keeping --keep-checkpoints' default 2
@@ -250,7 +270,7 @@ def test_sweep_owns_its_shards(tmp_path, capsys):
     assert snapshot(out) == before
     assert run(capsys, *base, "--resume")[0] == 0
     after = snapshot(out)
-    assert all(after[k] == v for k, v in before.items())  # continued from, not retrained
+    assert all(after[k] == v for k, v in before.items() if not k.startswith(".cogs-"))  # continued from, not retrained
     assert (out / "sp" / "seed1_lr0.01_wd5e-05" / "weights.npz").exists()
     assert run(capsys, *base, "--overwrite")[0] == 0
     assert all(snapshot(out)[k] != v for k, v in before.items() if k.endswith(".pt"))  # trained afresh

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import warnings
 
 import numpy as np
 import pytest
@@ -531,7 +532,8 @@ def test_the_trainer_and_the_output_folder_agree_on_what_resumes(tmp_path):
     base = dict(epochs=8, seeds=(1, 2), eval_epochs=(0, 4))
     train(cfg(**base), checkpoint_dir=tmp_path / "ck", keep_checkpoints=1)
     outputs = Outputs("train", ("ck",))
-    jobs = [(dict(), None, None), (dict(epochs=12), None, None), (dict(eval_epochs=(0, 3)), None, None),
+    jobs = [(dict(), None, None), (dict(epochs=12), None, None), (dict(eval_epochs=(0,)), None, None),
+            (dict(eval_epochs=(0, 3)), None, "no evaluation of epoch(s) [3]"),
             (dict(epochs=5), None, "beyond --epochs 5"),
             (dict(seeds=(1, 3)), None, "differs in seeds"), (dict(wds=(1e-3,)), None, "differs in wds"),
             (dict(q=11), None, "differs in q"), (dict(dtype="float32"), None, "differs in dtype"),
@@ -555,7 +557,7 @@ def test_the_trainer_and_the_output_folder_agree_on_what_resumes(tmp_path):
         with pytest.raises(CannotResume) as e:
             check_resume(tmp_path, outputs, [(None, [(tmp_path / "ck", config, objective)])])
         assert point in str(e.value) and "nothing was deleted" in str(e.value)
-    assert refused == 10 and [e for e, _ in list_checkpoints(tmp_path / "ck")] == [8]  # refusals delete nothing
+    assert refused == 11 and [e for e, _ in list_checkpoints(tmp_path / "ck")] == [8]  # refusals delete nothing
 
 
 def test_a_checkpoint_with_another_split_is_refused_by_both(tmp_path):
@@ -576,3 +578,43 @@ def test_a_checkpoint_with_another_split_is_refused_by_both(tmp_path):
 
     with pytest.raises(CannotResume, match="split differs"):
         check_resume(tmp_path, Outputs("train", ()), [(None, [(tmp_path, config, None)])])
+
+
+@pytest.mark.parametrize("activation, loss", [("relu", "ce"), ("silu", "mse"), ("relusqr", "ce")])
+def test_compiled_chunk_matches_eager_for_other_setups(activation, loss):
+    """The torch.compile path (or its eager fallback) computes what the eager pair grid does
+    for every activation and loss."""
+    G = parse_group("Z7")
+    masks = np.random.default_rng(0).random((2, 49)) < 0.8
+    gen = torch.Generator().manual_seed(1)
+    W = [torch.randn(2, 6, 7, generator=gen, dtype=torch.float64), torch.randn(2, 6, 7, generator=gen, dtype=torch.float64),
+         torch.randn(2, 7, 6, generator=gen, dtype=torch.float64)]
+    kw = dict(q=6, device="cpu", dtype=torch.float64, activation=activation, loss=loss)
+    eager = PairGrid(G, masks, **kw).evaluate(*W, grad=True, metrics=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        comp = PairGrid(G, masks, compile=True, **kw).evaluate(*W, grad=True, metrics=True)
+    assert torch.allclose(eager[0], comp[0], rtol=1e-12, atol=1e-12)
+    for a, b in zip(eager[1], comp[1]):
+        assert torch.allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+
+def test_resume_keeps_exactly_the_rows_of_an_uninterrupted_run_and_refuses_another_init(tmp_path):
+    """A resume with more epochs has the evaluation rows an uninterrupted run of that length
+    has (the earlier job's last-epoch row, which the longer job does not take, is dropped); a
+    resume from other initial weights is refused."""
+    from models.training import CheckpointError
+
+    full = train(cfg(epochs=16, seeds=(1,)))
+    train(cfg(epochs=8, seeds=(1,)), checkpoint_dir=tmp_path / "a")  # evaluates epoch 7, which 16 does not
+    resumed = train(cfg(epochs=16, seeds=(1,)), checkpoint_dir=tmp_path / "a", resume=True)
+    assert resumed.epochs == full.epochs and 7 not in resumed.epochs
+    assert np.array_equal(resumed.metrics["train_loss"], full.metrics["train_loss"])
+    init = full.weights(0)
+    train(cfg(epochs=4, seeds=(1,)), init=init, checkpoint_dir=tmp_path / "b")
+    other = tuple(2 * w for w in init)
+    with pytest.raises(CheckpointError, match="differs in init"):
+        train(cfg(epochs=8, seeds=(1,)), init=other, checkpoint_dir=tmp_path / "b", resume=True)
+    again = train(cfg(epochs=8, seeds=(1,)), init=init, checkpoint_dir=tmp_path / "b", resume=True)
+    assert again.epochs[-1] == 8

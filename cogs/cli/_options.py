@@ -126,3 +126,63 @@ def stderr_note(label: str):
     from cogs.distributed.progress import stderr_line
 
     return lambda message: stderr_line(f"{label}: {message}")
+
+
+def _train_frac(text: str):
+    """--train-frac: a fraction, or 'critical'."""
+    import argparse
+
+    from cogs.cli._types import real
+
+    if text.strip().lower() == "critical":
+        return "critical"
+    try:
+        return real(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a fraction or 'critical'") from None
+
+
+def add_train_frac(p, default: float = 0.9) -> None:
+    p.add_argument("--train-frac", type=_train_frac, default=default,
+                   help=f"train fraction of the input tuples (default {default:g}), or 'critical': the authors' "
+                        "critical ratio (2.7482 − δ)·log(d)/d, δ = --critical-delta")
+
+
+def add_setup(p, optimizer: bool = True, critical: bool = True) -> None:
+    """The training set-up (docs/training.md): activation, loss, optimizer and its options,
+    operands, critical split, ridge output layer, expression task."""
+    from cogs.cli._types import integer, real
+
+    p.add_argument("--activation", choices=("sqr", "relu", "silu", "relusqr"), default="sqr",
+                   help="hidden activation: sqr (s², the quadratic network; default), relu, silu, relusqr (relu(s)²)")
+    p.add_argument("--loss", choices=("mse", "ce"), default="mse",
+                   help="mse (the projected squared error; default) or ce (cross-entropy on the outputs as logits)")
+    if optimizer:
+        p.add_argument("--optimizer", choices=("adam", "sgd", "adamw", "muon"), default="adam",
+                       help="adam (coupled L2 weight decay; default), sgd (with --momentum; 0: plain gradient descent "
+                            "p -= lr·(g + wd·p)), adamw (decoupled weight decay), muon (Muon on the input layer, Adam "
+                            "on the output layer)")
+    p.add_argument("--momentum", type=real, default=0.0, help="SGD's momentum μ (default 0; the reference's sgd: 0.9)")
+    p.add_argument("--muon", choices=("script", "enhanced"), default="script",
+                   help="Muon's settings: script (the reference training script's: β 0.9/0.99, float32; default) or "
+                        "enhanced (its optimizer's defaults: β 0.95, Nesterov, RMS compensation, bfloat16)")
+    p.add_argument("--operands", type=integer, default=2,
+                   help="K ≥ 2 inputs x_1, …, x_K with target x_1·…·x_K, one input matrix each (default 2)")
+    if critical:
+        p.add_argument("--critical-delta", type=real, default=0.0, metavar="D",
+                       help="with --train-frac critical: δ of the critical ratio (default 0)")
+    p.add_argument("--ridge", type=positive_real, default=None, metavar="LAMBDA",
+                   help="solve the output layer by ridge regression (λ = LAMBDA) on the train tuples before every step "
+                        "(MSE only)")
+    p.add_argument("--task", default=None, metavar="EXPR",
+                   help="learn the table of a polynomial in x, y mod d instead of the group's, e.g. x*x+x*y+y*y "
+                        "(a cyclic group Zd; + - * ** and parentheses)")
+
+
+def setup_from_args(args) -> dict:
+    """The set-up options as keyword arguments of the jobs (cogs.train, cogs.compare, cogs.sweep)."""
+    out = {k: getattr(args, k) for k in ("activation", "loss", "momentum", "muon", "operands", "critical_delta",
+                                         "ridge", "task") if hasattr(args, k)}
+    if hasattr(args, "optimizer"):
+        out["optimizer"] = args.optimizer
+    return out

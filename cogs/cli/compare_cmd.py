@@ -29,6 +29,11 @@ def add_arguments(p) -> None:
                    help="reference (default): the paper scripts' init and split; default: CoGS's own")
     p.add_argument("--strategies", default="f6,f46,auto,memorize", help="constructions to build (comma-separated)")
     _options.add_threshold(p)
+    _options.add_train_frac(p)
+    p.add_argument("--eval-epochs", default=None,
+                   help="epochs to evaluate and record SP summaries at, e.g. 0,50,100,…: denser SP-dynamics curves "
+                        "(default 0,1,2,4,… and the last)")
+    _options.add_setup(p)
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--json", action="store_true", help="print report.json to stdout instead of the summary")
     _options.add_resume(p, "the training")
@@ -55,6 +60,7 @@ def run(args) -> int:
         report = compare(args.group, args.out, hidden=args.hidden, wd=args.wd, lr=args.lr, seeds=args.seeds,
                          epochs=args.epochs, device=args.device, dtype=args.dtype, seeding=args.seeding,
                          strategies=args.strategies, threshold=args.threshold, resume=args.resume,
+                         train_frac=args.train_frac, eval_epochs=args.eval_epochs, **_options.setup_from_args(args),
                          overwrite=args.overwrite, runner=runner, log=log, spelling=FLAGS,
                          progress=terminal_progress(f"train {spec} q={args.hidden} R={runs}"))
     if args.json:

@@ -7,9 +7,10 @@ form and brute force; on even groups the other orbits get registry compositions)
 above |G| = 64; any finite group), polarize (any finite group: per block of the group algebra a registered
 bilinear algorithm, polarised; --algorithm), auto (the lowest order over all strategies; the certificate names it).
 On a group read by irreps (not Z_n factors) the certificate lists the blocks and checks the loss in four parts.
-Writes the weights file (models.io .npz format; meta:
-strategy, seed, order, loss) and prints a table, or with --json an object with group, strategy,
-order, loss and orbits (each with k, order, generators).
+With --out writes the weights file (models.io .npz format; meta: strategy, seed, order, loss;
+an existing file is refused unless --overwrite) and prints a table, or with --json an object
+with group, strategy, order, loss and orbits (each with k, order, generators); --json alone
+writes nothing.
 
 Example: cogs construct --group Z23 --strategy f46 --out z23.npz --json
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import typing
 
@@ -77,7 +79,9 @@ def add_arguments(p) -> None:
     p.add_argument("--algorithm", default=None, help="polarize: best (default), naive or a registered bilinear "
                                                       "algorithm (strassen, laderman, gauss, …) for the blocks of its type")
     p.add_argument("--seed", type=integer, default=0, help="seed of the random parameter values (default 0)")
-    p.add_argument("--out", required=True, help="weights file to write (.npz)")
+    p.add_argument("--out", default=None, help="weights file to write (.npz); without it nothing is written. An "
+                                                "existing file is refused unless --overwrite")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
     p.add_argument("--json", action="store_true", help="print the certificate as JSON")
     p.add_argument("--no-balance", action="store_true", help="save the weights as built (not balanced)")
 
@@ -92,7 +96,9 @@ def run(args) -> int:
     strategy = get_strategy(args.strategy)
     if args.seed < 0:
         raise ValueError(f"--seed must be ≥ 0, got {args.seed}")
-    if not str(args.out).endswith(".npz"):
+    if args.out is None and not args.json:
+        raise ValueError("nothing to do: give --out FILE.npz (the weights) or --json (the certificate), or both")
+    if args.out is not None and not str(args.out).endswith(".npz"):
         raise ValueError(f"--out must name a .npz file, got {args.out!r}")
     G = parse_group(args.group)
     options = _strategy_options(args)
@@ -102,11 +108,14 @@ def run(args) -> int:
         raise ValueError(f"--phi and --no-tri3 apply to --strategy {_readers(('phi', 'tri3'))}, not {args.strategy}")
     if args.phi is not None:
         valid_phi(args.phi)
+    if args.out is not None and os.path.lexists(args.out) and not args.overwrite:
+        raise ValueError(f"--out {args.out} exists; pass --overwrite to replace it")
     c = construct(G, args.strategy, seed=args.seed, balance=not args.no_balance, **options)
-    path = c.save(args.out)
+    path = None if args.out is None else c.save(args.out)
     cert = c.certificate
     if args.json:
-        print(json.dumps({**cert.to_dict(), "weights_file": str(path)}, indent=2, allow_nan=False))
+        print(json.dumps({**cert.to_dict(), "weights_file": None if path is None else str(path)}, indent=2,
+                         allow_nan=False))
     else:
         print(cert.table())
         print(f"\nweights written to {path}")

@@ -17,6 +17,7 @@ import typing
 import argparse
 import importlib
 import json
+import re
 import os
 import sys
 
@@ -53,7 +54,13 @@ def _available():
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors (no usage block): ``cogs X: error: … (see cogs X --help)``."""
+    """argparse with one-line errors (no usage block): ``cogs X: error: … (see cogs X --help)``,
+    and any word that starts like a negative number (``-1e-4``, ``-.5``, ``-1,2``) read as a value,
+    not as an option (no CoGS option starts with a digit), so ``--wd -1e-4`` needs no ``=``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-\.?[0-9]")
 
     def error(self, message):  # noqa: D401
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
@@ -94,9 +101,40 @@ def main(argv: list[str] | None = None) -> int:
     except (CLIError, ValueError, OSError, KeyError, TypeError, RuntimeError) as e:
         if os.environ.get("COGS_DEBUG"):
             raise  # full traceback for developers
-        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        print(f"cogs {args.command}: error: {msg}", file=sys.stderr)
+        print(f"cogs {args.command}: error: {error_line(e)}", file=sys.stderr)
         return 2
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_LONG = re.compile(r"\S{201,}")
+
+
+def error_line(e: BaseException) -> str:
+    r"""The one line a refusal prints: the message's first line, with control characters (ANSI
+    escape codes, newlines inside file names) written as escapes, every run of more than 200
+    non-blank characters shortened to its ends, a full disk named as such, and a message-less
+    error named by its kind.
+
+    >>> error_line(ValueError("bad \x1b[31mred\x1b[0m file"))
+    'bad \\x1b[31mred\\x1b[0m file'
+    >>> error_line(OSError(28, "No space left on device", "out/w.npz"))
+    "no space left on the device writing out/w.npz ([Errno 28] No space left on device: 'out/w.npz')"
+    >>> len(error_line(ValueError("spec " + "x" * 100000)))
+    126
+    """
+    import errno
+
+    text = str(e).strip()
+    if isinstance(e, KeyError) and e.args:
+        text = f"missing key {e.args[0]!r}"
+    if isinstance(e, OSError) and e.errno == errno.ENOSPC:
+        where = f" writing {e.filename}" if e.filename else ""
+        text = f"no space left on the device{where} ({text})"
+    if not text:
+        return type(e).__name__
+    first = text.splitlines()[0]
+    first = _CONTROL.sub(lambda m: repr(m.group())[1:-1], first)
+    return _LONG.sub(lambda m: f"{m.group()[:80]}…({len(m.group())} characters)…{m.group()[-20:]}", first)
 
 
 def _check_common(args) -> None:

@@ -28,6 +28,7 @@ def add_arguments(p) -> None:
     _options.add_seeds(p, "1-5")
     _options.add_device(p)
     _options.add_dtype(p)
+    _options.add_setup(p, critical=False)
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--json", action="store_true", help="print report.json")
     _options.add_resume(p, "every grid")
@@ -51,7 +52,8 @@ def run(args) -> int:
     # refuse bad options and a used folder before a backend starts; sweep checks a resume against
     # the checkpoints, and only then clears what the earlier sweep left, before any shard is submitted
     settings = dict(scale=args.scale, epochs=args.epochs, seeds=args.seeds, device=args.device, dtype=args.dtype,
-                    group=args.group, overwrite=args.overwrite, resume=args.resume, spelling=FLAGS)
+                    group=args.group, overwrite=args.overwrite, resume=args.resume, spelling=FLAGS,
+                    **_options.setup_from_args(args))
     check_sweep(args.preset, args.out, **settings)
     if args.backend == "local":
         # with Ray the cluster's devices count, not this machine's

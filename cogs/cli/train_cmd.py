@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cogs.cli import _options
-from cogs.cli._types import integer, real
+from cogs.cli._types import integer
 from cogs.sp.objectives import OBJECTIVES
 
 
@@ -28,15 +28,14 @@ def add_arguments(p) -> None:
     p.add_argument("--lr", default="0.01", help="learning rate(s), comma-separated (default 0.01)")
     p.add_argument("--wd", default="5e-5", help="weight decay(s), comma-separated (default 5e-5)")
     _options.add_seeds(p, "1")
-    p.add_argument("--train-frac", type=real, default=0.9, help="train fraction of the d² pairs (default 0.9)")
+    _options.add_train_frac(p)
     p.add_argument("--seeding", choices=("default", "reference"), default="default",
                    help="'reference' reproduces the paper scripts' init and split bit for bit")
     p.add_argument("--eval-epochs", default=None, help="epochs to evaluate, e.g. 0,100,1000 (default 0,1,2,4,… and the last)")
     p.add_argument("--init", default=None, help="start every run from this weights file (.npz)")
     _options.add_device(p)
     _options.add_dtype(p)
-    p.add_argument("--optimizer", choices=("adam", "sgd"), default="adam",
-                   help="adam (docs/paper.md, default) or sgd: plain full-batch gradient descent p -= lr·(g + wd·p)")
+    _options.add_setup(p)
     p.add_argument("--objective", choices=OBJECTIVES, default="mse",
                    help="mse (docs/mathematics.md#the-network-and-its-loss), sp (SP form), sp-no-rstar (SP form without the R_* terms)")
     p.add_argument("--record-sp", action="store_true", help="record SP summaries at the evaluated epochs")
@@ -64,8 +63,8 @@ def run(args) -> int:
 
     config, init = train_config(args.group, args.hidden, args.epochs, args.seeds, args.lr, args.wd,
                                 train_frac=args.train_frac, seeding=args.seeding, eval_epochs=args.eval_epochs,
-                                init=args.init, device=args.device, dtype=args.dtype, optimizer=args.optimizer,
-                                record_sp=args.record_sp, compile=args.compile, spelling=FLAGS)
+                                init=args.init, device=args.device, dtype=args.dtype, record_sp=args.record_sp,
+                                compile=args.compile, spelling=FLAGS, **_options.setup_from_args(args))
     out = Path(args.out)
     # one batch here, or shards (--shard-runs, --backend ray) checkpointing into out/checkpoints/shards/<shard>
     with runner_from_args(args, out / "checkpoints" / "shards", label=f"train {config.group}",

@@ -82,7 +82,9 @@ def memory_estimate(d: int, q: int, restarts: int, config: EngineConfig | None =
     residuals); ``lm_per_restart``: one restart's LM step (JᵀJ, its damped copy and Cholesky
     factor, block temporaries; with ``normal="dense"`` also the d³ × 3qd Jacobian and its
     intermediates); ``lm_chunk``: restarts per LM chunk; ``dense_jacobian``: R·d³·3qd·8, what
-    holding every restart's dense Jacobian at once would take (never done)."""
+    holding every restart's dense Jacobian at once would take (never done); ``work``: the
+    floating-point operations of one batch, roughly (checked against the work limit of
+    :mod:`models.limits` when no time limit bounds the run)."""
     config = config or EngineConfig()
     n = 3 * q * d
     per_adam = 8 * (8 * n + 6 * q * d * d + 4 * d**3)
@@ -90,6 +92,13 @@ def memory_estimate(d: int, q: int, restarts: int, config: EngineConfig | None =
     if config.normal == "dense":
         per_lm += 8 * 4 * d**3 * n
     chunk = max(1, min(restarts, config.lm_top, config.chunk_bytes // max(1, per_lm)))
+    # work of one batch (floating-point operations, rough): Adam on every restart — the all-pairs
+    # residuals and their gradient, ≈ 12·q·d³ a restart and epoch — and LM on every restart of
+    # every round (a structured JᵀJ ≈ 2·n²·d, its Cholesky factor n³/3, the solve 2n²)
+    rounds = math.ceil(restarts / config.lm_top) if config.max_rounds is None else min(
+        config.max_rounds, math.ceil(restarts / config.lm_top))
+    adam_work = 12.0 * q * d**3 * restarts * config.adam_epochs * rounds
+    lm_work = (2.0 * n * n * d + n**3 / 3 + 2.0 * n * n) * min(restarts, rounds * config.lm_top) * config.lm_iters
     return {
         "adam": restarts * per_adam,
         "lm_per_restart": per_lm,
@@ -97,6 +106,7 @@ def memory_estimate(d: int, q: int, restarts: int, config: EngineConfig | None =
         "lm": chunk * per_lm,
         "total": restarts * per_adam + chunk * per_lm,
         "dense_jacobian": restarts * d**3 * n * 8,
+        "work": adam_work + lm_work,
     }
 
 
@@ -138,6 +148,11 @@ def _check_args(group, q, restarts, seed, time_limit, tol, init_from, init_noise
             f"limit of {_gib(config.max_bytes)}; "
             + ("use a smaller order (one restart's LM step alone is over the limit)" if mem["lm_per_restart"] > config.max_bytes else "use fewer restarts")
         )
+    if time_limit is None:  # one batch: its work is the run's (with a time limit, time bounds it)
+        from models.limits import check
+
+        check(f"discovering on {G.spec} at q = {q} with {restarts} restarts (one batch; --time-limit bounds a run instead)",
+              work=mem["work"])
     return G, q, restarts, seed, float(tol), (None if time_limit is None else float(time_limit)), float(init_noise), threads
 
 
@@ -195,9 +210,13 @@ def _run(G, q, R, seed, time_limit, tol, init_from, init_noise, progress, config
     state = {"round": 0, "rounds_run": 0, "batch": 0, "stopped": "exhausted", "adam_steps": 0, "lm_steps": 0, "polished": 0}
     all_losses, best_theta, best_loss = [], None, math.inf
 
-    def timed_out():
-        return time_limit is not None and time.monotonic() - t0 > time_limit
+    def timed_out(need: float = 0.0):
+        """Is the time up — or would ``need`` more seconds (the last step's duration) pass it?
+        Steps are not started when they would not fit, so --time-limit is a bound up to one
+        step's misjudgement, not a point after which the current round finishes."""
+        return time_limit is not None and time.monotonic() - t0 + need > time_limit
 
+    timed_out.limit = time_limit
     while True:
         state["batch"] += 1
         theta0 = initial_thetas(G, q, R, gen, init_scale=config.init_scale, init_from=init_from, init_noise=init_noise, pad_scale=config.pad_scale, base=base)
@@ -213,7 +232,11 @@ def _run(G, q, R, seed, time_limit, tol, init_from, init_noise, progress, config
     if state["stopped"] == "converged" and config.polish_steps:
         lm = LMState.start(best_theta[None], q, G, mu0=1e-12)
         for _ in range(config.polish_steps):  # LM never accepts an increase
+            if timed_out(state.get("per_polish", 0.0)):
+                break
+            t_step = time.monotonic()
             lm.theta, lm.loss, lm.mu, lm.nu, _ = lm_step(lm.theta, lm.loss, lm.mu, lm.nu, q, G, normal=config.normal)
+            state["per_polish"] = time.monotonic() - t_step
             state["lm_steps"] += 1
         best_theta = lm.theta[0]
         all_losses[-1][int(torch.argmin(all_losses[-1]))] = lm.loss[0]
@@ -246,6 +269,12 @@ def _progress_info(phase, state, best, converged, R, pool_left, t0) -> dict:
     }
 
 
+def time_left(t0, timed_out):
+    """Seconds left before the time limit (None without one), read off ``timed_out``'s limit."""
+    limit = getattr(timed_out, "limit", None)
+    return None if limit is None else max(0.0, t0 + limit - time.monotonic())
+
+
 def _run_batch(G, q, R, theta0, tol, config, state, timed_out, progress, t0, best_before):
     """One batch: rounds of Adam on the pool, LM on its lm_top best. Updates ``state``
     (round, stopped, step counts); returns (final θ (R, n), final losses (R,))."""
@@ -271,15 +300,25 @@ def _run_batch(G, q, R, theta0, tol, config, state, timed_out, progress, t0, bes
         state["round"] = rnd
         state["rounds_run"] += 1
         # phase 1: Adam on the pool
+        # the step times measured so far (kept across rounds and batches in ``state``): a step is
+        # not started when it would not fit in the time left
         done = 0
-        while done < config.adam_epochs and not timed_out():
+        while done < config.adam_epochs and not timed_out(state.get("per_epoch", 0.0)):
             step = min(50, config.adam_epochs - done)
+            per_epoch = state.get("per_epoch", 0.0)
+            if per_epoch > 0 and time_left(t0, timed_out) is not None:  # as many epochs as fit
+                step = max(1, min(step, int(time_left(t0, timed_out) / per_epoch)))
+            t_step = time.monotonic()
             done += adam_epochs(pool, q, G, step, lr=config.adam_lr)
+            state["per_epoch"] = (time.monotonic() - t_step) / step
             state["adam_steps"] += step
             losses[pool_idx] = pool.loss
             final[pool_idx] = pool.theta
             report("adam")
-        if timed_out():
+        if timed_out(state.get("per_epoch", 0.0)) and done < config.adam_epochs:
+            state["stopped"] = "time_limit"  # Adam stopped for time: no LM step starts either
+            break
+        if timed_out(state.get("per_lm", 0.0)):
             state["stopped"] = "time_limit"
             break
         # phase 2: LM on the lm_top best of the pool, in memory-sized chunks
@@ -293,9 +332,11 @@ def _run_batch(G, q, R, theta0, tol, config, state, timed_out, progress, t0, bes
             state["polished"] += len(sel)
             for _ in range(config.lm_iters):
                 active = (lm.loss > tol).nonzero().squeeze(-1)
-                if active.numel() == 0 or timed_out():
+                if active.numel() == 0 or timed_out(state.get("per_lm", 0.0)):
                     break
+                t_step = time.monotonic()
                 th, lo, mu, nu, _ = lm_step(lm.theta[active], lm.loss[active], lm.mu[active], lm.nu[active], q, G, normal=config.normal)
+                state["per_lm"] = time.monotonic() - t_step
                 lm.theta[active], lm.loss[active], lm.mu[active], lm.nu[active] = th, lo, mu, nu
                 state["lm_steps"] += 1
                 losses[gidx] = lm.loss

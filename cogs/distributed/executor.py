@@ -137,9 +137,10 @@ class Executor(Runner):
         """Where each shard of the job checkpoints, ``[(folder, shard config, objective), …]``, as
         ``train`` would plan them (``checkpoint_dir`` plays no part: shards checkpoint in the work
         folder); starts and writes nothing (for :func:`cogs.jobs.outdir.check_resume`)."""
-        digest = _digest(init_arrays(init, config.group))
+        arrays = init_arrays(init, config.group)
+        digest = _digest(arrays)
         name = shard_objective(objective)
-        return [(self.work_dir / shard_key(shard, name, digest), shard.config, objective)
+        return [(self.work_dir / shard_key(shard, name, digest), shard.config, objective, _slice_init(arrays, shard))
                 for shard in self.plan(config)[0]]
 
     def _job(self, config, objective=None, init=None) -> Job:

@@ -53,6 +53,7 @@ def merge_results(config, shards, results) -> tuple[TrainResult, list[int]]:
         W_a=stack_t(lambda r: r.W_a),
         W_b=stack_t(lambda r: r.W_b),
         W_c=stack_t(lambda r: r.W_c),
+        W_more=None if first.W_more is None else stack_t(lambda r: r.W_more),
         n_train=stack_np(lambda r: np.asarray(r.n_train)),
         n_test=stack_np(lambda r: np.asarray(r.n_test)),
     )

@@ -56,8 +56,9 @@ class Runner(abc.ABC):
 
     @abc.abstractmethod
     def checkpoint_places(self, config, objective=None, checkpoint_dir=None, init=None) -> list[tuple]:
-        """``[(folder, config, objective), …]``: where ``train`` with these arguments would
-        look for checkpoints to continue from (a sub-job's config for each of its parts)."""
+        """``[(folder, config, objective, init), …]``: where ``train`` with these arguments would
+        look for checkpoints to continue from (a sub-job's config for each of its parts), and the
+        initial weights it starts from (compared with the checkpoint's)."""
 
     def check(self, config) -> None:
         """Refuse ``config`` (a ValueError, one line) before the job touches its output folder;
@@ -123,7 +124,7 @@ class BatchRunner(Runner):
                          checkpoint_every=self.checkpoint_every, log=self.log)
 
     def checkpoint_places(self, config, objective=None, checkpoint_dir=None, init=None) -> list[tuple]:
-        return [] if checkpoint_dir is None else [(Path(checkpoint_dir), config, objective)]
+        return [] if checkpoint_dir is None else [(Path(checkpoint_dir), config, objective, init)]
 
     def __repr__(self) -> str:
         return f"BatchRunner(resume={self.resume}, keep_checkpoints={self.keep_checkpoints})"

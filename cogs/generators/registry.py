@@ -138,6 +138,9 @@ class Registry:
             verify_generator(gen, samples=samples, strict=strict)
         self._gens[gen.name] = gen
         self._version += 1
+        if verify:
+            for check in list(_AFTER_REGISTER):  # checks of the layers above (cogs.reading: equivalent families)
+                check(self, gen)
         return gen
 
     def unregister(self, name: str) -> Generator:
@@ -149,6 +152,17 @@ class Registry:
     def generator(self, **kwargs):
         """Decorator: ``@reg.generator(name=..., order=..., kinds=..., signature=..., params=...)``."""
         return registering(self, **kwargs)
+
+
+# callables (registry, generator) run after every verified registration; the layers above this
+# one add theirs (cogs.reading.equivalence warns about a generator equivalent to a registered one)
+_AFTER_REGISTER: list = []
+
+
+def after_register(check) -> None:
+    """Run ``check(registry, generator)`` after every verified registration (once per callable)."""
+    if check not in _AFTER_REGISTER:
+        _AFTER_REGISTER.append(check)
 
 
 def registering(registry: Registry, *, verify: bool = True, replace: bool = False, strict: bool = False, **kwargs):

@@ -39,7 +39,7 @@ from pathlib import Path
 import attrs
 
 from cogs.jobs.arguments import KEYWORDS, Spelling, integer, real, seed_list
-from cogs.jobs.outdir import Outputs
+from cogs.jobs.outdir import Outputs, releases_out
 from cogs.distributed.runner import KEEP_CHECKPOINTS
 from groups import parse_group
 from groups import FiniteAbelianGroup
@@ -63,9 +63,19 @@ class CompareConfig:
     device: str = "auto"
     dtype: str = "float32"
     seeding: str = "reference"
-    train_frac: float = attrs.field(converter=real, default=0.9)
+    train_frac: float = attrs.field(converter=lambda x: x if x == "critical" else real(x), default=0.9)
     strategies: tuple[str, ...] = STRATEGIES
     threshold: float = attrs.field(converter=real, default=DEFAULT_THRESHOLD)
+    #: the training set-up (docs/training.md): activation, loss, optimizer, momentum, muon,
+    #: operands, critical_delta, ridge, task
+    setup: dict = attrs.field(factory=dict, converter=lambda x: dict(x or {}))
+    #: epochs evaluated (and SP-recorded) besides the final one; None: 0, 1, 2, 4, … and the last
+    eval_epochs: tuple | None = attrs.field(default=None, converter=lambda x: None if x is None else tuple(int(e) for e in x))
+
+
+#: the set-up keywords compare passes to the training (docs/training.md) and their defaults
+SETUP_DEFAULTS = {"activation": "sqr", "loss": "mse", "optimizer": "adam", "momentum": 0.0, "muon": "script",
+                  "operands": 2, "critical_delta": 0.0, "ridge": None, "task": None}
 
 
 def plan_all(G, strategies) -> dict:
@@ -167,8 +177,34 @@ def run_rows(batch, analyses, irreps=None) -> list[dict]:
             row["active_nodes"] = int(sum(o.order for o in an.orbits))
             row["orbits"] = [o.to_dict("compact") for o in an.orbits]
             row["stats"] = {k: v for k, v in an.stats().items() if k != "order_histogram_by_rule"}
+        row["unconverged"] = unconverged(row, getattr(getattr(batch, "config", None), "q", None)
+                                         or (run.network.q if run.network is not None else 0))
         rows.append(row)
     return rows
+
+
+#: a run reads as unconverged when its final accuracy (test, else train) is below this, when
+#: its final train loss (the MSE) is above UNCONVERGED_LOSS, or when more than this share of its
+#: nodes is still active (the network has not sparsified)
+UNCONVERGED_ACCURACY = 0.99
+UNCONVERGED_LOSS = 1e-2
+UNCONVERGED_ACTIVE_SHARE = 0.9
+
+
+def unconverged(row: dict, q: int) -> list[str]:
+    """Why a trained run's reading is that of an unfinished network (empty: nothing says so)."""
+    final = row.get("final") or {}
+    why = []
+    acc = final.get("test_acc") if final.get("test_acc") is not None else final.get("train_acc")
+    if acc is not None and acc < UNCONVERGED_ACCURACY:
+        why.append(f"final {'test' if final.get('test_acc') is not None else 'train'} accuracy {acc:.3f}")
+    loss = final.get("train_loss")
+    if loss is not None and loss > UNCONVERGED_LOSS:
+        why.append(f"final train loss {loss:.3g}")
+    active = row.get("active_nodes")
+    if active is not None and q and active > UNCONVERGED_ACTIVE_SHARE * q:
+        why.append(f"{active} of {q} nodes still active")
+    return why
 
 
 CONSTRUCTED, TRAIN = "constructed", "train"
@@ -215,6 +251,10 @@ class CompareReport:
         from cogs.reports.markdown import summary_text
 
         doc, lines = self._doc, ["", summary_text(self._doc), ""]
+        for row in doc.get("runs", []):
+            if row.get("unconverged"):
+                lines.append(f"warning: seed {row['seed']} looks unconverged ({'; '.join(row['unconverged'])}): its orders "
+                             f"are those of an unfinished network — train longer (--epochs)")
         if self.folder is not None:
             figures = ", ".join(doc.get("figures", {}).values()) or "none (matplotlib missing)"
             lines.append(f"report: {self.folder}/report.md, {self.folder}/report.json; figures: {figures}")
@@ -224,10 +264,13 @@ class CompareReport:
     def write(self, folder, *, overwrite: bool = False) -> "CompareReport":
         """Write the comparison into ``folder`` as ``cogs compare --out`` does (a folder holding
         an earlier comparison is refused unless ``overwrite``); the report as written."""
-        from cogs.jobs.outdir import prepare_out
+        from cogs.jobs.outdir import prepare_out, release_out
 
         prepare_out(folder, compare_outputs(), overwrite=overwrite, can_resume=False)
-        return self._written(folder)
+        try:
+            return self._written(folder)
+        finally:
+            release_out(folder)
 
     def _written(self, folder) -> "CompareReport":
         from cogs.reports import figures, figures_of
@@ -263,11 +306,13 @@ class CompareReport:
                 f"{where})")
 
 
+@releases_out
 def compare(group, out=None, *, hidden: int = 512, wd: float = 5e-5, lr: float = 0.01, seeds=(1, 2, 3, 4, 5),
             epochs: int = 10000, device: str = "auto", dtype: str = "float32", seeding: str = "reference",
             train_frac: float = 0.9, strategies=STRATEGIES, threshold: float = DEFAULT_THRESHOLD,
             resume: bool = False, overwrite: bool = False, keep_checkpoints: int | None = KEEP_CHECKPOINTS,
-            runner=None, progress=None, log=None, train_log=None, spelling: Spelling = KEYWORDS) -> CompareReport:
+            runner=None, progress=None, log=None, train_log=None, spelling: Spelling = KEYWORDS,
+            eval_epochs=None, **setup) -> CompareReport:
     """Construct, train, analyse and compare on ``group`` (see the module doc); the
     :class:`CompareReport`.
 
@@ -281,7 +326,13 @@ def compare(group, out=None, *, hidden: int = 512, wd: float = 5e-5, lr: float =
     with its reason. ``seeds``: one, a list or text ('1-5'). ``runner`` trains the seeds
     (:mod:`cogs.distributed.runner`); None: one batch here, keeping ``keep_checkpoints``
     checkpoints (None: all) and telling ``train_log`` where a resume starts. ``progress``:
-    callable ``(epochs_done, epochs_total)``; ``log``: the phase lines.
+    callable ``(epochs_done, epochs_total)``; ``log``: the phase lines. ``eval_epochs``: the
+    epochs evaluated and SP-recorded (a list or '0,100,200' text; None: 0, 1, 2, 4, … and the
+    last), for denser SP-dynamics curves. ``setup``: the training
+    set-up keywords of :func:`cogs.train` (``activation``, ``loss``, ``optimizer``, ``momentum``,
+    ``muon``, ``operands``, ``critical_delta`` with ``train_frac='critical'``, ``ridge``,
+    ``task``; docs/training.md): the constructions stay the quadratic network's, the orbit and
+    irrep readings read the trained input layers.
 
     >>> import cogs
     >>> report = cogs.compare("Z5", hidden=16, epochs=20, seeds=[1, 2], strategies=["f46", "auto"])
@@ -292,6 +343,7 @@ def compare(group, out=None, *, hidden: int = 512, wd: float = 5e-5, lr: float =
     from cogs.jobs.outdir import prepare_out
     from cogs.distributed.runner import job_runner
     from cogs.jobs.runs import TrainedBatch
+    from cogs.generators.scope import current_registry
     from cogs.reports import Readings, report_of
     from models.training import TrainConfig, resolve_device
 
@@ -300,14 +352,30 @@ def compare(group, out=None, *, hidden: int = 512, wd: float = 5e-5, lr: float =
     if isinstance(strategies, str):
         strategies = [s.strip() for s in strategies.split(",") if s.strip()]
     strategies = tuple(strategies)
+    unknown = sorted(set(setup) - set(SETUP_DEFAULTS))
+    if unknown:
+        raise TypeError(f"compare() got unexpected keyword argument(s) {', '.join(unknown)}")
+    setup = {**SETUP_DEFAULTS, **setup}
+    if isinstance(train_frac, str) and train_frac.strip().lower() == "critical":
+        train_frac = "critical"
+    if isinstance(eval_epochs, str):
+        from models.training import parse_ints
+
+        eval_epochs = parse_ints(eval_epochs, "eval epoch") if eval_epochs.strip() else None
     cfg = CompareConfig(group=G.spec, hidden=hidden, wd=wd, lr=lr, seeds=seed_list(seeds), epochs=epochs, device=device,
                         dtype=dtype, seeding=seeding, train_frac=train_frac, strategies=strategies,
-                        threshold=threshold)
+                        threshold=threshold, setup=setup, eval_epochs=eval_epochs)
     plans = plan_all(G, cfg.strategies)  # unknown names refused, refusals known, before the folder is touched
+    critical = cfg.train_frac == "critical"
+    if setup["critical_delta"] and not critical:
+        raise ValueError(f"{spelling.option('critical_delta')} applies to {spelling.given('train_frac', 'critical')}")
+    kw = {k: v for k, v in setup.items() if k != "critical_delta"}
     tcfg = TrainConfig(
         group=G.spec, q=cfg.hidden, epochs=cfg.epochs, lrs=(cfg.lr,), wds=(cfg.wd,), seeds=cfg.seeds,
-        train_frac=cfg.train_frac, seeding=cfg.seeding, device=cfg.device, dtype=cfg.dtype,
-        record_sp=isinstance(G, FiniteAbelianGroup),  # the SP dynamics are read in characters
+        train_frac=0.9 if critical else cfg.train_frac, seeding=cfg.seeding, device=cfg.device, dtype=cfg.dtype,
+        # the SP dynamics are read in characters, of the quadratic MSE network
+        record_sp=isinstance(G, FiniteAbelianGroup) and setup == SETUP_DEFAULTS,
+        critical_delta=setup["critical_delta"] if critical else None, eval_epochs=cfg.eval_epochs, **kw,
     )  # validates everything before any work
     runner = job_runner(runner, resume=resume, keep_checkpoints=keep_checkpoints, log=train_log)
     device = resolve_device(tcfg.device)
@@ -338,6 +406,9 @@ def compare(group, out=None, *, hidden: int = 512, wd: float = 5e-5, lr: float =
         "d": summary["order"],
         **group_counts(G),
         "config": attrs.asdict(cfg) | {"device": str(device)},
+        # the generators registered when it ran (a user's own among them): what the
+        # constructions were built from and the registry reading names families by
+        "generators": current_registry().names(),
         "constructed": constructed,
         "runs": run_rows(batch, readings.analyses,
                          None if isinstance(G, FiniteAbelianGroup) else readings.irrep_readings),

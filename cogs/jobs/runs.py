@@ -95,6 +95,15 @@ class Run:
                 f"{f['epoch']} epochs, train_loss {num('train_loss')} test_acc {num('test_acc')}{where})")
 
 
+def training_setup(config) -> dict:
+    """What a trained network's ``meta["setup"]`` records: what it computes (activation, loss,
+    operands, task: :class:`models.setup.Setup`) and how it was trained (optimizer, momentum,
+    Muon variant, ridge, critical split)."""
+    return {"activation": config.activation, "loss": config.loss, "operands": config.operands, "task": config.task,
+            "optimizer": config.optimizer, "momentum": config.momentum, "muon": config.muon, "ridge": config.ridge,
+            "critical_delta": config.critical_delta}
+
+
 @typing.final
 @attrs.frozen(eq=False)
 class TrainedBatch:
@@ -124,11 +133,13 @@ class TrainedBatch:
             r = spec.index
             summary = result.run_summary(r)
             W = result.weights(r)
+            more = result.more_weights(r)
             network = None
-            if all(np.isfinite(w).all() for w in W):
+            if all(np.isfinite(w).all() for w in W) and (more is None or np.isfinite(more).all()):
                 network = Network(G, *W, meta=dict(
                     seed=spec.seed, lr=spec.lr, wd=spec.wd, seeding=config.seeding, train_frac=config.train_frac,
-                    status=summary["status"], epochs=config.epochs, diverged_epoch=summary["diverged_epoch"], q=config.q))
+                    status=summary["status"], epochs=config.epochs, diverged_epoch=summary["diverged_epoch"], q=config.q,
+                    setup=training_setup(config)), W_more=more)
             n_train, n_test = int(result.n_train[r]), int(result.n_test[r])
             records = {"epochs": list(result.epochs), **result.run_records(r)} if result.records else {}
             runs.append(Run(spec.name, spec.seed, spec.lr, spec.wd, summary["status"], summary["diverged_epoch"],

@@ -36,7 +36,7 @@ from pathlib import Path
 import attrs
 
 from cogs.jobs.arguments import KEYWORDS, Spelling, integer, seed_list
-from cogs.jobs.outdir import Outputs
+from cogs.jobs.outdir import Outputs, releases_out
 from cogs.jobs.group_presets import IRREPS
 from cogs.jobs.paper_presets import FIG3, FIG4, RSTAR, TABLE2, WIDTH
 from cogs.jobs.preset import Grid, Preset, TrainedGrid
@@ -113,12 +113,21 @@ def sweep_epochs(epochs, spelling: Spelling = KEYWORDS) -> int:
     return epochs
 
 
+#: the set-up keywords a sweep passes to every grid (docs/training.md)
+SETUP_KEYS = ("activation", "loss", "optimizer", "momentum", "muon", "operands", "ridge", "task")
+
+
 def sweep_grids(preset, *, scale: str = "cpu", epochs: int = 10000, seeds=SEEDS, device="auto",
-                dtype="float32", group=None, spelling: Spelling = KEYWORDS) -> list[Grid]:
+                dtype="float32", group=None, spelling: Spelling = KEYWORDS, **setup) -> list[Grid]:
     """``[(folder, TrainConfig, objective name), …]``: the grids :func:`sweep` trains, in order,
     with the folder of --out each one's runs go to. ``epochs``: an integer ≥ 1
     (:func:`sweep_epochs`); ``seeds``: one, a list or text ('1-5'); ``group``: the group of a
-    preset that takes one (``takes_group``; None: its default), refused for the others."""
+    preset that takes one (``takes_group``; None: its default), refused for the others.
+    ``setup``: training set-up keywords (:data:`SETUP_KEYS`, docs/training.md) applied to every
+    grid; a preset that needs the paper's set-up (SP dynamics, the SP objectives) refuses others."""
+    unknown = sorted(set(setup) - set(SETUP_KEYS))
+    if unknown:
+        raise TypeError(f"unexpected keyword argument(s) {', '.join(unknown)}")
     preset = get_preset(preset)
     extra = {}
     if group is not None:
@@ -127,13 +136,20 @@ def sweep_grids(preset, *, scale: str = "cpu", epochs: int = 10000, seeds=SEEDS,
             raise ValueError(f"preset {preset.name!r} trains its own groups; {spelling.option('group')} is read by "
                              f"{', '.join(takers) or 'no registered preset'}")
         extra["group"] = group
-    return list(preset.grids(scale=scale, epochs=sweep_epochs(epochs, spelling), seeds=seed_list(seeds),
-                             device=device, dtype=dtype, **extra))
+    grids = list(preset.grids(scale=scale, epochs=sweep_epochs(epochs, spelling), seeds=seed_list(seeds),
+                              device=device, dtype=dtype, **extra))
+    if setup:
+        grids = [g._replace(config=attrs.evolve(g.config, **setup)) for g in grids]
+        for g in grids:
+            if g.objective != "mse" and not g.config.paper_setup:
+                raise ValueError(f"preset {preset.name!r} trains the SP objective {g.objective!r}, which needs the "
+                                 "paper's set-up (sqr, mse, adam or sgd without momentum)")
+    return grids
 
 
 def check_sweep(preset, out, *, scale: str = "cpu", epochs: int = 10000, seeds=SEEDS, device="auto",
                 dtype="float32", group=None, overwrite: bool = False, resume: bool = False,
-                spelling: Spelling = KEYWORDS) -> list[Grid]:
+                spelling: Spelling = KEYWORDS, **setup) -> list[Grid]:
     """Everything a sweep refuses before it starts, touching nothing: ``epochs``, ``seeds``,
     ``scale`` (:func:`sweep_grids`), a grid folder the preset's outputs do not name
     (:func:`sweep_outputs`) and a folder in use without ``overwrite`` or ``resume``
@@ -143,7 +159,7 @@ def check_sweep(preset, out, *, scale: str = "cpu", epochs: int = 10000, seeds=S
 
     preset = get_preset(preset)
     grids = sweep_grids(preset, scale=scale, epochs=epochs, seeds=seeds, device=device, dtype=dtype, group=group,
-                        spelling=spelling)
+                        spelling=spelling, **setup)
     outputs = None if out is None else sweep_outputs(preset, grids)
     check_out(out, outputs, overwrite=overwrite, resume=resume, spelling=spelling)
     return grids
@@ -172,8 +188,17 @@ def _setup_line(grids) -> str:
              _values("wd", _unique(w for c in cfgs for w in c.wds))]
     seeds = _unique(s for c in cfgs for s in c.seeds)
     lrs = _unique(x for c in cfgs for x in c.lrs)
+    paper = all(c.paper_setup and c.optimizer == "adam" for c in cfgs)
+    if paper:
+        trained = f"Adam {_values('lr', lrs)}"
+    else:
+        c = cfgs[0]
+        trained = (f"activation {c.activation}, loss {c.loss}, {c.optimizer}"
+                   f"{f' (momentum {c.momentum:g})' if c.momentum else ''} {_values('lr', lrs)}"
+                   f"{f', {c.operands} operands' if c.operands != 2 else ''}{f', ridge {c.ridge:g}' if c.ridge else ''}"
+                   f"{f', task {c.task}' if c.task else ''}")
     return (f"Set-up: {named} with {', '.join(parts)}, seeds {', '.join(map(str, seeds))}, "
-            f"{', '.join(str(e) for e in _unique(c.epochs for c in cfgs))} epochs, Adam {_values('lr', lrs)}, "
+            f"{', '.join(str(e) for e in _unique(c.epochs for c in cfgs))} epochs, {trained}, "
             f"{', '.join(_unique(c.dtype for c in cfgs))}, the paper's seeding and 90/10 split.")
 
 
@@ -198,10 +223,14 @@ class SweepReport:
         return {t.grid.folder: t.batch.runs for t in self.trained}
 
     def to_dict(self) -> dict:
-        """report.json: preset, scale, epochs, seeds, the preset's rows, the figures (when
-        drawn) and the seconds it took."""
+        """report.json: preset, scale, epochs, seeds, the preset's rows, the training set-up,
+        the figures (when drawn) and the seconds it took."""
         doc = copy.deepcopy(self._doc)
         seconds = doc.pop("seconds")
+        if self.trained:  # the training set-up of its grids (docs/training.md)
+            from cogs.jobs.runs import training_setup
+
+            doc["setup"] = training_setup(self.trained[0].grid.config)
         if self.figures:
             doc["figures"] = list(self.figures)
         doc["seconds"] = seconds
@@ -226,9 +255,14 @@ class SweepReport:
         from cogs.jobs.outdir import prepare_out
 
         outputs = sweep_outputs(self.preset, [t.grid for t in self.trained])
+        from cogs.jobs.outdir import release_out
+
         prepare_out(folder, outputs, overwrite=overwrite, can_resume=False)
-        trained = tuple(attrs.evolve(t, batch=t.batch.write(Path(folder) / t.grid.folder)) for t in self.trained)
-        return attrs.evolve(self, trained=trained)._report_written(folder)
+        try:
+            trained = tuple(attrs.evolve(t, batch=t.batch.write(Path(folder) / t.grid.folder)) for t in self.trained)
+            return attrs.evolve(self, trained=trained)._report_written(folder)
+        finally:
+            release_out(folder)
 
     def _report_written(self, folder) -> "SweepReport":
         from models.atomic import write_json, write_text
@@ -247,10 +281,11 @@ class SweepReport:
         return f"SweepReport({self.preset.name}, {self.scale} scale: {len(self.trained)} grid(s), {runs} run(s), {where})"
 
 
+@releases_out
 def sweep(preset, out=None, *, scale: str = "cpu", epochs: int = 10000, seeds=SEEDS, device: str = "auto",
           dtype: str = "float32", group=None, resume: bool = False, overwrite: bool = False,
           keep_checkpoints: int | None = KEEP_CHECKPOINTS, runner=None, progress=None, log=None,
-          train_log=None, spelling: Spelling = KEYWORDS) -> SweepReport:
+          train_log=None, spelling: Spelling = KEYWORDS, **setup) -> SweepReport:
     """Run ``preset`` (a name of :data:`PRESETS`, or a Preset); the :class:`SweepReport`.
 
     ``out=None``: in memory — nothing written, no checkpoint kept, no figure drawn
@@ -262,7 +297,9 @@ def sweep(preset, out=None, *, scale: str = "cpu", epochs: int = 10000, seeds=SE
     when the checkpoints do not fit: :func:`cogs.jobs.outdir.prepare_out`); :func:`check_sweep`
     lists what is refused before anything starts, naming the options as ``spelling`` spells them.
     ``epochs``: an integer ≥ 1; ``seeds``: one, a list or text ('1-5'); ``group``: the group of
-    a preset that takes one (``irreps``: any finite group).
+    a preset that takes one (``irreps``: any finite group). ``setup``: the training set-up
+    keywords of :func:`cogs.train` (activation, loss, optimizer, momentum, muon, operands, ridge,
+    task; docs/training.md) for every grid.
 
     ``runner``: what trains each grid (:mod:`cogs.distributed.runner`; its ``prefetch`` hears
     of every grid up front); None: one batch per grid here, keeping ``keep_checkpoints``
@@ -284,7 +321,7 @@ def sweep(preset, out=None, *, scale: str = "cpu", epochs: int = 10000, seeds=SE
     preset = get_preset(preset)
     epochs, seeds = sweep_epochs(epochs, spelling), seed_list(seeds)
     grids = check_sweep(preset, out, scale=scale, epochs=epochs, seeds=seeds, device=device, dtype=dtype, group=group,
-                        overwrite=overwrite, resume=resume, spelling=spelling)
+                        overwrite=overwrite, resume=resume, spelling=spelling, **setup)
     runner = job_runner(runner, resume=resume, keep_checkpoints=keep_checkpoints, log=train_log)
     for grid in grids:  # e.g. one batch over the limits: refused before the folder is touched
         runner.check(grid.config)

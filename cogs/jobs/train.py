@@ -22,7 +22,7 @@ import os
 from pathlib import Path
 
 from cogs.jobs.arguments import KEYWORDS, Spelling, integer, number_list, seed_list
-from cogs.jobs.outdir import Outputs
+from cogs.jobs.outdir import Outputs, releases_out
 from cogs.distributed.runner import KEEP_CHECKPOINTS
 from cogs.jobs.runs import BATCH_OUTPUTS
 
@@ -31,15 +31,20 @@ TRAIN_OUTPUTS = Outputs("train", BATCH_OUTPUTS, keep=("checkpoints",))
 
 
 def train_config(group, hidden: int | None = None, epochs: int = 10000, seeds=1, lr=0.01, wd=5e-5, *,
-                 train_frac: float = 0.9, seeding: str = "default", eval_epochs=None, init=None, device: str = "auto",
+                 train_frac=0.9, seeding: str = "default", eval_epochs=None, init=None, device: str = "auto",
                  dtype: str = "float32", optimizer: str = "adam", record_sp: bool = False, compile: bool = False,
+                 activation: str = "sqr", loss: str = "mse", momentum: float = 0.0, muon: str = "script",
+                 operands: int = 2, critical_delta: float = 0.0, ridge: float | None = None, task: str | None = None,
                  spelling: Spelling = KEYWORDS):
     """``(TrainConfig, init network or None)``: the job :func:`train` trains, validated
     (a ValueError naming the bad value). ``init``: a weights file (read here) or a
     :class:`models.network.Network`; its width is the default of ``hidden`` (else 512).
     ``seeds``, ``lr``, ``wd`` and ``eval_epochs`` take one value, a list or text ('1-5', '1e-5,1e-4');
-    numbers of any kind (numpy's too). ``spelling``: how an error names the options
-    (:mod:`cogs.jobs.arguments`; ``cogs train`` passes its flags)."""
+    numbers of any kind (numpy's too). ``train_frac``: a fraction, or 'critical' (the split at
+    the critical ratio, shifted by ``critical_delta``). The set-up — ``activation``, ``loss``,
+    ``optimizer``, ``momentum``, ``muon``, ``operands``, ``ridge``, ``task`` — is
+    :class:`models.training.TrainConfig`'s (docs/training.md). ``spelling``: how an error names
+    the options (:mod:`cogs.jobs.arguments`; ``cogs train`` passes its flags)."""
     from groups import parse_group
     from models.network import Network, load_npz
     from models.training import TrainConfig, parse_ints
@@ -62,10 +67,26 @@ def train_config(group, hidden: int | None = None, epochs: int = 10000, seeds=1,
                              "hidden nodes")
     if isinstance(eval_epochs, str):
         eval_epochs = parse_ints(eval_epochs, "eval epoch") if eval_epochs else None
+    critical = isinstance(train_frac, str) and train_frac.strip().lower() == "critical"
+    if isinstance(train_frac, str) and not critical:
+        try:
+            train_frac = float(train_frac)
+        except ValueError:
+            raise ValueError(f"{spelling.given('train_frac', train_frac)}: use a fraction in (0, 1] or 'critical'") from None
+    if not critical and critical_delta:
+        raise ValueError(f"{spelling.option('critical_delta')} applies to {spelling.given('train_frac', 'critical')}")
+    if network is not None and operands != 2:
+        raise ValueError(f"an init network has two input matrices; {spelling.option('operands')} {operands} starts from the seeds")
     config = TrainConfig(group=G.spec, q=512 if q is None else q, epochs=epochs,
                          lrs=number_list(lr, "learning rate"), wds=number_list(wd, "weight decay"),
-                         seeds=seed_list(seeds), train_frac=train_frac, seeding=seeding, eval_epochs=eval_epochs,
-                         device=device, dtype=dtype, record_sp=record_sp, optimizer=optimizer, compile=compile)
+                         seeds=seed_list(seeds), train_frac=0.9 if critical else train_frac, seeding=seeding,
+                         eval_epochs=eval_epochs, device=device, dtype=dtype, record_sp=record_sp, optimizer=optimizer,
+                         compile=compile, activation=activation, loss=loss, momentum=momentum, muon=muon,
+                         operands=operands, critical_delta=critical_delta if critical else None, ridge=ridge, task=task)
+    if network is not None and not network.setup.quadratic and (network.setup.activation, network.setup.loss) != (
+            config.activation, config.loss):
+        raise ValueError(f"the init network was trained with {network.setup.describe()}; train it with the same "
+                         f"{spelling.option('activation')} and {spelling.option('loss')}")
     return config, network
 
 
@@ -82,6 +103,7 @@ def init_label(network) -> str | None:
     return network.path or f"in-memory network ({network.group.spec}, order {network.order})"
 
 
+@releases_out
 def train_job(config, out=None, *, objective: str = "mse", init=None, resume: bool = False, overwrite: bool = False,
               keep_checkpoints: int | None = KEEP_CHECKPOINTS, threads: int | None = None, runner=None, progress=None,
               log=None, spelling: Spelling = KEYWORDS):
@@ -109,6 +131,11 @@ def train_job(config, out=None, *, objective: str = "mse", init=None, resume: bo
     G = parse_group(config.group)
     if isinstance(init, (str, os.PathLike)):
         init = load_npz(init, group=G)
+    if objective != "mse" and not config.paper_setup:
+        raise ValueError(f"{spelling.given('objective', objective)} is the quadratic MSE network's; it needs the paper's "
+                         "set-up (sqr, mse, two operands, no task or ridge, adam or sgd without momentum)")
+    if overwrite and out is not None and getattr(init, "path", None):
+        _check_init_outside(Path(init.path), Path(out), spelling)
     runner = job_runner(runner, resume=resume, keep_checkpoints=keep_checkpoints, threads=threads, log=log)
     runner.check(config)
     fn = make_objective(objective, G)
@@ -120,10 +147,26 @@ def train_job(config, out=None, *, objective: str = "mse", init=None, resume: bo
     return batch if out is None else batch.write(out)
 
 
+def _check_init_outside(init: Path, out: Path, spelling: Spelling) -> None:
+    """Refuse an --init file that --overwrite would delete (one an earlier job wrote into --out)."""
+    from cogs.jobs.outdir import read_manifest
+
+    try:
+        rel = init.resolve().relative_to(out.resolve()).as_posix()
+    except (ValueError, OSError):
+        return
+    files, trees = read_manifest(out)
+    if rel in files or any(rel.startswith(t + "/") for t in trees):
+        raise ValueError(f"{spelling.given('init', init)} is an output of the earlier job in {spelling.given('out', out)}, "
+                         f"which {spelling.switch('overwrite')} deletes first; copy it out of the folder, then start from the copy")
+
+
 def train(group, hidden: int | None = None, epochs: int = 10000, seeds=1, lr=0.01, wd=5e-5, out=None, *,
-          train_frac: float = 0.9, seeding: str = "default", eval_epochs=None, init=None, device: str = "auto",
+          train_frac=0.9, seeding: str = "default", eval_epochs=None, init=None, device: str = "auto",
           dtype: str = "float32", optimizer: str = "adam", objective: str = "mse", record_sp: bool = False,
-          compile: bool = False, resume: bool = False, overwrite: bool = False,
+          compile: bool = False, activation: str = "sqr", loss: str = "mse", momentum: float = 0.0,
+          muon: str = "script", operands: int = 2, critical_delta: float = 0.0, ridge: float | None = None,
+          task: str | None = None, resume: bool = False, overwrite: bool = False,
           keep_checkpoints: int | None = KEEP_CHECKPOINTS, threads: int | None = None, runner=None, progress=None,
           log=None) -> list:
     """Train ``seeds`` × ``wd`` × ``lr`` networks of width ``hidden`` (default 512, or the
@@ -136,8 +179,17 @@ def train(group, hidden: int | None = None, epochs: int = 10000, seeds=1, lr=0.0
     :func:`train_job`). The options are those of ``cogs train`` (docs/cli.md): ``train_frac``,
     ``seeding`` ('default' or 'reference': the paper scripts' init and split), ``eval_epochs``,
     ``init`` (a weights file or a Network), ``device``, ``dtype``, ``optimizer``, ``objective``,
-    ``record_sp``, ``compile``; ``runner`` trains the batch (:mod:`cogs.distributed.runner`),
-    else one batch here with ``keep_checkpoints``, ``threads`` and ``log``.
+    ``record_sp``, ``compile``, and the set-up (docs/training.md): ``activation``
+    (sqr|relu|silu|relusqr), ``loss`` (mse|ce), ``momentum`` (SGD's), ``muon`` ('script' or
+    'enhanced'), ``operands`` K, ``train_frac='critical'`` with ``critical_delta``, ``ridge``
+    (λ of the ridge output layer), ``task`` (an expression in x, y); ``runner`` trains the batch
+    (:mod:`cogs.distributed.runner`), else one batch here with ``keep_checkpoints``,
+    ``threads`` and ``log``.
+
+    >>> import cogs
+    >>> relu = cogs.train("Z5", hidden=8, epochs=3, activation="relu", loss="ce", optimizer="sgd", momentum=0.9)
+    >>> relu[0].network.setup
+    Setup(activation='relu', loss='ce', operands=2, task=None)
 
     >>> import cogs
     >>> f6 = cogs.construct("Z5", strategy="f6")
@@ -147,7 +199,9 @@ def train(group, hidden: int | None = None, epochs: int = 10000, seeds=1, lr=0.0
     """
     config, network = train_config(group, hidden, epochs, seeds, lr, wd, train_frac=train_frac, seeding=seeding,
                                    eval_epochs=eval_epochs, init=init, device=device, dtype=dtype, optimizer=optimizer,
-                                   record_sp=record_sp, compile=compile)
+                                   record_sp=record_sp, compile=compile, activation=activation, loss=loss,
+                                   momentum=momentum, muon=muon, operands=operands, critical_delta=critical_delta,
+                                   ridge=ridge, task=task)
     batch = train_job(config, out, objective=objective, init=network, resume=resume, overwrite=overwrite,
                       keep_checkpoints=keep_checkpoints, threads=threads, runner=runner, progress=progress, log=log)
     return list(batch.runs)

@@ -44,11 +44,14 @@ from cogs.reading.factorize import (
 from cogs.reading.orders import Orders, orbit_orders
 from models.spectrum import Spectrum
 from cogs.reading.matcher_registry import matcher_for, register_matcher, resolve_matchers
+from cogs.reading.equivalence import EquivalentGeneratorWarning, equivalent_families
 from cogs.reading.orbit import ORBIT_VIEWS, OrbitAnalysis
 from cogs.reading.stats import NetworkAnalysis, aggregate, analyze_network, analyze_spectrum
 from cogs.reading.irreps import IrrepReading, read_irrep_spectrum, read_irreps
 
 __all__ = [
+    "EquivalentGeneratorWarning",
+    "equivalent_families",
     "BlockName",
     "Explanation",
     "FactorName",

@@ -95,6 +95,10 @@ class AnalysisReport:
                    "table2": table2.network_row(a), "match_rate": a.stats()["match_rate"]}
         if self.irreps:
             row["irreps"] = self.irreps[i].to_rows(ANALYZE_KEYS)
+        if not net.setup.quadratic:  # trained with another set-up: its own loss; the orders read the input layers
+            s = net.setup
+            row["setup"] = {"activation": s.activation, "loss": s.loss, "operands": s.operands, "task": s.task}
+            row["loss"], row["accuracy"] = net.loss(), net.accuracy()
         return row
 
     def text(self) -> str:
@@ -111,6 +115,13 @@ class AnalysisReport:
                           plain_table(IRREP_HEADER, rows), ""]
                 continue
             lines.append(f"{net['file']}: {net['group']}, q = {net['q']}, match_rate {100 * net['match_rate']:.1f} %")
+            if "setup" in net:
+                s = net["setup"]
+                more = "" if s["operands"] == 2 else f", {s['operands']} operands"
+                task = "" if s["task"] is None else f", task {s['task']}"
+                lines.append(f"  trained with activation {s['activation']}, loss {s['loss']}{more}{task}: loss "
+                             f"{net['loss']:.6g}, accuracy {net['accuracy']:.4f} (with its own activation and loss; "
+                             "the orders read W_a and W_b)")
             rows = [[o["k"], o["order"], o["order_scale_free"],
                      "—" if o["factorable"] is None else ("yes" if o["factorable"] else "no"),
                      "—" if o["error"] is None else f"{o['error']:.3f}",

@@ -32,14 +32,17 @@ def _save(fig, path: Path) -> Path:
 
 def order_histogram(path, histograms: dict[str, dict[int, int]], title: str, *,
                     xlabel: str = "order of the orbit (number of active nodes)",
-                    ylabel: str = "number of orbits") -> Path | None:
+                    ylabel: str = "number of orbits", marks: dict[str, list[int]] | None = None) -> Path | None:
     """Bar chart of per-orbit orders (like the paper's Fig. 4). ``histograms`` maps a
     series label (e.g. 'complex orbits', 'real orbits') to {order: count}; ``xlabel`` and
-    ``ylabel`` name what is counted (per irreducible: orders of irreducibles, networks)."""
+    ``ylabel`` name what is counted (per irreducible: orders of irreducibles, networks).
+    ``marks``: label → the orders a construction has per orbit (e.g. 'f46': [4, 6]), drawn as
+    dashed vertical lines at those orders, one colour per label."""
     plt = _plt()
     if plt is None:
         return None
-    orders = sorted({o for h in histograms.values() for o in h})
+    marks = {k: sorted(set(int(o) for o in v)) for k, v in (marks or {}).items() if v}
+    orders = sorted({o for h in histograms.values() for o in h} | {o for v in marks.values() for o in v})
     fig, ax = plt.subplots(figsize=(6.4, 3.6))
     width = 0.8 / max(1, len(histograms))
     for i, (label, h) in enumerate(histograms.items()):
@@ -49,11 +52,16 @@ def order_histogram(path, histograms: dict[str, dict[int, int]], title: str, *,
     step = max(1, int(np.ceil(len(orders) / 16)))  # at most ~16 labelled ticks
     ax.set_xticks(centres[::step])
     ax.set_xticklabels([str(o) for o in orders[::step]], rotation=0 if step == 1 and len(orders) <= 16 else 45)
+    cmap = plt.get_cmap("Set1")
+    for i, (label, os_) in enumerate(marks.items()):
+        for j, o in enumerate(os_):
+            x = centres[orders.index(o)] + (i - (len(marks) - 1) / 2) * 0.06
+            ax.axvline(x, ls="--", lw=1.2, color=cmap(i % 9), label=f"constructed {label}" if j == 0 else None)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    if len(histograms) > 1:
-        ax.legend()
+    if len(histograms) > 1 or marks:
+        ax.legend(fontsize=8)
     fig.tight_layout()
     out = _save(fig, path)
     plt.close(fig)
@@ -68,16 +76,23 @@ def frequency_maps(path, panels: list[tuple[str, np.ndarray]], title: str) -> Pa
     plt = _plt()
     if plt is None:
         return None
+    from matplotlib.ticker import MaxNLocator
+
+    # one colour scale for every panel (trained and constructed maps read against each other)
+    vmax = max((float(np.max(M)) for _, M in panels if np.size(M)), default=1.0) or 1.0
     fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 4.6), squeeze=False)
+    im = None
     for ax, (label, M) in zip(axes[0], panels):
-        im = ax.imshow(M, aspect="auto", interpolation="nearest", cmap="viridis")
+        im = ax.imshow(M, aspect="auto", interpolation="nearest", cmap="viridis", vmin=0.0, vmax=vmax)
         ax.set_title(label, fontsize=10)
         ax.set_xlabel("frequency k")
         ax.set_ylabel("hidden node (sorted by dominant frequency)")
-        cb = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
-        cb.set_label("|A_kj| (coefficient units: (1/d)·Σ_g W_a[j,g]·conj χ_k(g))", fontsize=8)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if im is not None:
+        cb = fig.colorbar(im, ax=list(axes[0]), fraction=0.046 / max(1, len(panels)) ** 0.5, pad=0.02)
+        cb.set_label("|A_kj| (coefficient units: (1/d)·Σ_g W_a[j,g]·conj χ_k(g)); one scale for all panels", fontsize=8)
     fig.suptitle(title)
-    fig.tight_layout()
     out = _save(fig, path)
     plt.close(fig)
     return out

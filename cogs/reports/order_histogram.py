@@ -9,6 +9,24 @@ from cogs.reports.base import Analysis, Readings
 from models.spectrum import DEFAULT_THRESHOLD
 
 
+def constructed_orders(readings: Readings) -> dict[str, list[int]]:
+    """Per constructed network of the comparison (an Abelian group's), the distinct orders of
+    its orbits by the absolute rule: what the trained orders are set against."""
+    from cogs.reading.orders import orbit_orders
+
+    out = {}
+    for name, net in (readings.constructed or {}).items():
+        try:
+            spectrum = net.spectrum()
+        except (ValueError, TypeError):  # a group without characters: no orbits to mark
+            continue
+        orders = orbit_orders(spectrum, readings.threshold if hasattr(readings, "threshold") else DEFAULT_THRESHOLD)
+        values = sorted({int(o) for o, orb in zip(orders.abs, orders.orbits) if orb.k != 0 and o > 0})
+        if values:
+            out[name] = values
+    return out
+
+
 @typing.final
 class OrderHistogram(Analysis):
     name = "order_histogram"
@@ -40,5 +58,5 @@ class OrderHistogram(Analysis):
                             if isinstance(cfg.get(k), (int, float)))
         p = figures.order_histogram(out / "order_histogram.png", series,
                                     f"{readings.group.spec}: orders of trained orbits ({setting + ', ' if setting else ''}"
-                                    f"{len(readings.analyses)} seeds)")
+                                    f"{len(readings.analyses)} seeds)", marks=constructed_orders(readings))
         return {"order_histogram": p.name} if p else {}

@@ -241,6 +241,11 @@ def cogs_construction(group, *, build_max_d: int = BUILD_MAX_D, seed: int = 0) -
     return BestConstruction(tried[best].order, best, build, tried[best].loss, tried)
 
 
+#: the largest discovery results file (JSON) read, and the largest order a row may name
+RESULTS_MAX_BYTES = 64 << 20
+MAX_ORDER = 10**9
+
+
 def _rows_from_json(data, source: str):
     """(group spec or None, rows) from a discovery JSON document."""
     group = None
@@ -268,25 +273,36 @@ def _rows_from_json(data, source: str):
             loss = loss.get("re")
         if q is None or loss is None:
             raise ValueError(f"results {source}: row {i} lacks q or best_loss")
-        if isinstance(q, bool) or not isinstance(q, (int, float)) or not math.isfinite(q) or q != int(q) or q < 1:
-            raise ValueError(f"results {source}: row {i} has q = {q!r}; an order is an integer ≥ 1")
-        if isinstance(loss, bool) or not isinstance(loss, (int, float)) or not math.isfinite(loss) or loss < 0:
-            raise ValueError(f"results {source}: row {i} has loss {loss!r}; a loss is a finite number ≥ 0")
+        if (isinstance(q, bool) or not isinstance(q, (int, float)) or (isinstance(q, int) and not 1 <= q <= MAX_ORDER)
+                or (isinstance(q, float) and not (math.isfinite(q) and q == int(q) and 1 <= q <= MAX_ORDER))):
+            raise ValueError(f"results {source}: row {i} has q = {_short(q)}; an order is an integer from 1 to {MAX_ORDER}")
+        if isinstance(loss, bool) or not isinstance(loss, (int, float)) or (isinstance(loss, int) and abs(loss) > 1e300) \
+                or not math.isfinite(loss) or loss < 0:
+            raise ValueError(f"results {source}: row {i} has loss {_short(loss)}; a loss is a finite number ≥ 0")
         conv = row.get("converged", row.get("passed"))
         conv = float(loss) < CONVERGED_LOSS if conv is None else bool(conv)
         out.append({"q": int(q), "loss": float(loss), "converged": conv, "group": row.get("group"), "source": source})
     return group, out
 
 
+def _short(x) -> str:
+    """``repr(x)``, at most 60 characters."""
+    text = repr(x)
+    return text if len(text) <= 60 else f"{text[:40]}…({len(text)} characters)"
+
+
 def _rows_from_npz(path: Path, group):
     import torch
 
-    from models.forward import brute_force_loss
+    from models.exact_loss import exact_loss
+    from models.limits import check, loss_estimate
     from models.network import load_npz
 
     w = load_npz(path, group)
-    with torch.no_grad():
-        loss = float(brute_force_loss(w))
+    est = loss_estimate(w.d, w.q, parts=not isinstance(w.group, FiniteAbelianGroup))
+    check(f"the loss of {path} (d = {w.d}, q = {w.q})", memory=est["memory"], work=est["work"])
+    with torch.no_grad():  # the weight-space loss: never the d² pairs one by one
+        loss = abs(float(exact_loss(w)))
     return w.group.spec, [{"q": w.q, "loss": loss, "converged": loss < CONVERGED_LOSS, "group": w.group.spec, "source": str(path)}]
 
 
@@ -311,6 +327,8 @@ def _load(results) -> list[dict]:
     if _is_result_object(results):
         spec, rows = _rows_from_json(results.to_dict(), _describe(results))
         return _named(rows, spec)
+    from models.safe_files import check_regular_file
+
     path = Path(results)
     if not path.exists():
         raise ValueError(f"results {path}: no such file or folder")
@@ -325,10 +343,11 @@ def _load(results) -> list[dict]:
         if f.suffix == ".npz":
             spec, rs = _rows_from_npz(f, None)
         else:
+            check_regular_file(f, RESULTS_MAX_BYTES, what="results file")  # a FIFO, /dev/zero, a huge file: refused
             try:
                 data = json.loads(f.read_text())
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-                raise ValueError(f"results {f}: not readable JSON ({e})") from None
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError, ValueError) as e:
+                raise ValueError(f"results {f}: not readable JSON ({str(e).splitlines()[0][:120] if str(e) else type(e).__name__})") from None
             spec, rs = _rows_from_json(data, str(f))
         rows += _named(rs, spec)
     return rows

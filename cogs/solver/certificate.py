@@ -365,7 +365,7 @@ def certify(group, W_a=None, W_b=None, W_c=None, *, orbits=(), brute_force_max_d
     from models.exact_loss import exact_loss, exact_loss_method
     from models.residuals import residual_loss
 
-    group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c)
+    group, W_a, W_b, W_c = weights_of(group, W_a, W_b, W_c, quadratic="a certificate")
     d = group.order
     Wt = [torch.tensor(np.asarray(w), dtype=torch.float64) for w in (W_a, W_b, W_c)]  # a copy: read-only arrays welcome
     with torch.no_grad():

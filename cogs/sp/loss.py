@@ -21,6 +21,7 @@ from __future__ import annotations
 import torch
 
 from cogs.sp.families import rc_energy, rp_sums, r_kkk
+from groups import fftn_chunked
 from models.spectrum import fourier_coefficients, paper_scale
 from models.weights import as_tensors, weights_of
 
@@ -127,7 +128,7 @@ def constraint_report(group, W_a=None, W_b=None, W_c=None) -> dict:
         # one batched FFT: A, B, C and the self-convolutions A⊛A = dft(W_a²), B⊛B = dft(W_b²);
         # for real W_c, C = (1/d) Σ_g W_c[g] χ_k(g) = conj(fft(W_c))/d.
         stack = torch.stack([W_a, W_b, W_a * W_a, W_b * W_b, W_c.T]).reshape((5, q) + radii)
-        F = torch.fft.fftn(stack, dim=tuple(range(2, 2 + len(radii)))).reshape(5, q, d)
+        F = fftn_chunked(lambda z, a: torch.fft.fftn(z, dim=a), stack, tuple(range(2, 2 + len(radii)))).reshape(5, q, d)
         A0, B0 = F[0, :, 0].real / d, F[1, :, 0].real / d  # input DC (k = 0)
         Cr = F[4][:, reps].conj().T * (lam3 / d)  # (n, q), already × λ³ for the SPs below
         rk = (F[0][:, reps].T * F[1][:, reps].T * Cr).sum(-1) / d**2

@@ -108,7 +108,18 @@ def split_pairs(network, which: str) -> np.ndarray:
         raise ValueError(f"{source}: unknown seeding {seeding!r} in the split metadata (default or reference)")
     if not (0.0 < train_frac <= 1.0) or not math.isfinite(train_frac):
         raise ValueError(f"{source}: train_frac must be in (0, 1], got {train_frac!r}")
-    train, test = split(network.d, seed, train_frac, seeding)
+    from models.training.config import critical_test_size
+
+    setup_meta = network.meta.get("setup") if hasattr(network.meta.get("setup"), "get") else {}
+    delta = setup_meta.get("critical_delta")
+    test_size = None
+    if delta is not None:
+        try:
+            test_size = critical_test_size(network.group, float(delta))
+        except (TypeError, ValueError):
+            raise ValueError(f"{source}: malformed critical_delta {delta!r} in the set-up metadata") from None
+    train, test = split(network.d, seed, train_frac, seeding, tuples=network.d ** network.setup.operands,
+                        test_size=test_size)
     chosen = train if which == "train" else test
     if len(chosen) == 0:
         raise ValueError(f"{source}: the run's {which} set is empty (train_frac = {train_frac})")
@@ -138,6 +149,7 @@ class LossReport:
     dc_b: float | None
     orbits: tuple
     parts: dict | None = None
+    setup: dict | None = None
 
     def to_dict(self) -> dict:
         """Plain JSON (r_kkk as {"re", "im"})."""
@@ -148,6 +160,9 @@ class LossReport:
         doc.update((k, values[k]) for k in _LOSS_KEYS["all" if self.pairs == "all" else "split"] if values[k] is not None)
         if self.accuracy_skipped is not None:
             doc["accuracy_skipped"] = self.accuracy_skipped
+        if self.setup is not None:  # another activation, loss, operands or task: no quadratic analysis
+            doc["setup"] = dict(self.setup)
+            return jsonable(doc)
         if self.parts is not None:  # read by irreps: the loss in four parts
             doc["parts"] = dict(self.parts)
             return jsonable(doc)
@@ -165,6 +180,10 @@ class LossReport:
             f"loss         {self.loss:.12g}   [{self.loss_method}]",
             f"accuracy     {accuracy}",
         ]
+        if self.setup is not None:
+            lines.append(f"set-up       {', '.join(f'{k} {v}' for k, v in self.setup.items())}  (evaluated with its own "
+                         "activation and loss; the orbit and irrep analyses are the quadratic MSE network's)")
+            return "\n".join(lines)
         if self.parts is not None:
             lines.append("the all-pairs loss in four parts (bilinear: the product on the augmentation algebra; "
                          "junk: terms quadratic in one input, or constant)")
@@ -218,6 +237,8 @@ def loss_report(group, W_a=None, W_b=None, W_c=None, *, pairs: str = "all", accu
     net = group if isinstance(group, Network) else Network(G, *W)
     if pairs not in PAIRS:
         raise ValueError(f"pairs must be one of {', '.join(PAIRS)}, got {pairs!r}")
+    if not net.setup.quadratic:
+        return _setup_report(net, pairs)
     source = net.path or "network"
     d, q = G.order, net.q
     want_acc = accuracy if accuracy is not None else d <= ACCURACY_MAX_D
@@ -252,6 +273,26 @@ def loss_report(group, W_a=None, W_b=None, W_c=None, *, pairs: str = "all", accu
                                      else "--no-accuracy")
     out = LossReport(source, G, q, pairs, n_pairs, loss, method, acc, skipped, rep["dc_a"], rep["dc_b"],
                      tuple(rep["orbits"]), parts)
+    _check_finite(out, net)
+    return out
+
+
+def _setup_report(net, pairs: str) -> LossReport:
+    """The report of a network trained with another set-up: its loss and accuracy with its own
+    activation, loss, operands and task (:func:`models.setup.setup_loss_and_accuracy`)."""
+    from models.limits import check
+    from models.setup import setup_loss_and_accuracy
+
+    s = net.setup
+    d, q, source = net.d, net.q, net.path or "network"
+    N = d ** s.operands
+    check(f"evaluating {source} (d = {d}, q = {q}, {N} input tuples)", memory=64.0 * 4096 * (q + d) + 16.0 * N,
+          work=float(N) * q * (2 * s.operands + 2 * d))
+    index = None if pairs == "all" else split_pairs(net, pairs)
+    loss, acc = setup_loss_and_accuracy(net, index)
+    setup = {"activation": s.activation, "loss": s.loss, "operands": s.operands, "task": s.task}
+    out = LossReport(source, net.group, q, pairs, N if index is None else int(len(index)), loss, "brute force", acc,
+                     None, None, None, (), None, setup)
     _check_finite(out, net)
     return out
 

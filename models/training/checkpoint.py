@@ -117,9 +117,28 @@ def save_checkpoint(directory, epoch: int, state: dict) -> Path:
     path = checkpoint_path(directory, epoch)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"format": FORMAT, "version": VERSION, "epoch": int(epoch), **state}
-    with atomic_open(path, "wb") as f:
-        torch.save(payload, f)
+    try:
+        with atomic_open(path, "wb") as f:
+            torch.save(payload, f)
+    except RuntimeError as e:  # torch's writer reports a failed write as "[enforce fail at …]"
+        raise _write_error(path, e) from None
     return path
+
+
+def _write_error(path: Path, e: Exception) -> OSError:
+    """What a failed ``torch.save`` means: a full disk (ENOSPC) when the folder has no room
+    left, else an OSError naming the file and torch's first line."""
+    import errno
+    import shutil
+
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        free = None
+    first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    if free is not None and free < (64 << 20):
+        return OSError(errno.ENOSPC, f"No space left on device ({free} bytes free)", str(path))
+    return OSError(errno.EIO, f"could not write the checkpoint ({first[:160]})", str(path))
 
 
 def load_checkpoint(path) -> dict:

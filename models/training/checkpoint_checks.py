@@ -6,7 +6,7 @@ written by something else. :func:`check_state` refuses (one line each)
 * an ``epoch`` field that is not an integer ≥ 0 or disagrees with the file name
   (``epoch_0000008.pt`` must say 8);
 * weights that are not real floating-point tensors of matching shapes (R, q, d), (R, q, d),
-  (R, d, q), ``active`` / ``diverged_epoch`` / ``masks`` of the wrong kind or length;
+  (R, d, q) (and (R, q, d) for each further operand), ``active`` / ``diverged_epoch`` / ``masks`` of the wrong kind or length;
 * NaN or infinite weights or optimizer moments in a run that is still active (the trainer
   freezes a run before anything non-finite is committed, so only a tampered file has them).
 
@@ -32,7 +32,9 @@ def check_file(path, error=ValueError) -> None:
     from models.safe_files import check_regular_file, check_zip_sizes
 
     limit = max_file_bytes()
-    check_regular_file(path, limit, what="checkpoint", error=error)
+    from models.safe_files import MEMORY_HINT
+
+    check_regular_file(path, limit, what="checkpoint", error=error, hint=MEMORY_HINT)
     check_zip_sizes(path, limit, what="checkpoint", error=error)
 
 
@@ -63,9 +65,16 @@ def check_state(path, state: dict, error=ValueError) -> None:
     div = state.get("diverged_epoch")
     if div is not None and (not isinstance(div, torch.Tensor) or div.is_floating_point() or tuple(div.shape) != (R,)):
         raise error(f"{path}: 'diverged_epoch' is not an integer tensor of {R} runs")
+    more = state.get("W_more", [])
+    if not isinstance(more, (list, tuple)) or any(
+            not isinstance(w, torch.Tensor) or not w.is_floating_point() or w.is_complex() or tuple(w.shape) != (R, q, d)
+            for w in more):
+        raise error(f"{path}: 'W_more' is not a list of real ({R}, {q}, {d}) tensors")
+    W.update({f"W_more[{i}]": w for i, w in enumerate(more)})
+    N = d ** (2 + len(more))  # input tuples of K = 2 + len(W_more) operands
     masks = state.get("masks")
-    if masks is not None and (not isinstance(masks, torch.Tensor) or tuple(masks.shape) != (R, d * d)):
-        raise error(f"{path}: 'masks' is not an ({R}, {d * d}) tensor")
+    if masks is not None and (not isinstance(masks, torch.Tensor) or tuple(masks.shape) != (R, N)):
+        raise error(f"{path}: 'masks' is not an ({R}, {N}) tensor")
     for name, w in W.items():
         _finite_where_active(path, name, w, active, error)
     for i, t in enumerate(_tensors(state.get("optimizer", state.get("adam")))):

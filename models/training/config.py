@@ -19,7 +19,11 @@ from models.devices import resolve_device
 SEEDINGS = ("default", "reference")
 DTYPES = ("float32", "float64")
 DEVICES = ("auto", "cpu", "cuda")
-OPTIMIZERS = ("adam", "sgd")
+OPTIMIZERS = ("adam", "sgd", "adamw", "muon")
+#: Muon's settings: the reference training script's call, or its optimizer module's own defaults
+MUON_VARIANTS = ("script", "enhanced")
+#: the authors' scaling law: the critical train fraction is (CRITICAL_MULTIPLIER − δ)·log(d)/d
+CRITICAL_MULTIPLIER = 2.7482
 #: besides the epochs 1, 2, 4, … (:func:`checkpoint_epochs`): a checkpoint at least this often
 #: (seconds) on long jobs; the commands' default ``checkpoint_every``
 CHECKPOINT_EVERY_S = 600.0
@@ -114,6 +118,17 @@ class TrainConfig:
     ``chunk_rows`` and ``device`` it is not part of a checkpoint's job identity.
     ``record_sp``: record the SP trajectories at every evaluated epoch; the recorder is not
     part of the trainer but passed to it (``train(config, sp_recorder=cogs.sp.dynamics.sp_recorder)``).
+
+    The set-up (docs/training.md): ``activation`` sqr|relu|silu|relusqr and ``loss`` mse|ce
+    (:mod:`models.activations`); ``optimizer`` adam|sgd|adamw|muon, ``momentum`` (SGD's μ; 0:
+    plain gradient descent), ``muon`` ('script': the reference training script's Muon, or
+    'enhanced': its optimizer module's defaults; :mod:`models.training.muon`); ``operands`` K ≥ 2
+    (inputs (x_1, …, x_K), target x_1·…·x_K, one input matrix per operand); ``critical_delta``
+    δ: the split at the critical ratio, train fraction (2.7482 − δ)·log(d)/d (``train_frac`` is
+    then ignored and must be left at its default); ``ridge`` λ: the output layer set to the
+    ridge-regression solution on the train tuples before every step (MSE only); ``task``: a
+    polynomial expression in x, y over Z_d (e.g. ``x*x+x*y+y*y``) whose table replaces the
+    group's (a cyclic group, two operands). The defaults are the paper's set-up.
     """
 
     group: str
@@ -133,9 +148,33 @@ class TrainConfig:
     chunk_rows: int | None = attrs.field(converter=_int, default=None)
     optimizer: str = "adam"
     compile: bool = False
+    activation: str = "sqr"
+    loss: str = "mse"
+    momentum: float = attrs.field(converter=float, default=0.0)
+    muon: str = "script"
+    operands: int = attrs.field(converter=_int, default=2)
+    critical_delta: float | None = attrs.field(converter=lambda x: None if x is None else float(x), default=None)
+    ridge: float | None = attrs.field(converter=lambda x: None if x is None else float(x), default=None)
+    task: str | None = None
 
     def __attrs_post_init__(self):
         validate(self)
+
+    @property
+    def paper_setup(self) -> bool:
+        """The paper's set-up: sqr, MSE, two operands, the group's own table, no ridge, and
+        Adam or plain gradient descent."""
+        return (self.activation == "sqr" and self.loss == "mse" and self.operands == 2 and self.ridge is None
+                and self.task is None and self.optimizer in ("adam", "sgd") and self.momentum == 0.0)
+
+    def test_size(self, d: int) -> float:
+        """The test fraction of the split: 1 − train_frac, or at the critical ratio
+        1 − (2.7482 − δ)·c·log(d)/d clipped to [0, 1] (c = max irrep degree / 2 for a group read
+        from a table file, as the reference script corrects its collection groups; 1 otherwise,
+        as it does for Z_d and S_n)."""
+        if self.critical_delta is None:
+            return 1.0 - self.train_frac
+        return critical_test_size(self.group, self.critical_delta)
 
     @property
     def runs(self) -> list[RunSpec]:
@@ -159,6 +198,23 @@ class TrainConfig:
         d = attrs.asdict(self)
         d["eval_epochs"] = list(self.resolved_eval_epochs())
         return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
+
+
+def critical_test_size(group, delta: float) -> float:
+    """1 − (2.7482 − δ)·c·log(d)/d clipped to [0, 1]; c as in :meth:`TrainConfig.test_size`.
+
+    >>> round(critical_test_size("Z23", 0.0), 6)
+    0.625349
+    """
+    from groups import parse_group
+
+    G = parse_group(group)
+    d = G.order
+    c = 1.0
+    if getattr(G, "source", None) == "file" and not G.is_abelian:  # the reference's collection groups
+        c = max(ir.dim for ir in G.irreps()) / 2
+    ts = 1 - c * math.log(d) / d * (CRITICAL_MULTIPLIER - delta)
+    return max(min(ts, 1.0), 0.0)
 
 
 def default_eval_epochs(epochs: int) -> tuple[int, ...]:
@@ -226,6 +282,9 @@ def validate(c: TrainConfig) -> None:
         bad = [e for e in c.eval_epochs if e < 0 or e > c.epochs]
         if bad:
             raise ValueError(f"eval epochs {bad} outside 0..{c.epochs}")
+    if c.record_sp and not c.paper_setup:
+        raise ValueError("SP recording reads the quadratic MSE network; it needs --activation sqr --loss mse, "
+                         "two operands and no task or ridge")
     b1, b2 = (c.betas + (None, None))[:2]
     if len(c.betas) != 2 or not (0 <= b1 < 1 and 0 <= b2 < 1):
         raise ValueError(f"betas must be two numbers in [0, 1), got {c.betas}")
@@ -235,6 +294,53 @@ def validate(c: TrainConfig) -> None:
         raise ValueError(f"compile must be True or False, got {c.compile!r}")
     if c.chunk_rows is not None and (not isinstance(c.chunk_rows, int) or c.chunk_rows < 1):
         raise ValueError(f"chunk_rows must be an integer ≥ 1, got {c.chunk_rows!r}")
+    validate_setup(c)
+
+
+def validate_setup(c: TrainConfig) -> None:
+    """One-line refusals of set-ups that make no sense (docs/training.md)."""
+    from groups import parse_group
+    from models.activations import check_activation, check_loss
+    from models.limits import MAX_OPERANDS
+
+    check_activation(c.activation)
+    check_loss(c.loss)
+    if not math.isfinite(c.momentum) or not 0.0 <= c.momentum < 1.0:
+        raise ValueError(f"momentum must be in [0, 1), got {c.momentum}")
+    if c.momentum and c.optimizer != "sgd":
+        raise ValueError(f"momentum is SGD's (--optimizer sgd); {c.optimizer} has its own")
+    if c.muon not in MUON_VARIANTS:
+        raise ValueError(f"muon variant must be one of {', '.join(MUON_VARIANTS)}, got {c.muon!r}")
+    if isinstance(c.operands, bool) or not isinstance(c.operands, int) or c.operands < 2:
+        raise ValueError(f"operands must be an integer ≥ 2 (K inputs x_1, …, x_K), got {c.operands!r}")
+    if c.operands > MAX_OPERANDS:
+        raise ValueError(f"operands must be at most {MAX_OPERANDS}, got {c.operands}")
+    G = parse_group(c.group)
+    if c.operands > 2 and G.order ** c.operands > 1 << 24:
+        raise ValueError(f"{c.operands} operands on a group of order {G.order} make {G.order}^{c.operands} input tuples; "
+                         "at most 2^24")
+    if c.critical_delta is not None:
+        if not math.isfinite(c.critical_delta):
+            raise ValueError(f"critical delta must be finite, got {c.critical_delta}")
+        if c.train_frac != 0.9:
+            raise ValueError("the critical split sets the train fraction; leave train_frac at its default")
+        ts = c.test_size(G.order)
+        if ts <= 0 or ts >= 1:
+            raise ValueError(f"the critical split with delta {c.critical_delta} on d = {G.order} gives test fraction "
+                             f"{ts:.4g}: no test or no train tuple")
+    if c.ridge is not None:
+        if not math.isfinite(c.ridge) or c.ridge <= 0:
+            raise ValueError(f"ridge must be finite and > 0, got {c.ridge}")
+        if c.loss != "mse":
+            raise ValueError("ridge solves the output layer for the MSE; it makes no sense with --loss ce")
+    if c.task is not None:
+        from models.expression import parse_expression
+
+        if not G.is_abelian or len(getattr(G, "moduli", ())) != 1:
+            raise ValueError(f"an expression task needs a cyclic group Zd (the values mod d), got {G.spec}")
+        if c.operands != 2:
+            raise ValueError("an expression task takes two operands x, y")
+        parse_expression(c.task)
 
 
 def check_size(c: TrainConfig, device=None) -> dict:
@@ -256,7 +362,7 @@ def check_size(c: TrainConfig, device=None) -> dict:
     device_type = getattr(device, "type", None) or str(device)
     d = parse_group(c.group).order
     est = train_estimate(d, c.q, c.n_runs, c.epochs, seeds=len(c.seeds), dtype_bytes=8 if c.dtype == "float64" else 4,
-                         device=device_type, chunk_rows=c.chunk_rows)
+                         device=device_type, chunk_rows=c.chunk_rows, columns=d ** (c.operands - 1))
     return check(f"training {c.n_runs} run(s) of {c.group} (d = {d}, q = {c.q}, {c.epochs} epochs)",
                  memory=est["memory"], work=est["work"])
 

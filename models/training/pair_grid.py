@@ -51,6 +51,7 @@ import warnings
 import numpy as np
 import torch
 
+from models.activations import GRAD_SCALE, activate, backprop, check_activation, check_loss
 from models.devices import torch_threads
 
 # Chunk sizes (batch independence: a run's numbers must not depend on which runs share its
@@ -71,38 +72,45 @@ _BUDGET = {"cpu": 1 << 22, "cuda": 1 << 27}
 _ALIGN = 64
 
 
-def chunk_plan(d: int, q: int, runs: int, device_type: str = "cpu", chunk_rows: int | None = None) -> tuple[int, int]:
-    """(rows, run_block): rows a of the pair grid per chunk (a function of d, q and the device
-    only, or ``chunk_rows``) and runs per block (bounds the work buffers to about ``_BUDGET``
-    elements each)."""
+def chunk_plan(d: int, q: int, runs: int, device_type: str = "cpu", chunk_rows: int | None = None,
+               columns: int | None = None) -> tuple[int, int]:
+    """(rows, run_block): rows a of the pair grid per chunk (a function of d, q, the grid's
+    ``columns`` (default d; d^(K−1) for K operands) and the device only, or ``chunk_rows``)
+    and runs per block (bounds the work buffers to about ``_BUDGET`` elements each)."""
+    cols = d if columns is None else int(columns)
     if chunk_rows is None:
         per_run = _ROWS_BUDGET.get(device_type, _ROWS_BUDGET["cpu"])
-        most = max(1, min(d, per_run // max(1, q * d)))
+        most = max(1, min(d, per_run // max(1, q * cols)))
         chunk_rows = -(-d // -(-d // most))  # the same number of chunks, evened out
     rows = max(1, min(int(chunk_rows), d))
     budget = _BUDGET.get(device_type, _BUDGET["cpu"])
-    run_block = max(1, min(runs, budget // max(1, rows * d * q)))
+    run_block = max(1, min(runs, budget // max(1, rows * cols * q)))
     return rows, run_block
 
 
-def _chunk(u_rows, v, W_c, target, w_train, w_grad):
+def _chunk(u_rows, v, W_c, target, w_train, w_grad, activation="sqr", loss_name="mse"):
     """One chunk of rows a, gradient included (the function ``torch.compile`` fuses).
 
-    u_rows (R, na, q), v (R, d, q), W_c (R, d, q), target (d, na·d), w_* (R, na·d) →
-    loss (R,), L (R, na·d), argmax_c o (R, na·d), ∂u[rows]/2 (R, na, q), ∂v/2 part (R, d, q),
-    ∂W_c part (R, d, q)."""
+    u_rows (R, na, q), v (R, db, q), W_c (R, d, q), target (d, na·db), w_* (R, na·db) →
+    loss (R,), L (R, na·db), argmax_c o (R, na·db), ∂u[rows]/scale (R, na, q), ∂v/scale part
+    (R, db, q), ∂W_c part (R, d, q) (scale: :data:`models.activations.GRAD_SCALE`)."""
     R, na, q = u_rows.shape
-    d = v.shape[1]
-    s = u_rows[:, :, None, :] + v[:, None, :, :]  # (R, na, d, q)
-    h = (s * s).view(R, na * d, q)
-    o = torch.bmm(W_c, h.transpose(1, 2))  # (R, d, na·d)
+    db = v.shape[1]
+    s = u_rows[:, :, None, :] + v[:, None, :, :]  # (R, na, db, q)
+    h = activate(activation, s).view(R, na * db, q)
+    o = torch.bmm(W_c, h.transpose(1, 2))  # (R, d, na·db)
     pred = o.argmax(1)
-    res = o - o.mean(1, keepdim=True) - target
-    L = (res * res).sum(1)
+    if loss_name == "ce":
+        onehot = target + 1.0 / o.shape[1]
+        L = torch.logsumexp(o, 1) - (o * onehot).sum(1)
+        G = (torch.softmax(o, 1) - onehot) * w_train[:, None, :]
+    else:
+        res = o - o.mean(1, keepdim=True) - target
+        L = (res * res).sum(1)
+        G = res * w_grad[:, None, :]
     loss = (L * w_train).sum(1)
-    G = res * w_grad[:, None, :]
     gW_c = torch.bmm(G, h)
-    ds = torch.bmm(G.transpose(1, 2), W_c).view(R, na, d, q) * s
+    ds = backprop(activation, s, torch.bmm(G.transpose(1, 2), W_c).view(R, na, db, q))
     return loss, L, pred, ds.sum(2), ds.sum(1), gW_c
 
 
@@ -205,24 +213,35 @@ class PairGrid:
     ops many times slower on a machine busy with other jobs, the worker threads do not."""
 
     def __init__(self, group, train_masks: np.ndarray, *, q: int, device, dtype, chunk_rows=None, compile=False,
-                 per_run_matmul: bool | None = None, threads: int | None = None):
+                 per_run_matmul: bool | None = None, threads: int | None = None, activation: str = "sqr",
+                 loss: str = "mse", table=None):
         d = group.order
-        masks = np.asarray(train_masks, dtype=bool).reshape(-1, d * d)
-        self.d, self.q, self.R = d, q, masks.shape[0]
+        if table is None:
+            table = group.cayley_table()
+        table = np.array(table, dtype=np.int64).reshape(d, -1)  # y of the tuple (a, b'), b' in 0..db-1
+        db = table.shape[1]
+        if table.min(initial=0) < 0 or table.max(initial=0) >= d:
+            raise ValueError(f"target table entries must lie in 0..{d - 1}")
+        table = table.reshape(-1)
+        masks = np.asarray(train_masks, dtype=bool).reshape(-1, d * db)
+        self.d, self.db, self.q, self.R = d, db, q, masks.shape[0]
+        self.activation, self.loss = check_activation(activation), check_loss(loss)
+        self.scale = GRAD_SCALE[self.activation]
         self.device, self.dtype = torch.device(device), dtype
-        table = np.array(group.cayley_table(), dtype=np.int64).reshape(-1)  # y of pair n
         self.y = torch.as_tensor(table, device=device)
-        onehot = np.zeros((d, d * d))
-        onehot[table, np.arange(d * d)] = 1.0
+        onehot = np.zeros((d, d * db))
+        onehot[table, np.arange(d * db)] = 1.0
         self.target = torch.as_tensor(onehot - 1.0 / d, dtype=dtype, device=device)  # P e_y
         self.n_train = masks.sum(1)
-        self.n_test = d * d - self.n_train
+        self.n_test = d * db - self.n_train
         if np.any(self.n_train == 0):
             raise ValueError("a run has an empty train set")
         self.train_mask = torch.as_tensor(masks, device=device)
         self.test_mask = ~self.train_mask
         self.w_train = torch.as_tensor(masks / self.n_train[:, None], dtype=dtype, device=device)
         self.w_grad = 2 * self.w_train  # ∂L/∂res = 2·w·res
+        if self.loss == "ce":
+            self.w_grad = self.w_train  # ∂L/∂o = w·(softmax(o) − e_y)
         with np.errstate(divide="ignore", invalid="ignore"):
             w_test = np.where(self.n_test[:, None] > 0, ~masks / np.maximum(self.n_test, 1)[:, None], 0.0)
         self.w_test = torch.as_tensor(w_test, dtype=dtype, device=device)
@@ -230,7 +249,7 @@ class PairGrid:
         self.n_test_t = torch.as_tensor(self.n_test, dtype=torch.float64, device=device)
         self.compile = bool(compile)
         self.per_run_matmul = (self.device.type != "cuda") if per_run_matmul is None else bool(per_run_matmul)
-        self.rows, self.run_block = chunk_plan(d, q, self.R, self.device.type, chunk_rows)
+        self.rows, self.run_block = chunk_plan(d, q, self.R, self.device.type, chunk_rows, columns=db)
         self.threads = None if threads is None else max(1, int(threads))
         self._buffers = {}
 
@@ -242,7 +261,7 @@ class PairGrid:
         """The work buffers of worker ``slot`` for blocks of up to ``runs`` runs."""
         bufs = self._buffers.get(slot)
         if bufs is None or bufs[0] < runs:
-            q, d, n = self.q, self.d, self.rows * self.d
+            q, d, n = self.q, self.d, self.rows * self.db
             kw = dict(device=self.device, dtype=self.dtype)
             # s, h, ∂h (n·q per run), o (d·n), W_c and ∂W_c (d·q)
             bufs = self._buffers[slot] = (runs, tuple(_RunBuffer(runs, k, **kw) for k in (n * q, n * q, n * q, d * n, d * q, d * q)))
@@ -277,6 +296,8 @@ class PairGrid:
     def evaluate(self, W_a, W_b, W_c, *, grad: bool = True, metrics: bool = False):
         """Train loss (R,), gradients (∂W_a, ∂W_b, ∂W_c) or None, and metrics or None.
 
+        ``W_b`` is (R, q, db): for K operands the second axis runs over the d^(K−1) tuples of
+        the operands after the first (the trainer sums their input columns).
         metrics: dict of (R,) float64 tensors train_loss, train_acc, test_loss, test_acc
         (test values NaN when a run has no test pair).
         """
@@ -302,7 +323,7 @@ class PairGrid:
         threads = self.threads or mine
         workers = min(threads, R)
         cpu = self.device.type == "cpu"
-        if self.per_run_matmul and cpu and workers > 1 and R * self.d * self.d * self.q >= _POOL_MIN_WORK:
+        if self.per_run_matmul and cpu and workers > 1 and R * self.d * self.db * self.q >= _POOL_MIN_WORK:
             # a CPU: every run is computed by single-threaded kernels (BLAS threading changes
             # a product's rounding), the runs spread over ``threads`` worker threads
             shares = self._blocks(R, workers)
@@ -322,7 +343,7 @@ class PairGrid:
     def _evaluate_block(self, out: dict, block: tuple[int, int], slot: int, grad: bool, metrics: bool) -> None:
         """Runs b0..b1−1 of ``evaluate``, written into their slices of ``out``."""
         b0, b1 = block
-        B, q, d, rows = b1 - b0, self.q, self.d, self.rows
+        B, q, d, db, rows = b1 - b0, self.q, self.d, self.db, self.rows
         s_buf, h_buf, dh_buf, o_buf, wc_buf, gwc_buf = self._work(slot, B)
         u, v = out["u"][b0:b1], out["v"][b0:b1]
         loss = out["loss"][b0:b1]
@@ -337,33 +358,40 @@ class PairGrid:
         w_train, w_test, w_grad = self.w_train[b0:b1], self.w_test[b0:b1], self.w_grad[b0:b1]
         for a0 in range(0, d, rows):
             a1 = min(d, a0 + rows)
-            na, n0, n1 = a1 - a0, a0 * d, a1 * d
-            nc = na * d
+            na, n0, n1 = a1 - a0, a0 * db, a1 * db
+            nc = na * db
             s = s_buf.view(B, nc, q)
             h = h_buf.view(B, nc, q)
             o = o_buf.view(B, d, nc)
-            torch.add(u[:, a0:a1, None, :], v[:, None, :, :], out=s.view(B, na, d, q))
-            torch.mul(s, s, out=h)
+            torch.add(u[:, a0:a1, None, :], v[:, None, :, :], out=s.view(B, na, db, q))
+            activate(self.activation, s, out=h)
             self._matmul(wc, h.transpose(1, 2), o)
             if metrics:
                 hit = o.argmax(1) == self.y[n0:n1]
                 correct_tr += (hit & train_mask[:, n0:n1]).sum(1)
                 correct_te += (hit & test_mask[:, n0:n1]).sum(1)
-            res = o.sub_(o.mean(1, keepdim=True))
-            res -= self.target[:, n0:n1]
-            L = res.square().sum(1)  # (B, nc)
+            if self.loss == "ce":
+                # L = logsumexp(o) − o_y; res becomes softmax(o) − e_y
+                onehot = self.target[:, n0:n1] + 1.0 / d
+                L = torch.logsumexp(o, 1).sub_((o * onehot).sum(1))
+                res = o.copy_(torch.softmax(o, 1))
+                res -= onehot
+            else:
+                res = o.sub_(o.mean(1, keepdim=True))
+                res -= self.target[:, n0:n1]
+                L = res.square().sum(1)  # (B, nc)
             # sums over the chunk's pairs: per row a, then over rows (never one long reduction
             # to a single number, which torch would split across threads)
-            loss += (L * w_train[:, n0:n1]).view(B, na, d).sum(2).sum(1)
+            loss += (L * w_train[:, n0:n1]).view(B, na, db).sum(2).sum(1)
             if metrics:
-                test_loss += (L * w_test[:, n0:n1]).view(B, na, d).sum(2).sum(1)
+                test_loss += (L * w_test[:, n0:n1]).view(B, na, db).sum(2).sum(1)
             if grad:
                 res *= w_grad[:, None, n0:n1]  # G
                 self._matmul(res, h, gwc, accumulate=a0 > 0)
                 dh = dh_buf.view(B, nc, q)
                 self._matmul(res.transpose(1, 2), wc, dh)
-                dh *= s
-                ds = dh.view(B, na, d, q)
+                backprop(self.activation, s, dh)
+                ds = dh.view(B, na, db, q)
                 torch.sum(ds, 2, out=gu[:, a0:a1])
                 if na == 1:
                     gv += ds[:, 0]
@@ -389,9 +417,10 @@ class PairGrid:
         for b0, b1 in self._blocks(R, 1)[0]:
             for a0 in range(0, d, self.rows):
                 a1 = min(d, a0 + self.rows)
-                n0, n1 = a0 * d, a1 * d
+                n0, n1 = a0 * self.db, a1 * self.db
                 l, L, pred, gu_rows, gv_part, gW_c_part = fn(u[b0:b1, a0:a1], v[b0:b1], W_c[b0:b1], self.target[:, n0:n1],
-                                                              self.w_train[b0:b1, n0:n1], self.w_grad[b0:b1, n0:n1])
+                                                              self.w_train[b0:b1, n0:n1], self.w_grad[b0:b1, n0:n1],
+                                                              self.activation, self.loss)
                 loss[b0:b1] += l
                 gu[b0:b1, a0:a1] = gu_rows
                 gv[b0:b1] += gv_part
@@ -409,8 +438,8 @@ class PairGrid:
             gu, gv, gW_c = grads
             gW_a = torch.empty_like(W_a)
             gW_b = torch.empty_like(W_b)
-            torch.mul(gu.transpose(1, 2), 2, out=gW_a)
-            torch.mul(gv.transpose(1, 2), 2, out=gW_b)
+            torch.mul(gu.transpose(1, 2), self.scale, out=gW_a)
+            torch.mul(gv.transpose(1, 2), self.scale, out=gW_b)
             out_grads = (gW_a, gW_b, gW_c)
         out_metrics = None
         if counts is not None:

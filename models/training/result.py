@@ -43,6 +43,8 @@ class TrainResult:
     n_test: np.ndarray
     device: str
     objective: str = "mse"
+    #: (R, K − 2, q, d): the input matrices of operands 3…K (None for two operands)
+    W_more: torch.Tensor | None = None
 
     def status(self, r: int) -> str:
         return "diverged" if self.diverged_epoch[r] >= 0 else "ok"
@@ -50,6 +52,10 @@ class TrainResult:
     def weights(self, r: int):
         """Run r's final (W_a, W_b, W_c) as float64 numpy arrays."""
         return tuple(w[r].detach().cpu().double().numpy() for w in (self.W_a, self.W_b, self.W_c))
+
+    def more_weights(self, r: int):
+        """Run r's (K − 2, q, d) input matrices of operands 3…K as float64, or None."""
+        return None if self.W_more is None else self.W_more[r].detach().cpu().double().numpy()
 
     def run_metrics(self, r: int) -> list[dict]:
         out = []

@@ -40,34 +40,59 @@ from models.training.result import METRICS, TrainResult
 from models.training.seeding import initial_weights, split
 
 # config fields that must agree between a checkpoint and the job resuming from it
-_RESUME_KEYS = ("group", "q", "lrs", "wds", "seeds", "train_frac", "seeding", "dtype", "betas", "eps", "record_sp", "optimizer")
+_RESUME_KEYS = ("group", "q", "lrs", "wds", "seeds", "train_frac", "seeding", "dtype", "betas", "eps", "record_sp", "optimizer",
+                "activation", "loss", "momentum", "muon", "operands", "critical_delta", "ridge", "task")
+# what a checkpoint written before a key existed stands for
+_RESUME_DEFAULTS = {"optimizer": "adam", "activation": "sqr", "loss": "mse", "momentum": 0.0, "muon": "script",
+                    "operands": 2, "critical_delta": None, "ridge": None, "task": None, "init": None}
+
+
+def target_table(config: TrainConfig) -> np.ndarray:
+    """(d, d^(K−1)) int64: the target of input tuple (x_1, …, x_K), row x_1, column
+    x_2·d^(K−2) + … + x_K — the group product x_1·…·x_K, or the expression task's value."""
+    G = parse_group(config.group)
+    if config.task is not None:
+        from models.expression import expression_table
+
+        return expression_table(config.task, G.order)
+    table = np.array(G.cayley_table(), dtype=np.int64)
+    out = table
+    for _ in range(config.operands - 2):  # (x_1·…·x_{k})·x_{k+1}
+        out = table[out.reshape(-1)].reshape(G.order, -1)
+    return out
 
 
 def train_masks(config: TrainConfig) -> np.ndarray:
-    """The (R, d²) bool train masks of ``config``'s runs (each from its seed's split)."""
+    """The (R, N) bool train masks of ``config``'s runs (each from its seed's split; N = d^K)."""
     d, R = parse_group(config.group).order, config.n_runs
-    masks = np.zeros((R, d * d), dtype=bool)
-    splits = {s: split(d, s, config.train_frac, config.seeding) for s in config.seeds}
+    N = d ** config.operands
+    test_size = None if config.critical_delta is None else config.test_size(d)
+    masks = np.zeros((R, N), dtype=bool)
+    splits = {s: split(d, s, config.train_frac, config.seeding, tuples=N, test_size=test_size) for s in config.seeds}
     for run in config.runs:
         masks[run.index, splits[run.seed][0]] = True
     return masks
 
 
 def initial_state(config: TrainConfig, init=None):
-    """(W_a, W_b, W_c) CPU tensors of shape (R, ...) and the (R, d²) bool train masks.
+    """(W_a, W_b, W_c) — for K > 2 operands (W_1, …, W_K, W_c) — CPU tensors of shape (R, ...)
+    and the (R, N) bool train masks.
 
     ``init``: None (from the seeds), a weights-file path, a network (:class:`models.network.Network`),
     or a tuple (W_a, W_b, W_c) of one network (q×d, q×d, d×q: every run starts there) or of R
     networks ((R,q,d), (R,q,d), (R,d,q))."""
     G = parse_group(config.group)
-    q, R = config.q, config.n_runs
+    q, R, K = config.q, config.n_runs, config.operands
     runs = config.runs
     masks = train_masks(config)
     if init is None:
-        joint = getattr(G, "source", None) == "file"  # the reference collection's one input layer
-        by_seed = {s: initial_weights(G.order, q, s, config.seeding, joint=joint) for s in config.seeds}
-        ws = [torch.stack([by_seed[run.seed][i].to(torch.float64) for run in runs]) for i in range(3)]
+        # the one-input-layer scripts: the reference collection, and the current script for its set-ups
+        joint = getattr(G, "source", None) == "file" or not config.paper_setup
+        by_seed = {s: initial_weights(G.order, q, s, config.seeding, joint=joint, operands=K) for s in config.seeds}
+        ws = [torch.stack([by_seed[run.seed][i].to(torch.float64) for run in runs]) for i in range(K + 1)]
     else:
+        if K != 2:
+            raise ValueError(f"an init network has two input matrices; {K} operands start from the seeds")
         ws = _init_tensors(init, G, q, R)
     return tuple(ws), masks
 
@@ -102,10 +127,78 @@ def _init_tensors(init, G, q, R):
 
 
 def make_optimizer(config: TrainConfig, params, lr, wd):
-    """The batched optimizer of ``config.optimizer`` over ``params`` (per-run lr, wd (R,))."""
+    """The batched optimizer of ``config.optimizer`` over ``params`` (the K input matrices, then
+    W_c; per-run lr, wd (R,))."""
     if config.optimizer == "sgd":
-        return BatchedSGD(params, lr, wd)
-    return BatchedAdam(params, lr, wd, betas=config.betas, eps=config.eps)
+        return BatchedSGD(params, lr, wd, momentum=config.momentum)
+    if config.optimizer == "muon":
+        from models.training.muon import BatchedMuon
+
+        params = list(params)
+        variant = ({} if config.muon == "script" else
+                   dict(beta1=0.95, beta2=0.95, nesterov=True, rms_compensate=True, bf16=True))
+        return BatchedMuon(params[:-1], params[-1], lr, wd, betas=config.betas, eps=config.eps, **variant)
+    return BatchedAdam(params, lr, wd, betas=config.betas, eps=config.eps, decoupled=config.optimizer == "adamw")
+
+
+@typing.final
+class _Operands:
+    """K > 2 operands on the pair grid: the operands after the first enter as one axis of
+    d^(K−1) tuples, whose input columns are sums of the K − 1 matrices' columns; their
+    gradient is summed back onto each matrix."""
+
+    def __init__(self, d: int, K: int, device):
+        idx = np.indices((d,) * (K - 1)).reshape(K - 1, -1)  # digit k of tuple b' (x_2 … x_K)
+        self.index = [torch.as_tensor(i, device=device) for i in idx]
+        self.d = d
+
+    def combine(self, inputs) -> torch.Tensor:
+        out = inputs[0][..., self.index[0]].clone()
+        for W, i in zip(inputs[1:], self.index[1:]):
+            out += W[..., i]
+        return out
+
+    def split(self, g: torch.Tensor, like) -> list:
+        out = []
+        for W, i in zip(like, self.index):
+            acc = torch.zeros_like(W)
+            acc.index_add_(2, i, g)
+            out.append(acc)
+        return out
+
+
+def ridge_output(grid: PairGrid, inputs, W_c: torch.Tensor, lam: float, operands=None) -> torch.Tensor:
+    """The ridge-regression output layer on each run's train tuples: W_cᵀ = (HᵀH + λI)⁻¹ HᵀY,
+    H the (n_train × q) hidden activations and Y = e_y − 1/d (the reference's target), solved
+    in float64 (the dual (HHᵀ + λI)⁻¹ form gives the same matrix; the primal one is used)."""
+    from models.activations import activate
+
+    W_a = inputs[0]
+    W_b = inputs[1] if operands is None else operands.combine(inputs[1:])
+    R, q, d = W_a.shape
+    db = W_b.shape[2]
+    gram = torch.zeros(R, q, q, dtype=torch.float64, device=W_a.device)
+    cross = torch.zeros(R, q, d, dtype=torch.float64, device=W_a.device)
+    u = W_a.transpose(1, 2)
+    v = W_b.transpose(1, 2)
+    mask = grid.train_mask.to(torch.float64)
+    for a0 in range(0, d, grid.rows):
+        a1 = min(d, a0 + grid.rows)
+        n0, n1 = a0 * db, a1 * db
+        h = activate(grid.activation, u[:, a0:a1, None, :] + v[:, None, :, :]).reshape(R, -1, q).to(torch.float64)
+        h = h * mask[:, n0:n1, None]
+        gram += h.transpose(1, 2) @ h
+        cross += h.transpose(1, 2) @ grid.target[:, n0:n1].T.to(torch.float64)
+    eye = torch.eye(q, dtype=torch.float64, device=W_a.device)
+    # HᵀH + λI is symmetric positive definite: a Cholesky solve, one run at a time (a run's
+    # solution then does not depend on the others; and the CPU's batched LU solve of this torch
+    # fails on some (R, q, q) batches: "Pivots given to lu_solve must all be ≥ 1")
+    sol = torch.empty_like(cross)
+    for r in range(R):
+        A = gram[r] + lam * eye
+        L, info = torch.linalg.cholesky_ex(A)
+        sol[r] = torch.cholesky_solve(cross[r], L) if int(info) == 0 else torch.linalg.lstsq(A, cross[r]).solution
+    return sol.transpose(1, 2).to(W_c.dtype)
 
 
 def _objective_grads(objective, W_a, W_b, W_c):
@@ -141,15 +234,33 @@ class ResumePoint:
     skipped: tuple[str, ...] = ()
 
 
-def resume_point(config: TrainConfig, checkpoint_dir, *, objective=None) -> ResumePoint | None:
+def init_digest(init, group) -> str | None:
+    """A digest of the initial weights ``init`` (None: from the seeds), what a checkpoint's job
+    key records so that a resume from other initial weights is refused."""
+    if init is None:
+        return None
+    import hashlib
+
+    h = hashlib.sha256()
+    for w in init_weights(init, group):
+        h.update(str(tuple(w.shape)).encode())
+        h.update(w.contiguous().numpy().tobytes())
+    return h.hexdigest()[:16]
+
+
+def resume_point(config: TrainConfig, checkpoint_dir, *, objective=None, init=None,
+                 init_key: str | None = None) -> ResumePoint | None:
     """Where ``train(config, objective=objective, checkpoint_dir=checkpoint_dir, resume=True)``
     would continue: the newest readable checkpoint in ``checkpoint_dir``, or None when there is
     none (a fresh start). Raises :class:`~models.training.checkpoint.CheckpointError` exactly
     where ``train`` refuses to resume: no checkpoint there loads, or the newest that does
     belongs to a different job (another group, width, seeds, learning rates, weight decays,
-    split, dtype, optimizer, SP recording or objective), holds another train/test split, or is
-    past ``config.epochs``. ``objective``: what ``train`` is given (None for the MSE) or its
-    name (:func:`objective_name`). Reads, never writes.
+    split, dtype, optimizer, set-up, SP recording, objective or initial weights), holds another
+    train/test split, is past ``config.epochs``, or lacks an evaluation of an epoch before it
+    that ``config`` evaluates (evaluations it has and ``config`` does not are dropped on
+    resume). ``objective``: what ``train`` is given (None for the MSE) or its name
+    (:func:`objective_name`); ``init``: what ``train`` is given (its :func:`init_digest` is
+    compared; ``init_key``: that digest, when already computed). Reads, never writes.
 
     >>> import tempfile
     >>> from models.training import CheckpointError, TrainConfig, train
@@ -166,10 +277,10 @@ def resume_point(config: TrainConfig, checkpoint_dir, *, objective=None) -> Resu
     latest, state, skipped = ckpt.load_latest_valid(checkpoint_dir)
     if latest is None:
         return None
-    key = _resume_key(config, objective_name(objective))
+    key = _resume_key(config, objective_name(objective), init_key if init_key is not None else init_digest(init, config.group))
     old_key = state.get("key")
-    if isinstance(old_key, dict) and "optimizer" not in old_key:
-        old_key = dict(old_key, optimizer="adam")  # written before the optimizer option
+    if isinstance(old_key, dict):  # written before some of the options: their defaults
+        old_key = {**{k: v for k, v in _RESUME_DEFAULTS.items() if k not in old_key}, **old_key}
     if old_key != key:
         raise ckpt.CheckpointError(f"{latest}: checkpoint belongs to a different job ({_diff(old_key, key)})")
     if not torch.equal(state["masks"], torch.as_tensor(train_masks(config))):
@@ -177,6 +288,11 @@ def resume_point(config: TrainConfig, checkpoint_dir, *, objective=None) -> Resu
     epoch = int(state["epoch"])
     if epoch > config.epochs:
         raise ckpt.CheckpointError(f"{latest}: checkpoint is at epoch {epoch}, beyond --epochs {config.epochs}")
+    recorded = {int(h["epoch"]) for h in state.get("history", [])}
+    missing = sorted(e for e in config.resolved_eval_epochs() if e < epoch and e not in recorded)
+    if missing:
+        raise ckpt.CheckpointError(f"{latest}: checkpoint has no evaluation of epoch(s) {missing[:5]} that this job "
+                                   f"evaluates before its epoch {epoch} (other --eval-epochs than the earlier job's)")
     return ResumePoint(latest, epoch, state, tuple(skipped))
 
 
@@ -236,38 +352,60 @@ def train(
             raise ValueError("config.record_sp needs the SP recorder: train(config, sp_recorder=cogs.sp.dynamics.sp_recorder)")
         recorders.append(sp_recorder(G))
     tag = objective_name(objective)
+    digest = init_digest(init, config.group)
+    if objective is not None and not config.paper_setup:
+        raise ValueError("a custom objective replaces the quadratic MSE; it needs the paper's set-up "
+                         "(sqr, mse, two operands, no task or ridge, adam or sgd without momentum)")
 
-    (W_a, W_b, W_c), masks = initial_state(config, init)
-    W_a, W_b, W_c = (w.to(device=device, dtype=dtype).contiguous() for w in (W_a, W_b, W_c))
+    weights, masks = initial_state(config, init)
+    weights = [w.to(device=device, dtype=dtype).contiguous() for w in weights]
+    inputs, W_c = weights[:-1], weights[-1]
+    W_a, W_b = inputs[0], inputs[1]
+    K = config.operands
+    operands = _Operands(G.order, K, device) if K > 2 else None
     threads = torch.get_num_threads()
     # on a CPU the pair grid spreads the runs over ``threads`` worker threads and this thread's
     # own torch work runs single-threaded (see PairGrid's ``threads``)
     single = device.type == "cpu" and not config.compile and objective is None and threads > 1
     grid = PairGrid(G, masks, q=config.q, device=device, dtype=dtype, chunk_rows=config.chunk_rows,
-                    compile=config.compile, threads=threads)
+                    compile=config.compile, threads=threads, activation=config.activation, loss=config.loss,
+                    table=target_table(config))
     lr = torch.tensor([r.lr for r in config.runs], dtype=torch.float64)
     wd = torch.tensor([r.wd for r in config.runs], dtype=torch.float64)
-    opt = make_optimizer(config, (W_a, W_b, W_c), lr, wd)
+    opt = make_optimizer(config, weights, lr, wd)
+
+    def evaluate(grad: bool, metrics: bool):
+        """The grid's loss, gradients (of the K inputs and W_c) and metrics."""
+        second = W_b if operands is None else operands.combine(inputs[1:])
+        loss, grads, out = grid.evaluate(W_a, second, W_c, grad=grad, metrics=metrics)
+        if grads is not None and operands is not None:
+            grads = (grads[0], *operands.split(grads[1], inputs[1:]), grads[2])
+        return loss, grads, out
     active = torch.ones(R, dtype=torch.bool, device=device)
     diverged = torch.full((R,), -1, dtype=torch.long, device=device)
     history: list[dict] = []
     start = 0
-    key = _resume_key(config, tag)
+    key = _resume_key(config, tag, digest)
+    eval_set = set(config.resolved_eval_epochs())
 
     if checkpoint_dir is not None:
         checkpoint_dir = Path(checkpoint_dir)
         ckpt.remove_temporaries(checkpoint_dir)  # left by a process killed mid-write
-        point = resume_point(config, checkpoint_dir, objective=tag) if resume else None
+        point = resume_point(config, checkpoint_dir, objective=tag, init_key=digest) if resume else None
         if point is not None:
             for problem in point.skipped:  # a damaged newest checkpoint costs epochs, not the job
                 warnings.warn(f"skipping unreadable checkpoint: {problem}", RuntimeWarning, stacklevel=2)
             state, start = point.state, point.epoch
             for dst, name in ((W_a, "W_a"), (W_b, "W_b"), (W_c, "W_c")):
                 dst.copy_(state[name].to(device=device, dtype=dtype))
+            for dst, src in zip(inputs[2:], state.get("W_more", [])):
+                dst.copy_(src.to(device=device, dtype=dtype))
             opt.load_state_dict(state["optimizer"] if "optimizer" in state else state["adam"])
             active.copy_(state["active"].to(device))
             diverged.copy_(state["diverged_epoch"].to(device))
-            history = [h for h in state["history"] if int(h["epoch"]) < start]
+            # the evaluations before the resume point that this job takes (resume_point made sure
+            # it has every one of them): exactly the rows an uninterrupted run would have
+            history = [h for h in state["history"] if int(h["epoch"]) < start and int(h["epoch"]) in eval_set]
             if log is not None:
                 log(f"resuming from epoch {start} of {E} ({point.path})")
         else:
@@ -275,7 +413,6 @@ def train(
                 log(f"no checkpoint in {checkpoint_dir}: starting from epoch 0 of {E}")
             ckpt.clear_checkpoints(checkpoint_dir)
 
-    eval_set = set(config.resolved_eval_epochs())
     ckpt_set = set(checkpoint_epochs(E))
 
     def record(epoch: int, metrics: dict, alive: torch.Tensor, extra: dict | None = None):
@@ -304,6 +441,7 @@ def train(
                 "W_a": W_a.detach().cpu(),
                 "W_b": W_b.detach().cpu(),
                 "W_c": W_c.detach().cpu(),
+                **({"W_more": [w.detach().cpu() for w in inputs[2:]]} if K > 2 else {}),
                 "optimizer": opt.state_dict(),
                 "active": active.cpu(),
                 "diverged_epoch": diverged.cpu(),
@@ -324,8 +462,15 @@ def train(
     with torch_threads(1 if single else threads):
         for epoch in range(start, E):
             do_eval = epoch in eval_set
-            if objective is None:
-                loss, grads, metrics = grid.evaluate(W_a, W_b, W_c, grad=True, metrics=do_eval)
+            if config.ridge is not None:
+                if do_eval:  # metrics before the step, with the output layer as the last step left it
+                    loss, _, metrics = evaluate(grad=False, metrics=True)
+                with torch_threads(threads):
+                    W_c.copy_(torch.where(active.view(-1, 1, 1), ridge_output(grid, inputs, W_c, config.ridge, operands), W_c))
+                loss, grads, _ = evaluate(grad=True, metrics=False)
+                extra = None
+            elif objective is None:
+                loss, grads, metrics = evaluate(grad=True, metrics=do_eval)
                 extra = None
             else:
                 metrics = grid.evaluate(W_a, W_b, W_c, grad=False, metrics=True)[2] if do_eval else None
@@ -342,7 +487,7 @@ def train(
                 progress(epoch + 1, E)
 
         # the final state, after the last step
-        loss, _, metrics = grid.evaluate(W_a, W_b, W_c, grad=False, metrics=True)
+        loss, _, metrics = evaluate(grad=False, metrics=True)
         extra = None
         if objective is not None:
             with torch.no_grad():
@@ -354,10 +499,10 @@ def train(
         save(0)
     if progress is not None and E == 0:
         progress(0, 0)
-    return _result(config, history, diverged, (W_a, W_b, W_c), grid, device, tag)
+    return _result(config, history, diverged, (W_a, W_b, W_c), grid, device, tag, more=inputs[2:])
 
 
-def _result(config, history, diverged, weights, grid, device, tag) -> TrainResult:
+def _result(config, history, diverged, weights, grid, device, tag, more=()) -> TrainResult:
     history = sorted(history, key=lambda h: h["epoch"])
     epochs = tuple(int(h["epoch"]) for h in history)
     R = config.n_runs
@@ -386,14 +531,16 @@ def _result(config, history, diverged, weights, grid, device, tag) -> TrainResul
         n_test=np.asarray(grid.n_test),
         device=str(device),
         objective=tag,
+        W_more=torch.stack([w.detach().cpu() for w in more], 1) if more else None,
     )
 
 
-def _resume_key(config: TrainConfig, tag: str) -> dict:
+def _resume_key(config: TrainConfig, tag: str, init: str | None = None) -> dict:
     d = config.to_dict()
     key = {k: d[k] for k in _RESUME_KEYS}
     key["group"] = parse_group(config.group).spec
     key["objective"] = tag
+    key["init"] = init
     return key
 
 
