@@ -109,7 +109,8 @@ def test_same_seed_same_numbers_and_rounds_without_convergence():
 def test_time_limit_runs_batch_after_batch():
     r = discover("Z3", 2, restarts=2, seed=0, time_limit=1.0, config=EngineConfig(adam_epochs=50, lm_iters=3, lm_top=2))
     assert not r.converged and r.stopped == "time_limit" and r.batches >= 1
-    assert r.losses.shape == (2 * r.batches,) and r.seconds >= 1.0
+    # the limit is a bound: no step starts that would not fit, so it ends just before it
+    assert r.losses.shape == (2 * r.batches,) and 0.5 <= r.seconds <= 1.5
 
 
 def test_progress_and_threads(tmp_path):
