@@ -411,3 +411,22 @@ def test_sparse_and_meta_tensors_are_refused_in_one_line(tmp_path, capsys):
     path = _torch_state(tmp_path / "sp.pt", sparse, torch.zeros(3, 5), torch.zeros(5, 3))
     rc, _, err = _cli(capsys, "analyze", "--group", "Z5", "--weights", str(path))
     assert rc == 2 and "dense tensors" in err and err.count("\n") == 1
+
+
+def test_unfinished_runs_are_named_as_such():
+    """The rules of compare's warning, on hand-built networks: a node with |A_1j| = 0.07 (in
+    [τ/2, 2τ) for τ = 0.05) is marginal; one at 0.5 or 0.01 is not."""
+    import cogs
+    from cogs.jobs.compare import marginal_nodes, unconverged
+
+    g = np.arange(5)
+    wave = 2 * np.cos(2 * np.pi * g / 5)  # (1/5)·Σ_g wave[g]·conj χ_1(g) = 1
+    def net(*amps):
+        W = np.array([a * wave for a in amps])
+        return cogs.Network("Z5", W, W, W.T.copy())
+    assert marginal_nodes(net(0.5, 0.5, 0.01)) == 0 and marginal_nodes(net(0.5, 0.07, 0.03)) == 2
+    fine = {"final": {"test_acc": 1.0, "train_loss": 1e-5}, "active_nodes": 50, "marginal_nodes": 2}
+    assert unconverged(fine, 512) == []  # 2 of 50 is within the 5 % a converged run shows
+    assert "7 of its 67 active nodes" in unconverged(dict(fine, active_nodes=67, marginal_nodes=7), 512)[0]
+    assert "final test accuracy 0.500" in unconverged(dict(fine, final={"test_acc": 0.5, "train_loss": 1e-5}), 512)[0]
+    assert "500 of 512 nodes still active" in unconverged(dict(fine, active_nodes=500, marginal_nodes=0), 512)[0]

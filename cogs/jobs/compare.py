@@ -154,7 +154,7 @@ def group_counts(G) -> dict:
             "irreps": [{"dim": r.dim, "indicator": r.indicator} for r in G.irreps()]}
 
 
-def run_rows(batch, analyses, irreps=None) -> list[dict]:
+def run_rows(batch, analyses, irreps=None, threshold: float = DEFAULT_THRESHOLD) -> list[dict]:
     """The report rows of the trained runs (:class:`~cogs.jobs.runs.TrainedBatch`), each with
     its per-orbit reading (None for a run that could not be read) or, on a group read by
     irreps, its reading by real irreducibles (``irreps``, one per run)."""
@@ -177,6 +177,7 @@ def run_rows(batch, analyses, irreps=None) -> list[dict]:
             row["active_nodes"] = int(sum(o.order for o in an.orbits))
             row["orbits"] = [o.to_dict("compact") for o in an.orbits]
             row["stats"] = {k: v for k, v in an.stats().items() if k != "order_histogram_by_rule"}
+        row["marginal_nodes"] = marginal_nodes(run.network, threshold)
         row["unconverged"] = unconverged(row, getattr(getattr(batch, "config", None), "q", None)
                                          or (run.network.q if run.network is not None else 0))
         rows.append(row)
@@ -184,17 +185,45 @@ def run_rows(batch, analyses, irreps=None) -> list[dict]:
 
 
 #: a run reads as unconverged when its final accuracy (test, else train) is below this, when
-#: its final train loss (the MSE) is above UNCONVERGED_LOSS, or when more than this share of its
-#: nodes is still active (the network has not sparsified)
+#: its final train loss (the MSE) is above UNCONVERGED_LOSS, when more than this share of its
+#: nodes is still active (the network has not sparsified), or when some nodes are still near
+#: the activity threshold (:func:`marginal_nodes`)
 UNCONVERGED_ACCURACY = 0.99
 UNCONVERGED_LOSS = 1e-2
 UNCONVERGED_ACTIVE_SHARE = 0.9
+#: ... or when more than this share of its active nodes lies within a factor 2 of the threshold
+UNCONVERGED_MARGINAL_SHARE = 0.05
+
+
+def marginal_nodes(network, threshold: float = DEFAULT_THRESHOLD) -> int | None:
+    """Nodes whose dominant input magnitude lies within a factor 2 of the activity threshold
+    (τ/2 ≤ m < 2τ): a converged network has none — weight decay has pulled every node clearly
+    above or below it — while one that is still shedding nodes has several, and its orders
+    change with training and with τ (None: no network, or no reading)."""
+    if network is None or not getattr(network, "q", 0):
+        return None
+    try:
+        from groups import FiniteAbelianGroup
+
+        if isinstance(network.group, FiniteAbelianGroup):
+            m = network.spectrum().dominant_magnitude
+        else:
+            from models.irrep_spectrum import IrrepSpectrum
+
+            m = IrrepSpectrum.from_weights(network).dominant_magnitude
+    except (ValueError, TypeError):
+        return None
+    return int(((m >= threshold / 2) & (m < 2 * threshold)).sum())
 
 
 def unconverged(row: dict, q: int) -> list[str]:
     """Why a trained run's reading is that of an unfinished network (empty: nothing says so)."""
     final = row.get("final") or {}
     why = []
+    marginal, active = row.get("marginal_nodes"), row.get("active_nodes")
+    if marginal and marginal > UNCONVERGED_MARGINAL_SHARE * max(1, active or 0):
+        why.append(f"{marginal} of its {active} active nodes within a factor 2 of the activity threshold, still on their "
+                   "way up or down")
     acc = final.get("test_acc") if final.get("test_acc") is not None else final.get("train_acc")
     if acc is not None and acc < UNCONVERGED_ACCURACY:
         why.append(f"final {'test' if final.get('test_acc') is not None else 'train'} accuracy {acc:.3f}")
@@ -411,7 +440,7 @@ def compare(group, out=None, *, hidden: int = 512, wd: float = 5e-5, lr: float =
         "generators": current_registry().names(),
         "constructed": constructed,
         "runs": run_rows(batch, readings.analyses,
-                         None if isinstance(G, FiniteAbelianGroup) else readings.irrep_readings),
+                         None if isinstance(G, FiniteAbelianGroup) else readings.irrep_readings, cfg.threshold),
     }
     report.update(report_of(readings))  # every registered analysis (cogs.reports)
     timings["analyse_s"] = time.perf_counter() - t0
