@@ -52,3 +52,24 @@ def test_metrics_equal_the_reference_script(name):
         assert rel.max() < 1e-3, (k, rel.max())
     for k in ("train_acc", "test_acc"):
         assert np.array_equal(mine[k][:horizon], ref[k][:horizon]), k
+
+
+INIT = json.loads((Path(__file__).parent / "data" / "reference_init.json").read_text())
+
+
+@pytest.mark.parametrize("name", sorted(INIT["cases"]))
+def test_initial_weights_equal_the_reference_scripts_bit_for_bit(name):
+    """Epoch 0 of the current script (seed 3, Z7, q = 8): its Linear(K·d, q) holds W_1 … W_K
+    side by side, its Linear(q, d) is W_c — equal to CoGS's --seeding reference, every bit."""
+    import torch
+
+    from models.training.trainer import initial_state
+
+    act, loss, opt, K = name.split("_")
+    c = TrainConfig(group="Z7", q=8, epochs=1, seeds=(3,), seeding="reference", device="cpu", activation=act,
+                    loss={"nll": "ce"}[loss], optimizer=opt, momentum=0.9 if opt == "sgd" else 0.0, operands=int(K),
+                    train_frac=0.7)
+    weights, _ = initial_state(c)
+    W = torch.cat([w[0] for w in weights[:-1]], 1).to(torch.float32)
+    assert torch.equal(W, torch.tensor(INIT["cases"][name]["W"], dtype=torch.float32))
+    assert torch.equal(weights[-1][0].to(torch.float32), torch.tensor(INIT["cases"][name]["V"], dtype=torch.float32))
