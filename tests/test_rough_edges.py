@@ -430,3 +430,22 @@ def test_unfinished_runs_are_named_as_such():
     assert "7 of its 67 active nodes" in unconverged(dict(fine, active_nodes=67, marginal_nodes=7), 512)[0]
     assert "final test accuracy 0.500" in unconverged(dict(fine, final={"test_acc": 0.5, "train_loss": 1e-5}), 512)[0]
     assert "500 of 512 nodes still active" in unconverged(dict(fine, active_nodes=500, marginal_nodes=0), 512)[0]
+
+
+def test_discover_cli_time_limit_bounds_the_whole_command(tmp_path):
+    """The explanation's local dimension (a Jacobian rank, about a minute here) is left out
+    when it would run past --time-limit, so the command ends near the limit."""
+    import json
+    import subprocess
+    import sys
+    import time
+
+    t = time.monotonic()
+    p = subprocess.run([sys.executable, "-m", "cogs.cli.main", "discover", "--group", "S4", "--order", "40",
+                        "--restarts", "4", "--time-limit", "3", "--threads", "1", "--out", str(tmp_path / "d"), "--json"],
+                       capture_output=True, text=True, timeout=300)
+    took = time.monotonic() - t
+    assert p.returncode in (0, 1), p.stderr
+    doc = json.loads(p.stdout)
+    assert doc["stopped"] == "time_limit" and any("local dimension left out" in line for line in doc["explanation"])
+    assert took < 3 + 25  # interpreter start, the certificate and the search's last step, not a minute of rank

@@ -259,7 +259,15 @@ class DiscoveryResult:
         computed once), or one line saying why there is none: it never fails the search."""
         if "explanation" not in self._cache:
             try:
-                lines = [str(x) for x in self.network.explain().summary_lines()]  # per orbit, or per real irreducible
+                # the local dimension needs the rank of a d³ × 3qd Jacobian (≈ 4·d³·(3qd)² operations): left out
+                # when it would run past --time-limit (at ~1e10 operations a second), which bounds the whole run
+                d, q = self.group.order, self.q
+                cost_s = 4.0 * d**3 * (3 * q * d) ** 2 / 1e10
+                local = self.time_limit is None or self.seconds + cost_s <= self.time_limit
+                lines = [str(x) for x in self.network.explain(local_dimension=local).summary_lines()]
+                if not local:
+                    lines.append(f"(local dimension left out: its Jacobian rank takes about {cost_s:.0f} s, past --time-limit; "
+                                 "models.explain.explain(network) computes it)")
             except Exception as err:  # noqa: BLE001 - the explanation is a bonus
                 lines = [f"(no explanation: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''})"]
             self._cache["explanation"] = tuple(lines)
