@@ -58,6 +58,21 @@ def activate(name: str, s, out=None):
     raise ValueError(f"unknown activation {name!r}")
 
 
+def sample_loss(name: str, o, y):
+    """The loss of each output row o (..., d) with target index y (broadcast to o.shape[:-1]):
+    ``mse`` ‖P(o − e_y)‖² = ‖o − ō‖² − 2(o_y − ō) + 1 − 1/d, ``ce`` logsumexp(o) − o_y."""
+    import torch
+
+    y = torch.as_tensor(y, device=o.device, dtype=torch.long).expand(o.shape[:-1]).unsqueeze(-1)
+    if name == "ce":
+        return torch.logsumexp(o, -1) - torch.gather(o, -1, y).squeeze(-1)
+    if name != "mse":
+        raise ValueError(f"unknown loss {name!r}")
+    d = o.shape[-1]
+    centred = o - o.mean(dim=-1, keepdim=True)
+    return (centred**2).sum(-1) - 2 * torch.gather(centred, -1, y).squeeze(-1) + (1.0 - 1.0 / d)
+
+
 #: the backward pass multiplies by σ'(s)/GRAD_SCALE and the summed gradient by GRAD_SCALE
 #: (sqr: by s, then 2 — the quadratic network's arithmetic, kept as it always was)
 GRAD_SCALE = {"sqr": 2.0, "relu": 1.0, "silu": 1.0, "relusqr": 2.0}

@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from groups import FiniteGroup, parse_group
+from models.activations import sample_loss
 from models.weights import as_tensors, check_shapes, weights_of
 
 # elements of (batch, q, pairs) processed at once by the chunked evaluators
@@ -42,12 +43,9 @@ def forward(W_a: torch.Tensor, W_b: torch.Tensor, W_c: torch.Tensor, a, b) -> to
 
 
 def per_sample_loss(o: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """‖P(o − e_y)‖² = ‖o − ō‖² − 2(o_y − ō) + 1 − 1/d, shape o.shape[:-1]."""
-    d = o.shape[-1]
-    centred = o - o.mean(dim=-1, keepdim=True)
-    y = torch.as_tensor(y, device=o.device, dtype=torch.long)
-    oy = torch.gather(centred, -1, y.expand(o.shape[:-1]).unsqueeze(-1)).squeeze(-1)
-    return (centred**2).sum(-1) - 2 * oy + (1.0 - 1.0 / d)
+    """‖P(o − e_y)‖² = ‖o − ō‖² − 2(o_y − ō) + 1 − 1/d, shape o.shape[:-1]
+    (:func:`models.activations.sample_loss` with the MSE)."""
+    return sample_loss("mse", o, y)
 
 
 def _chunk_size(W_a: torch.Tensor, n: int) -> int:

@@ -114,7 +114,7 @@ def setup_loss_and_accuracy(network, index=None, *, chunk: int = 4096) -> tuple[
     :class:`Setup`), in float64 by enumeration."""
     import torch
 
-    from models.activations import activate
+    from models.activations import activate, sample_loss
 
     s = setup_of(network)
     G, d, K = network.group, network.d, s.operands
@@ -136,12 +136,7 @@ def setup_loss_and_accuracy(network, index=None, *, chunk: int = 4096) -> tuple[
         pre = sum(W[:, torch.as_tensor(x)] for W, x in zip(Ws, digits))  # (q, n)
         o = (W_c @ activate(s.activation, pre)).T  # (n, d)
         y = y_all[torch.as_tensor(idx)]
-        if s.loss == "ce":
-            L = torch.logsumexp(o, 1) - o.gather(1, y[:, None]).squeeze(1)
-        else:
-            c = o - o.mean(1, keepdim=True)
-            L = (c * c).sum(1) - 2 * c.gather(1, y[:, None]).squeeze(1) + (1 - 1 / d)
-        total += float(L.sum())
+        total += float(sample_loss(s.loss, o, y).sum())
         correct += int((o.argmax(1) == y).sum())
     return total / len(all_idx), correct / len(all_idx)
 

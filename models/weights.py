@@ -60,22 +60,11 @@ def weights_memory(q: int, d: int, matrices: int = 3) -> float:
     return 4.0 * 8 * matrices * q * d
 
 
-def _torch_strided():
+def _torch():
+    """torch, imported when a tensor is already at hand (this module itself stays torch-free)."""
     import torch
 
-    return torch.strided
-
-
-def _torch_bool():
-    import torch
-
-    return torch.bool
-
-
-def _torch_float64():
-    import torch
-
-    return torch.float64
+    return torch
 
 
 def _real_kind(name: str, w) -> None:
@@ -83,7 +72,7 @@ def _real_kind(name: str, w) -> None:
     if hasattr(w, "is_complex"):  # a torch tensor
         if w.is_complex():
             raise ValueError(f"{name} is complex; weights must be real (the imaginary part would be dropped)")
-        if w.dtype == _torch_bool():
+        if w.dtype == _torch().bool:
             raise ValueError(f"{name} is of dtype bool, not real numbers")
         return
     kind = np.asarray(w).dtype.kind
@@ -138,9 +127,9 @@ def as_arrays(W_a, W_b, W_c, *, group=None, error=ValueError, source: str = "wei
     views = []
     for name, w in zip(_NAMES, (W_a, W_b, W_c)):
         if hasattr(w, "detach"):
-            if w.is_complex() or w.dtype == _torch_bool():
+            if w.is_complex() or w.dtype == _torch().bool:
                 raise error(f"{source}: {name} must hold real numbers, got dtype {str(w.dtype).replace('torch.', '')}")
-            if w.layout != _torch_strided() or w.device.type == "meta":
+            if w.layout != _torch().strided or w.device.type == "meta":
                 raise error(f"{source}: {name} is a {str(w.layout).replace('torch.', '')} tensor on {w.device.type}; "
                             "weights must be dense tensors with data")
             if w.numel() and w.untyped_storage().nbytes() < w.numel() * w.element_size():
@@ -174,7 +163,7 @@ def as_arrays(W_a, W_b, W_c, *, group=None, error=ValueError, source: str = "wei
     arrays = []
     for name, w in zip(_NAMES, views):
         if hasattr(w, "detach"):
-            w = w.detach().cpu().to(dtype=_torch_float64()).numpy()
+            w = w.detach().cpu().to(dtype=_torch().float64).numpy()
         w = np.array(w, dtype=np.float64)  # a copy: the caller's array stays the caller's
         if not np.all(np.isfinite(w)):
             raise error(f"{source}: {name} contains NaN or Inf values")

@@ -181,8 +181,6 @@ def add_setup(p, optimizer: bool = True, critical: bool = True) -> None:
 
 def setup_from_args(args) -> dict:
     """The set-up options as keyword arguments of the jobs (cogs.train, cogs.compare, cogs.sweep)."""
-    out = {k: getattr(args, k) for k in ("activation", "loss", "momentum", "muon", "operands", "critical_delta",
-                                         "ridge", "task") if hasattr(args, k)}
-    if hasattr(args, "optimizer"):
-        out["optimizer"] = args.optimizer
-    return out
+    from models.training.config import SETUP_FIELDS
+
+    return {k: getattr(args, k) for k in SETUP_FIELDS if hasattr(args, k)}

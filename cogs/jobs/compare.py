@@ -44,6 +44,7 @@ from cogs.distributed.runner import KEEP_CHECKPOINTS
 from groups import parse_group
 from groups import FiniteAbelianGroup
 from models.spectrum import DEFAULT_THRESHOLD
+from models.training.config import SETUP_FIELDS, TrainConfig
 
 STRATEGIES = ("f6", "f46", "auto", "memorize")
 
@@ -73,9 +74,10 @@ class CompareConfig:
     eval_epochs: tuple | None = attrs.field(default=None, converter=lambda x: None if x is None else tuple(int(e) for e in x))
 
 
-#: the set-up keywords compare passes to the training (docs/training.md) and their defaults
-SETUP_DEFAULTS = {"activation": "sqr", "loss": "mse", "optimizer": "adam", "momentum": 0.0, "muon": "script",
-                  "operands": 2, "critical_delta": 0.0, "ridge": None, "task": None}
+#: the set-up keywords compare passes to the training (docs/training.md) and their defaults: the
+#: training's own, but δ = 0, the critical split's default when train_frac='critical' asks for it
+SETUP_DEFAULTS = {**{f.name: f.default for f in attrs.fields(TrainConfig) if f.name in SETUP_FIELDS},
+                  "critical_delta": 0.0}
 
 
 def plan_all(G, strategies) -> dict:
@@ -374,7 +376,7 @@ def compare(group, out=None, *, hidden: int = 512, wd: float = 5e-5, lr: float =
     from cogs.jobs.runs import TrainedBatch
     from cogs.generators.scope import current_registry
     from cogs.reports import Readings, report_of
-    from models.training import TrainConfig, resolve_device
+    from models.training import resolve_device
 
     t_start = time.perf_counter()
     G = parse_group(group)

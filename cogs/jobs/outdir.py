@@ -64,6 +64,7 @@ import attrs
 
 from cogs.jobs.arguments import KEYWORDS, Spelling
 from cogs.jobs.runs import BATCH_OUTPUTS
+from models.atomic import clean_stale_temps, is_temporary
 
 
 @typing.final
@@ -351,7 +352,7 @@ def check_out(out, outputs: Outputs, *, overwrite: bool = False, resume: bool = 
     found = owned_entries(out, outputs.owned)
     files, trees = read_manifest(out)
     # a temporary of an atomic write (.name.cogs-host-pid-…) is a cogs job's, killed mid-write
-    foreign = [p for p in found if not recorded(out, p.name, files, trees) and not _is_temporary(p.name)]
+    foreign = [p for p in found if not recorded(out, p.name, files, trees) and not is_temporary(p.name)]
     if foreign:
         raise ForeignEntries(f"{spelling.given('out', out)} holds {_names(foreign)}, which `cogs {outputs.command}` "
                              "would write but no cogs job recorded writing (your own files, or the output of an older "
@@ -362,12 +363,6 @@ def check_out(out, outputs: Outputs, *, overwrite: bool = False, resume: bool = 
         raise FolderInUse(f"{spelling.given('out', out)} already holds the output of an earlier "
                           f"`cogs {outputs.command}` ({names}); {remedy}")
     return found
-
-
-def _is_temporary(name: str) -> bool:
-    from models.atomic import is_temporary
-
-    return is_temporary(name)
 
 
 def _names(found) -> str:
@@ -392,8 +387,6 @@ def prepare_out(out, outputs: Outputs, *, overwrite: bool = False, resume: bool 
         check_resume(out, outputs, parts, spelling=spelling)
     lock_out(out, outputs.command)  # before anything is deleted; the caller releases it (release_out)
     try:
-        from models.atomic import clean_stale_temps
-
         clean_stale_temps(out)  # what a killed write left at the top: gone before the folder is judged again
         # again under the lock (another job may have ended or written meanwhile)
         found = check_out(out, outputs, overwrite=overwrite, resume=resume, spelling=spelling, can_resume=can_resume)

@@ -99,9 +99,9 @@ def training_setup(config) -> dict:
     """What a trained network's ``meta["setup"]`` records: what it computes (activation, loss,
     operands, task: :class:`models.setup.Setup`) and how it was trained (optimizer, momentum,
     Muon variant, ridge, critical split)."""
-    return {"activation": config.activation, "loss": config.loss, "operands": config.operands, "task": config.task,
-            "optimizer": config.optimizer, "momentum": config.momentum, "muon": config.muon, "ridge": config.ridge,
-            "critical_delta": config.critical_delta}
+    from models.training.config import SETUP_FIELDS
+
+    return {k: getattr(config, k) for k in SETUP_FIELDS}
 
 
 @typing.final

@@ -40,6 +40,7 @@ from cogs.jobs.outdir import Outputs, releases_out
 from cogs.jobs.group_presets import IRREPS
 from cogs.jobs.paper_presets import FIG3, FIG4, RSTAR, TABLE2, WIDTH
 from cogs.jobs.preset import Grid, Preset, TrainedGrid
+from models.training.config import SETUP_FIELDS
 from models.named_registry import NamedRegistry
 from cogs.distributed.runner import KEEP_CHECKPOINTS
 
@@ -113,8 +114,8 @@ def sweep_epochs(epochs, spelling: Spelling = KEYWORDS) -> int:
     return epochs
 
 
-#: the set-up keywords a sweep passes to every grid (docs/training.md)
-SETUP_KEYS = ("activation", "loss", "optimizer", "momentum", "muon", "operands", "ridge", "task")
+#: the set-up keywords a sweep passes to every grid (docs/training.md; its presets fix the split)
+SETUP_KEYS = tuple(k for k in SETUP_FIELDS if k != "critical_delta")
 
 
 def sweep_grids(preset, *, scale: str = "cpu", epochs: int = 10000, seeds=SEEDS, device="auto",

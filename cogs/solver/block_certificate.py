@@ -15,13 +15,12 @@ n² pairs. Exact enumeration decides when it ran.
 
 from __future__ import annotations
 
-import json
 import typing
 
 import attrs
 import numpy as np
 
-from cogs.solver.certificate import LOSS_TOL, REFERENCE
+from cogs.solver.certificate import LOSS_TOL, REFERENCE, CertificateText
 from models.frozen import frozen_mapping, reduce_by_fields
 from models.jsonable import jsonable
 
@@ -80,7 +79,7 @@ def certify_by_parts(group, W_a, W_b, W_c, *, brute_force_max_d: int = 128, tol:
 
 @typing.final
 @attrs.frozen(eq=False, repr=False)
-class BlockCertificate:
+class BlockCertificate(CertificateText):
     """The certificate of one construction on a group read by irreps (module doc); ``to_dict``
     is what ``cogs construct --json`` prints."""
 
@@ -118,18 +117,11 @@ class BlockCertificate:
         out["four_parts"] = dict(self.four_parts)
         return jsonable(out)
 
-    def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
-
-    def __repr__(self) -> str:
-        return f"BlockCertificate(group={self.group!r}, strategy={self.strategy!r}, order={self.order}, passed={self.passed})"
-
     def table(self, max_rows: int = 40) -> str:
         p = self.four_parts
         built = f": {len(self.blocks)} blocks built from bilinear algorithms" if self.blocks else ""
         lines = [f"group        {self.group}  (d = {self.d}, read by irreps{built})",
-                 f"strategy     {self.strategy}" + (f"  (requested {self.requested_strategy})"
-                                                     if self.requested_strategy != self.strategy else "")]
+                 self.strategy_line()]
         if self.note:
             lines.append(f"note         {self.note}")
         lines += [

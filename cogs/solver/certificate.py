@@ -44,7 +44,7 @@ from models.frozen import frozen_mapping, reduce_by_fields
 from models.jsonable import jsonable
 from models.weights import weights_of
 
-__all__ = ["Certificate", "Evidence", "OrbitCertificate", "StrategyDetails", "certify"]
+__all__ = ["Certificate", "CertificateText", "Evidence", "OrbitCertificate", "StrategyDetails", "certify"]
 
 LOSS_TOL = 1e-12
 #: input DC (paper units) above which a network is certified with the general κ form
@@ -241,9 +241,28 @@ class Evidence:
         return f"Evidence(loss={self.loss:.3e}, passed={self.passed}, certificate_form={self.certificate_form!r})"
 
 
+class CertificateText:
+    """What every certificate (per orbit, :class:`Certificate`; per block,
+    :class:`cogs.solver.block_certificate.BlockCertificate`) writes the same way: its JSON text,
+    its repr and the strategy line of its table. A subclass has ``group``, ``strategy``,
+    ``requested_strategy``, ``order``, ``passed`` and ``to_dict()``."""
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}(group={self.group!r}, strategy={self.strategy!r}, order={self.order}, "
+                f"passed={self.passed})")
+
+    def strategy_line(self) -> str:
+        """``strategy     NAME``, and the strategy asked for when another one was built."""
+        return f"strategy     {self.strategy}" + (f"  (requested {self.requested_strategy})"
+                                                  if self.requested_strategy != self.strategy else "")
+
+
 @typing.final
 @attrs.frozen(kw_only=True, repr=False)
-class Certificate:
+class Certificate(CertificateText):
     """The certificate of one construction (module doc). Fields, in the order :meth:`to_dict`
     writes them: the header (group … reference; group, d and the orbit counts from
     ``G.summary()``), the strategy's :class:`StrategyDetails` (its own keys), the build time
@@ -302,18 +321,12 @@ class Certificate:
 
     __reduce__ = reduce_by_fields
 
-    def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
-
-    def __repr__(self) -> str:
-        return f"Certificate(group={self.group!r}, strategy={self.strategy!r}, order={self.order}, passed={self.passed})"
-
     def table(self, max_rows: int = 40) -> str:
         """A readable summary (one line per orbit, the first ``max_rows`` orbits)."""
         v = self.max_violation
         lines = [
             f"group        {self.group}  (d = {self.d}, {self.complex_orbits} complex orbits, {self.real_characters} real characters)",
-            f"strategy     {self.strategy}" + (f"  (requested {self.requested_strategy})" if self.requested_strategy != self.strategy else ""),
+            self.strategy_line(),
         ]
         if self.note:
             lines.append(f"note         {self.note}")

@@ -22,6 +22,9 @@ DEVICES = ("auto", "cpu", "cuda")
 OPTIMIZERS = ("adam", "sgd", "adamw", "muon")
 #: Muon's settings: the reference training script's call, or its optimizer module's own defaults
 MUON_VARIANTS = ("script", "enhanced")
+#: the fields of :class:`TrainConfig` that make up a training set-up (docs/training.md): what a
+#: trained network's ``meta["setup"]`` records, what compare and sweep pass through
+SETUP_FIELDS = ("activation", "loss", "optimizer", "momentum", "muon", "operands", "critical_delta", "ridge", "task")
 #: the authors' scaling law: the critical train fraction is (CRITICAL_MULTIPLIER − δ)·log(d)/d
 CRITICAL_MULTIPLIER = 2.7482
 #: besides the epochs 1, 2, 4, … (:func:`checkpoint_epochs`): a checkpoint at least this often

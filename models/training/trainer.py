@@ -28,6 +28,7 @@ from models.devices import torch_threads
 import models.training.checkpoint as ckpt
 from models.training.adam import BatchedAdam
 from models.training.config import (
+    SETUP_FIELDS,
     TrainConfig,
     check_size,
     checkpoint_epochs,
@@ -40,26 +41,20 @@ from models.training.result import METRICS, TrainResult
 from models.training.seeding import initial_weights, split
 
 # config fields that must agree between a checkpoint and the job resuming from it
-_RESUME_KEYS = ("group", "q", "lrs", "wds", "seeds", "train_frac", "seeding", "dtype", "betas", "eps", "record_sp", "optimizer",
-                "activation", "loss", "momentum", "muon", "operands", "critical_delta", "ridge", "task")
-# what a checkpoint written before a key existed stands for
-_RESUME_DEFAULTS = {"optimizer": "adam", "activation": "sqr", "loss": "mse", "momentum": 0.0, "muon": "script",
-                    "operands": 2, "critical_delta": None, "ridge": None, "task": None, "init": None}
+_RESUME_KEYS = ("group", "q", "lrs", "wds", "seeds", "train_frac", "seeding", "dtype", "betas", "eps", "record_sp",
+                *SETUP_FIELDS)
+# what a checkpoint written before a key existed stands for: the option's default (no init)
+_RESUME_DEFAULTS = {**{f.name: f.default for f in attrs.fields(TrainConfig) if f.name in SETUP_FIELDS}, "init": None}
 
 
 def target_table(config: TrainConfig) -> np.ndarray:
     """(d, d^(K−1)) int64: the target of input tuple (x_1, …, x_K), row x_1, column
-    x_2·d^(K−2) + … + x_K — the group product x_1·…·x_K, or the expression task's value."""
-    G = parse_group(config.group)
-    if config.task is not None:
-        from models.expression import expression_table
+    x_2·d^(K−2) + … + x_K — the group product x_1·…·x_K, or the expression task's value
+    (:func:`models.setup.target_table`, which a trained network's loss reads too)."""
+    from models.setup import Setup
+    from models.setup import target_table as setup_table
 
-        return expression_table(config.task, G.order)
-    table = np.array(G.cayley_table(), dtype=np.int64)
-    out = table
-    for _ in range(config.operands - 2):  # (x_1·…·x_{k})·x_{k+1}
-        out = table[out.reshape(-1)].reshape(G.order, -1)
-    return out
+    return setup_table(config.group, Setup(operands=config.operands, task=config.task))
 
 
 def train_masks(config: TrainConfig) -> np.ndarray:
